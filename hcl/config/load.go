@@ -1,0 +1,326 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclparse"
+)
+
+// Where a file lives decides which blocks it may hold.
+type place int
+
+const (
+	placeRoot    place = iota // *.hcl at the top of the Space
+	placeProject              // projects/<slug>/*.hcl
+	placeImport               // imports/<source>/*.hcl
+)
+
+func (p place) String() string {
+	switch p {
+	case placeProject:
+		return "projects/<slug>/"
+	case placeImport:
+		return "imports/<source>/"
+	}
+	return "the top of the Space"
+}
+
+// blockPlaces says, for every block type of the language, where it may be
+// written and the name of its label.
+var blockPlaces = map[string]struct {
+	place place
+	label string
+}{
+	"space":              {placeRoot, "name"},
+	"peer":               {placeRoot, "name"},
+	"environment":        {placeRoot, "name"},
+	"remote_environment": {placeRoot, "name"},
+	"lifecycle":          {placeRoot, "name"},
+	"tag_set":            {placeRoot, "name"},
+	"tenant":             {placeRoot, "name"},
+	"project":            {placeProject, "name"},
+	"package":            {placeProject, "id"},
+	"step":               {placeProject, "name"},
+	"variable":           {placeProject, "name"},
+	"variable_template":  {placeProject, "name"},
+	"import":             {placeImport, "project"},
+	"template_value":     {placeImport, "name"},
+}
+
+// fileSchema accepts every block type anywhere, so that a block in the
+// wrong place is reported with where it belongs rather than as unknown.
+var fileSchema = func() *hcl.BodySchema {
+	s := &hcl.BodySchema{}
+	for _, t := range []string{"space", "peer", "environment", "remote_environment", "lifecycle", "tag_set", "tenant", "project", "package", "step", "variable", "variable_template", "import", "template_value"} {
+		s.Blocks = append(s.Blocks, hcl.BlockHeaderSchema{Type: t, LabelNames: []string{blockPlaces[t].label}})
+	}
+	return s
+}()
+
+// Load reads the Space in fsys (its root is the Space repository's root),
+// decodes every file and checks the whole. It always returns a Space,
+// holding what could be decoded, alongside the diagnostics.
+func Load(fsys fs.FS) (*Space, hcl.Diagnostics) {
+	l := &loader{fsys: fsys, parser: hclparse.NewParser(), space: &Space{}}
+	l.readRoot()
+	for _, dir := range l.subdirs("projects") {
+		l.readProject(dir)
+	}
+	for _, dir := range l.subdirs("imports") {
+		l.readImports(dir)
+	}
+	l.space.Files = l.parser.Files()
+	l.diags = append(l.diags, assemble(l.space)...)
+	l.diags = append(l.diags, check(l.space)...)
+	sortDiagnostics(l.diags)
+	return l.space, l.diags
+}
+
+type loader struct {
+	fsys   fs.FS
+	parser *hclparse.Parser
+	space  *Space
+	diags  hcl.Diagnostics
+}
+
+// subdirs lists the directories under dir, in name order; a missing dir
+// has none.
+func (l *loader) subdirs(dir string) []string {
+	entries, err := fs.ReadDir(l.fsys, dir)
+	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			l.diags = append(l.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot read directory", Detail: fmt.Sprintf("Reading %q: %s.", dir, err)})
+		}
+		return nil
+	}
+	var out []string
+	for _, e := range entries {
+		if e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
+			out = append(out, path.Join(dir, e.Name()))
+		}
+	}
+	return out
+}
+
+// hclFiles lists the *.hcl files directly in dir, in name order.
+func (l *loader) hclFiles(dir string) []string {
+	entries, err := fs.ReadDir(l.fsys, dir)
+	if err != nil {
+		l.diags = append(l.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot read directory", Detail: fmt.Sprintf("Reading %q: %s.", dir, err)})
+		return nil
+	}
+	var out []string
+	for _, e := range entries {
+		if !e.IsDir() && strings.HasSuffix(e.Name(), ".hcl") && !strings.HasPrefix(e.Name(), ".") {
+			out = append(out, path.Join(dir, e.Name()))
+		}
+	}
+	return out
+}
+
+func (l *loader) readProject(dir string) {
+	files := l.hclFiles(dir)
+	if len(files) == 0 {
+		return
+	}
+	p := &Project{Slug: path.Base(dir), Dir: dir}
+	var decls []*Project
+	for _, name := range files {
+		c := l.readFile(name, placeProject)
+		decls = append(decls, c.projects...)
+		p.Packages = append(p.Packages, c.packages...)
+		p.Steps = append(p.Steps, c.steps...)
+		p.Variables = append(p.Variables, c.variables...)
+		p.Templates = append(p.Templates, c.templates...)
+	}
+	if len(decls) == 0 {
+		l.diags = append(l.diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Project directory without a project block",
+			Detail:   fmt.Sprintf("%s/ holds configuration but no project block. Add one, such as:\n\n  project %q {\n    lifecycle = \"Default\"\n  }", dir, p.Slug),
+			Subject:  &hcl.Range{Filename: files[0], Start: hcl.InitialPos, End: hcl.InitialPos},
+		})
+		return
+	}
+	first := decls[0]
+	p.Name, p.Description, p.Lifecycle, p.Tenanted, p.DeclRange = first.Name, first.Description, first.Lifecycle, first.Tenanted, first.DeclRange
+	for _, extra := range decls[1:] {
+		rng := extra.DeclRange
+		l.diags = append(l.diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "More than one project block",
+			Detail:   fmt.Sprintf("%s/ already declares project %q at %s; a project directory holds exactly one project. Give each project its own directory under projects/.", dir, first.Name, shortRange(first.DeclRange)),
+			Subject:  &rng,
+		})
+	}
+	l.space.Projects = append(l.space.Projects, p)
+}
+
+func (l *loader) readRoot() {
+	for _, name := range l.hclFiles(".") {
+		c := l.readFile(name, placeRoot)
+		s := l.space
+		if len(c.spaces) > 0 && s.Space == nil {
+			s.Space = c.spaces[0]
+			c.spaces = c.spaces[1:]
+		}
+		s.extraSpaces = append(s.extraSpaces, c.spaces...)
+		s.Peers = append(s.Peers, c.peers...)
+		s.Environments = append(s.Environments, c.environments...)
+		s.RemoteEnvironments = append(s.RemoteEnvironments, c.remoteEnvironments...)
+		s.Lifecycles = append(s.Lifecycles, c.lifecycles...)
+		s.TagSets = append(s.TagSets, c.tagSets...)
+		s.Tenants = append(s.Tenants, c.tenants...)
+	}
+}
+
+// readImports reads imports/<source>/*.hcl: each file binds one project.
+func (l *loader) readImports(dir string) {
+	for _, name := range l.hclFiles(dir) {
+		c := l.readFile(name, placeImport)
+		if len(c.imports) == 0 {
+			l.diags = append(l.diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Import file without an import block",
+				Detail:   fmt.Sprintf("%s must start with an import block naming the project it binds, such as:\n\n  import \"acme-web\" {\n    from      = %q\n    lifecycle = \"Default\"\n  }", name, path.Base(dir)),
+				Subject:  &hcl.Range{Filename: name, Start: hcl.InitialPos, End: hcl.InitialPos},
+			})
+			continue
+		}
+		im := c.imports[0]
+		im.Source, im.File = path.Base(dir), name
+		im.TemplateValues = c.templateValues
+		for _, extra := range c.imports[1:] {
+			rng := extra.DeclRange
+			l.diags = append(l.diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "More than one import block",
+				Detail:   fmt.Sprintf("%s already binds project %q; write one file per imported project, imports/<source>/<project>.hcl.", name, im.Project),
+				Subject:  &rng,
+			})
+		}
+		l.space.Imports = append(l.space.Imports, im)
+	}
+}
+
+// fileContent is what one file declares.
+type fileContent struct {
+	spaces             []*SpaceBlock
+	peers              []*Peer
+	environments       []*Environment
+	remoteEnvironments []*RemoteEnvironment
+	lifecycles         []*Lifecycle
+	tagSets            []*TagSet
+	tenants            []*Tenant
+	projects           []*Project
+	packages           []*Package
+	steps              []*Step
+	variables          []*Variable
+	templates          []*VariableTemplate
+	imports            []*Import
+	templateValues     []*TemplateValue
+}
+
+// readFile parses and decodes one file. Blocks that do not belong where the
+// file lives are reported with where they belong, and dropped.
+func (l *loader) readFile(name string, pl place) *fileContent {
+	c := &fileContent{}
+	src, err := fs.ReadFile(l.fsys, name)
+	if err != nil {
+		l.diags = append(l.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot read file", Detail: fmt.Sprintf("Reading %q: %s.", name, fsErrorWords(err))})
+		return c
+	}
+	f, diags := l.parser.ParseHCL(src, name)
+	l.diags = append(l.diags, diags...)
+	if f == nil {
+		return c
+	}
+	content, diags := f.Body.Content(fileSchema)
+	l.diags = append(l.diags, diags...)
+	d := &decoder{ctx: evalContext(l.fsys, name)}
+	for _, b := range content.Blocks {
+		if !l.placed(b, pl) || !l.labelled(b) {
+			continue
+		}
+		switch b.Type {
+		case "space":
+			c.spaces = append(c.spaces, decodeSpace(d, b))
+		case "peer":
+			c.peers = append(c.peers, decodePeer(d, b))
+		case "environment":
+			c.environments = append(c.environments, decodeEnvironment(d, b))
+		case "remote_environment":
+			c.remoteEnvironments = append(c.remoteEnvironments, decodeRemoteEnvironment(d, b))
+		case "lifecycle":
+			c.lifecycles = append(c.lifecycles, decodeLifecycle(d, b))
+		case "tag_set":
+			c.tagSets = append(c.tagSets, decodeTagSet(d, b))
+		case "tenant":
+			c.tenants = append(c.tenants, decodeTenant(d, b))
+		case "project":
+			c.projects = append(c.projects, decodeProject(d, b))
+		case "package":
+			c.packages = append(c.packages, decodePackage(d, b))
+		case "step":
+			c.steps = append(c.steps, decodeStep(d, b))
+		case "variable":
+			c.variables = append(c.variables, decodeVariable(d, b))
+		case "variable_template":
+			c.templates = append(c.templates, decodeTemplate(d, b))
+		case "import":
+			c.imports = append(c.imports, decodeImport(d, b))
+		case "template_value":
+			c.templateValues = append(c.templateValues, decodeTemplateValue(d, b))
+		}
+	}
+	l.diags = append(l.diags, d.diags...)
+	return c
+}
+
+// placed reports a block written where it does not belong.
+func (l *loader) placed(b *hcl.Block, pl place) bool {
+	want := blockPlaces[b.Type].place
+	if want == pl {
+		return true
+	}
+	var where string
+	switch want {
+	case placeRoot:
+		where = "a file at the top of the Space, such as space.hcl or environments.hcl"
+	case placeProject:
+		where = "the project's directory, projects/<slug>/"
+	case placeImport:
+		where = "imports/<source>/<project>.hcl, the binding of a project imported from another Space"
+	}
+	rng := b.DefRange
+	l.diags = append(l.diags, &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Block in the wrong place",
+		Detail:   fmt.Sprintf("A %s block belongs in %s, not in %s.", b.Type, where, pl),
+		Subject:  &rng,
+	})
+	return false
+}
+
+// labelled reports a block whose name is empty or blank.
+func (l *loader) labelled(b *hcl.Block) bool {
+	if strings.TrimSpace(b.Labels[0]) != "" {
+		return true
+	}
+	rng := b.LabelRanges[0]
+	l.diags = append(l.diags, &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Empty name",
+		Detail:   fmt.Sprintf("A %s block needs a name.", b.Type),
+		Subject:  &rng,
+	})
+	return false
+}
+
+// shortRange writes a range as file:line for use inside a message.
+func shortRange(r hcl.Range) string { return fmt.Sprintf("%s:%d", r.Filename, r.Start.Line) }
