@@ -1,0 +1,5 @@
+environment "Pre-production EU" {}
+
+environment "Production EU" {
+  description = "eu-central-1"
+}

@@ -1,0 +1,9 @@
+project "acme-web" {
+  description = "The Acme storefront: a web application and its PostgreSQL schema"
+  lifecycle   = "Default"
+  tenanted    = "disabled"
+}
+
+package "acme-web" {
+  description = "Application build from CI: bin/, config/ and migrations/"
+}
