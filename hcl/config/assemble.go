@@ -2,15 +2,25 @@ package config
 
 import (
 	"fmt"
+	"sort"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 )
 
 // named is one declaration for duplicate detection.
 type named struct {
-	kind  string // what is declared, as a person says it: "environment"
-	name  string
-	where hcl.Range
+	kind    string // what is declared, as a person says it: "environment"
+	name    string // compared ignoring case
+	display string // how to show the name; the quoted name when empty
+	where   hcl.Range
+}
+
+func (n named) shown() string {
+	if n.display != "" {
+		return n.display
+	}
+	return fmt.Sprintf("%q", n.name)
 }
 
 // duplicates reports every declaration whose name, ignoring case, was
@@ -25,18 +35,17 @@ func duplicates(namespace string, decls []named) hcl.Diagnostics {
 			continue
 		}
 		rng := d.where
-		same := ""
-		if first.name != d.name {
-			same = fmt.Sprintf(" Names are matched ignoring case, as they are across Spaces, so %q and %q are the same name.", first.name, d.name)
-		}
-		what := first.kind
+		more := ""
 		if first.kind != d.kind {
-			what = first.kind + " (" + d.kind + "s share its names)"
+			more += fmt.Sprintf(" %ss and %ss share one set of names.", capitalise(first.kind), d.kind)
+		}
+		if first.name != d.name {
+			more += fmt.Sprintf(" Names are matched ignoring case, as they are across Spaces, so %s and %s are the same name.", first.shown(), d.shown())
 		}
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
-			Summary:  fmt.Sprintf("Duplicate %s %q", d.kind, d.name),
-			Detail:   fmt.Sprintf("%s already declares %s %q%s.%s", shortRange(first.where), what, first.name, namespace, same),
+			Summary:  fmt.Sprintf("Duplicate %s %s", d.kind, d.shown()),
+			Detail:   fmt.Sprintf("%s already declares %s %s%s.%s", shortRange(first.where), first.kind, first.shown(), namespace, more),
 			Subject:  &rng,
 		})
 	}
@@ -75,6 +84,9 @@ func assemble(s *Space) hcl.Diagnostics {
 
 	envs := declsOf("environment", s.Environments, func(e *Environment) (string, hcl.Range) { return e.Name, e.DeclRange })
 	envs = append(envs, declsOf("remote environment", s.RemoteEnvironments, func(e *RemoteEnvironment) (string, hcl.Range) { return e.Name, e.DeclRange })...)
+	// The two kinds are collected apart; the first declared in the files
+	// is the one a duplicate is reported against.
+	sort.SliceStable(envs, func(i, j int) bool { return before(envs[i].where, envs[j].where) })
 	diags = append(diags, duplicates("", envs)...)
 	diags = append(diags, duplicates("", declsOf("peer", s.Peers, func(p *Peer) (string, hcl.Range) { return p.Name, p.DeclRange }))...)
 	diags = append(diags, duplicates("", declsOf("lifecycle", s.Lifecycles, func(l *Lifecycle) (string, hcl.Range) { return l.Name, l.DeclRange }))...)
@@ -104,9 +116,45 @@ func assemble(s *Space) hcl.Diagnostics {
 	}
 	for _, im := range s.Imports {
 		in := fmt.Sprintf(" for imported project %q", im.Project)
-		diags = append(diags, duplicates(in, declsOf("template value", im.TemplateValues, func(tv *TemplateValue) (string, hcl.Range) {
-			return tv.Name + "[" + tv.Environment.Name + "/" + tv.Tenant.Name + "]", tv.DeclRange
-		}))...)
+		var decls []named
+		for _, tv := range im.TemplateValues {
+			decls = append(decls, named{
+				kind:    "template value",
+				name:    tv.Name + "\x00" + tv.Environment.Name + "\x00" + tv.Tenant.Name,
+				display: templateValueWords(tv),
+				where:   tv.DeclRange,
+			})
+		}
+		diags = append(diags, duplicates(in, decls)...)
 	}
 	return diags
+}
+
+// before orders ranges by file, then position.
+func before(a, b hcl.Range) bool {
+	if a.Filename != b.Filename {
+		return a.Filename < b.Filename
+	}
+	return a.Start.Byte < b.Start.Byte
+}
+
+func capitalise(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// templateValueWords names a template value by what it is the value for.
+func templateValueWords(tv *TemplateValue) string {
+	s := fmt.Sprintf("%q", tv.Name)
+	switch {
+	case tv.Environment.Name != "" && tv.Tenant.Name != "":
+		s += fmt.Sprintf(" for tenant %q in environment %q", tv.Tenant.Name, tv.Environment.Name)
+	case tv.Environment.Name != "":
+		s += fmt.Sprintf(" for environment %q", tv.Environment.Name)
+	case tv.Tenant.Name != "":
+		s += fmt.Sprintf(" for tenant %q", tv.Tenant.Name)
+	}
+	return s
 }

@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"math/big"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -145,6 +146,15 @@ func (d *decoder) refs(attrs hcl.Attributes, name string) []Ref {
 		out = append(out, Ref{Name: e.AsString(), Range: attr.Expr.Range()})
 	}
 	return out
+}
+
+// named reports a nested block whose name is empty or blank.
+func (d *decoder) named(b *hcl.Block) bool {
+	if strings.TrimSpace(b.Labels[0]) != "" {
+		return true
+	}
+	d.errorf(b.LabelRanges[0], "Empty name", "%s %s block needs a name.", article(b.Type), b.Type)
+	return false
 }
 
 // wholeNumber converts a number to an int, reporting fractions and overflow.

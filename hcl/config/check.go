@@ -46,14 +46,20 @@ func (c *checker) warnf(rng hcl.Range, summary, format string, args ...any) {
 	c.report(hcl.DiagWarning, rng, summary, format, args...)
 }
 
-// unknown reports a reference to something that is not declared, with the
-// nearest declared name as a hint and how to declare one.
+// unknown reports a reference to something that is not declared in this
+// Space, with the nearest declared name as a hint and how to declare one.
 func (c *checker) unknown(r Ref, kind, by string, known []string, howTo string) {
+	c.unknownIn(r, kind, by, "this Space", known, howTo)
+}
+
+// unknownIn is unknown for what is declared in a narrower place than the
+// Space, such as one project.
+func (c *checker) unknownIn(r Ref, kind, by, where string, known []string, howTo string) {
 	hint := didYouMean(r.Name, known)
 	if hint == "" && howTo != "" {
 		hint = " " + howTo
 	}
-	c.errorf(r.Range, "Unknown "+kind, "%s names %s %q, which is not declared in this Space.%s", by, kind, r.Name, hint)
+	c.errorf(r.Range, "Unknown "+kind, "%s names %s %q, which is not declared in %s.%s", by, kind, r.Name, where, hint)
 }
 
 // environment checks a reference to an environment; remote environments
@@ -68,14 +74,14 @@ func (c *checker) environment(r Ref, by string, localOnly bool) {
 		}
 		return
 	}
-	known := c.s.EnvironmentNames()
+	known, howTo := c.s.EnvironmentNames(), "Declare it with an environment block, or with a remote_environment block if another Space owns it."
 	if localOnly {
-		known = nil
+		known, howTo = nil, "Declare it with an environment block."
 		for _, e := range c.s.Environments {
 			known = append(known, e.Name)
 		}
 	}
-	c.unknown(r, "environment", by, known, "Declare it with an environment block, or with a remote_environment block if another Space owns it.")
+	c.unknown(r, "environment", by, known, howTo)
 }
 
 func (c *checker) environments(refs []Ref, by string, localOnly bool) {
@@ -132,6 +138,10 @@ func (c *checker) remoteEnvironments() {
 			continue
 		}
 		by := fmt.Sprintf("Remote environment %q", re.Name)
+		if c.s.Space != nil && fold(re.Space.Name) == fold(c.s.Space.Name) {
+			c.errorf(re.Space.Range, "Remote environment of this Space", "%s belongs to this Space itself; declare it with an environment block instead.", by)
+			continue
+		}
 		p := c.s.Peer(re.Space.Name)
 		if p == nil {
 			hint := didYouMean(re.Space.Name, peers)
@@ -169,6 +179,10 @@ func (c *checker) lifecycles() {
 					c.errorf(a.Range, "Automatic environment outside its phase", "%s deploys %q automatically, but the phase's environments are %s.", by, a.Name, quoteList(Names(ph.Environments)))
 					continue
 				}
+				if other := phaseNaming(l, a.Name); len(ph.Environments) == 0 && other != nil {
+					c.errorf(a.Range, "Automatic environment outside its phase", "%s holds every environment no other phase names, but phase %q names %q.", by, other.Name, a.Name)
+					continue
+				}
 				c.environment(a, by+" (automatic)", true)
 			}
 			if n := ph.Required.Min; !ph.Required.All && !ph.Required.Optional && len(ph.Environments) > 0 && n > len(ph.Environments) {
@@ -176,6 +190,16 @@ func (c *checker) lifecycles() {
 			}
 		}
 	}
+}
+
+// phaseNaming returns the phase of l that lists env, or nil.
+func phaseNaming(l *Lifecycle, env string) *Phase {
+	for _, ph := range l.Phases {
+		if shareName([]Ref{{Name: env}}, ph.Environments) {
+			return ph
+		}
+	}
+	return nil
 }
 
 func (c *checker) tagSets() {

@@ -24,7 +24,7 @@ func (c *checker) project(p *Project) {
 
 func (c *checker) packageRef(p *Project, r Ref, by string, known []string) {
 	if p.Package(r.Name) == nil {
-		c.unknown(r, "package", by, known, fmt.Sprintf("Declare it in %s/ with a package block: package %q {}.", p.Dir, r.Name))
+		c.unknownIn(r, "package", by, fmt.Sprintf("project %q", p.Name), known, fmt.Sprintf("Declare it in %s/ with a package block: package %q {}.", p.Dir, r.Name))
 	}
 }
 
@@ -48,8 +48,8 @@ func (c *checker) step(p *Project, st *Step, packages []string) {
 			c.packageRef(p, dp.Package, by, packages)
 		}
 		for _, g := range dp.Substitute {
-			if _, err := path.Match(g, ""); err != nil {
-				c.errorf(st.DeclRange, "Invalid substitute pattern", "%s substitutes files matching %q, which is not a valid glob pattern: %s.", by, g, err)
+			if _, err := path.Match(g.Name, ""); err != nil {
+				c.errorf(g.Range, "Invalid substitute pattern", "%s substitutes files matching %q, which is not a valid glob pattern: %s.", by, g.Name, err)
 			}
 		}
 	}
@@ -79,7 +79,7 @@ func (c *checker) variable(p *Project, v *Variable) {
 		c.tags(sc.TenantTags, by)
 		for _, r := range sc.Steps {
 			if p.Step(r.Name) == nil {
-				c.unknown(r, "step", by, steps, fmt.Sprintf("Steps are declared in %s/.", p.Dir))
+				c.unknownIn(r, "step", by, fmt.Sprintf("project %q", p.Name), steps, fmt.Sprintf("Steps are declared in %s/.", p.Dir))
 			}
 		}
 		if v.Sensitive && !val.Encrypted() {
@@ -103,19 +103,25 @@ func (c *checker) ties(v *Variable) {
 				c.warnf(a.DeclRange, "Duplicate variable value", "Variable %q has this value twice for an overlapping scope (first at %s); remove one.", v.Name, shortRange(b.DeclRange))
 				continue
 			}
-			c.errorf(a.DeclRange, "Variable values tie", "Variable %q has two values that a deployment could match equally well (the other at %s, scoped %s). Octopus would pick one at random; make one scope more specific or make the scopes disjoint.", v.Name, shortRange(b.DeclRange), scopeWords(b.Scope))
+			c.errorf(a.DeclRange, "Variable values tie", "Variable %q has two values that a deployment could match equally well (the other at %s, %s). Octopus would pick one at random; make one scope more specific or make the scopes disjoint.", v.Name, shortRange(b.DeclRange), scopeWords(b.Scope))
 		}
 	}
 }
 
-// tagsOverlap reports whether a tenant could match both tag lists: they
-// share a tag, or some tenant of this Space carries a tag of each.
-func (c *checker) tagsOverlap(a, b []Ref) bool {
-	if shareName(a, b) {
+// tagsOverlap reports whether one tenant could match the tenant tags of
+// both scopes: a tenant of this Space that carries a tag of each and that
+// both scopes' tenant lists (where they have one) admit. Two lists sharing
+// a tag overlap whenever no tenant list rules every tenant out, since a
+// tenant may be given that tag later.
+func (c *checker) tagsOverlap(a, b Scope) bool {
+	admits := func(s Scope, t *Tenant) bool {
+		return len(s.Tenants) == 0 || shareName(s.Tenants, []Ref{{Name: t.Name}})
+	}
+	if shareName(a.TenantTags, b.TenantTags) && len(a.Tenants) == 0 && len(b.Tenants) == 0 {
 		return true
 	}
 	for _, t := range c.s.Tenants {
-		if tenantHasAny(t, a) && tenantHasAny(t, b) {
+		if admits(a, t) && admits(b, t) && tenantHasAny(t, a.TenantTags) && tenantHasAny(t, b.TenantTags) {
 			return true
 		}
 	}
@@ -144,5 +150,5 @@ func scopeWords(s Scope) string {
 	if out == "" {
 		return "unscoped"
 	}
-	return out
+	return "scoped to " + out
 }

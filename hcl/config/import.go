@@ -65,7 +65,9 @@ func decodeTemplateValue(d *decoder, b *hcl.Block) *TemplateValue {
 			tv.Value = &s
 		}
 	}
-	if tv.Environment.Name == "" && tv.Tenant.Name == "" {
+	_, hasEnv := content.Attributes["environment"]
+	_, hasTenant := content.Attributes["tenant"]
+	if !hasEnv && !hasTenant {
 		d.errorf(b.DefRange, "Template value without a scope", "template_value %q must name the environment, the tenant or both that it is the value for.", tv.Name)
 	}
 	return tv

@@ -69,7 +69,9 @@ func decodeLifecycle(d *decoder, b *hcl.Block) *Lifecycle {
 		DeclRange:   b.DefRange,
 	}
 	for _, pb := range content.Blocks {
-		l.Phases = append(l.Phases, decodePhase(d, pb))
+		if d.named(pb) {
+			l.Phases = append(l.Phases, decodePhase(d, pb))
+		}
 	}
 	return l
 }
@@ -114,7 +116,7 @@ func decodeRequired(d *decoder, attr *hcl.Attribute) Required {
 	case cty.Number:
 		n, ok := wholeNumber(v)
 		if !ok || n < 0 {
-			d.errorf(r.Range, "Invalid \"required\" value", "%s is not a whole number of environments: %s", v.AsBigFloat().Text('g', -1), hint)
+			d.errorf(r.Range, "Invalid \"required\" value", "%s is not a whole number of environments: %s", v.AsBigFloat().Text('f', -1), hint)
 			return r
 		}
 		return Required{Min: n, Range: r.Range}

@@ -23,11 +23,11 @@ const (
 func (p place) String() string {
 	switch p {
 	case placeProject:
-		return "projects/<slug>/"
+		return "in a project directory, projects/<slug>/"
 	case placeImport:
-		return "imports/<source>/"
+		return "in an import binding, imports/<source>/"
 	}
-	return "the top of the Space"
+	return "at the top of the Space"
 }
 
 // blockPlaces says, for every block type of the language, where it may be
@@ -74,6 +74,8 @@ func Load(fsys fs.FS) (*Space, hcl.Diagnostics) {
 	for _, dir := range l.subdirs("imports") {
 		l.readImports(dir)
 	}
+	l.strayFiles("projects", "projects/%s/, the project's own directory")
+	l.strayFiles("imports", "imports/<source>/%s.hcl, under the directory of the Space it comes from")
 	l.space.Files = l.parser.Files()
 	l.diags = append(l.diags, assemble(l.space)...)
 	l.diags = append(l.diags, check(l.space)...)
@@ -94,7 +96,7 @@ func (l *loader) subdirs(dir string) []string {
 	entries, err := fs.ReadDir(l.fsys, dir)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
-			l.diags = append(l.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot read directory", Detail: fmt.Sprintf("Reading %q: %s.", dir, err)})
+			l.diags = append(l.diags, readDirError(dir, err))
 		}
 		return nil
 	}
@@ -107,11 +109,32 @@ func (l *loader) subdirs(dir string) []string {
 	return out
 }
 
+// strayFiles reports *.hcl files written directly in dir, where nothing is
+// read: a project's files live in its own directory below it.
+func (l *loader) strayFiles(dir, where string) {
+	entries, err := fs.ReadDir(l.fsys, dir)
+	if err != nil {
+		return // reported by subdirs
+	}
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".hcl") {
+			continue
+		}
+		name := path.Join(dir, e.Name())
+		l.diags = append(l.diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "File in no project",
+			Detail:   fmt.Sprintf("%s is not read: nothing is read directly in %s/. Move it to %s.", name, dir, fmt.Sprintf(where, strings.TrimSuffix(e.Name(), ".hcl"))),
+			Subject:  &hcl.Range{Filename: name, Start: hcl.InitialPos, End: hcl.InitialPos},
+		})
+	}
+}
+
 // hclFiles lists the *.hcl files directly in dir, in name order.
 func (l *loader) hclFiles(dir string) []string {
 	entries, err := fs.ReadDir(l.fsys, dir)
 	if err != nil {
-		l.diags = append(l.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot read directory", Detail: fmt.Sprintf("Reading %q: %s.", dir, err)})
+		l.diags = append(l.diags, readDirError(dir, err))
 		return nil
 	}
 	var out []string
@@ -130,15 +153,20 @@ func (l *loader) readProject(dir string) {
 	}
 	p := &Project{Slug: path.Base(dir), Dir: dir}
 	var decls []*Project
+	unnamed := 0
 	for _, name := range files {
 		c := l.readFile(name, placeProject)
 		decls = append(decls, c.projects...)
+		unnamed += c.unnamed["project"]
 		p.Packages = append(p.Packages, c.packages...)
 		p.Steps = append(p.Steps, c.steps...)
 		p.Variables = append(p.Variables, c.variables...)
 		p.Templates = append(p.Templates, c.templates...)
 	}
 	if len(decls) == 0 {
+		if unnamed > 0 {
+			return // its project block has no name, which is reported already
+		}
 		l.diags = append(l.diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Project directory without a project block",
@@ -184,10 +212,13 @@ func (l *loader) readImports(dir string) {
 	for _, name := range l.hclFiles(dir) {
 		c := l.readFile(name, placeImport)
 		if len(c.imports) == 0 {
+			if c.unnamed["import"] > 0 {
+				continue
+			}
 			l.diags = append(l.diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
 				Summary:  "Import file without an import block",
-				Detail:   fmt.Sprintf("%s must start with an import block naming the project it binds, such as:\n\n  import \"acme-web\" {\n    from      = %q\n    lifecycle = \"Default\"\n  }", name, path.Base(dir)),
+				Detail:   fmt.Sprintf("%s must hold an import block naming the project it binds, such as:\n\n  import %q {\n    from      = %q\n    lifecycle = \"Default\"\n  }", name, strings.TrimSuffix(path.Base(name), ".hcl"), path.Base(dir)),
 				Subject:  &hcl.Range{Filename: name, Start: hcl.InitialPos, End: hcl.InitialPos},
 			})
 			continue
@@ -224,12 +255,14 @@ type fileContent struct {
 	templates          []*VariableTemplate
 	imports            []*Import
 	templateValues     []*TemplateValue
+
+	unnamed map[string]int // blocks dropped for an empty name, by type
 }
 
 // readFile parses and decodes one file. Blocks that do not belong where the
 // file lives are reported with where they belong, and dropped.
 func (l *loader) readFile(name string, pl place) *fileContent {
-	c := &fileContent{}
+	c := &fileContent{unnamed: map[string]int{}}
 	src, err := fs.ReadFile(l.fsys, name)
 	if err != nil {
 		l.diags = append(l.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot read file", Detail: fmt.Sprintf("Reading %q: %s.", name, fsErrorWords(err))})
@@ -244,7 +277,11 @@ func (l *loader) readFile(name string, pl place) *fileContent {
 	l.diags = append(l.diags, diags...)
 	d := &decoder{ctx: evalContext(l.fsys, name)}
 	for _, b := range content.Blocks {
-		if !l.placed(b, pl) || !l.labelled(b) {
+		if !l.placed(b, pl) {
+			continue
+		}
+		if !l.labelled(b) {
+			c.unnamed[b.Type]++
 			continue
 		}
 		switch b.Type {
@@ -301,7 +338,7 @@ func (l *loader) placed(b *hcl.Block, pl place) bool {
 	l.diags = append(l.diags, &hcl.Diagnostic{
 		Severity: hcl.DiagError,
 		Summary:  "Block in the wrong place",
-		Detail:   fmt.Sprintf("A %s block belongs in %s, not in %s.", b.Type, where, pl),
+		Detail:   fmt.Sprintf("%s %s block belongs in %s; this file is %s.", article(b.Type), b.Type, where, pl),
 		Subject:  &rng,
 	})
 	return false
@@ -316,10 +353,22 @@ func (l *loader) labelled(b *hcl.Block) bool {
 	l.diags = append(l.diags, &hcl.Diagnostic{
 		Severity: hcl.DiagError,
 		Summary:  "Empty name",
-		Detail:   fmt.Sprintf("A %s block needs a name.", b.Type),
+		Detail:   fmt.Sprintf("%s %s block needs a name.", article(b.Type), b.Type),
 		Subject:  &rng,
 	})
 	return false
+}
+
+func readDirError(dir string, err error) *hcl.Diagnostic {
+	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot read directory", Detail: fmt.Sprintf("Reading directory %q: %s.", dir, fsErrorWords(err))}
+}
+
+// article is "A" or "An", as the word that follows it needs.
+func article(word string) string {
+	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
+		return "An"
+	}
+	return "A"
 }
 
 // shortRange writes a range as file:line for use inside a message.

@@ -73,16 +73,17 @@ func (s Scope) Specificity() Specificity {
 // Overlaps reports whether one deployment could match both scopes. Scopes
 // on different dimensions never tie (their specificity differs), so this
 // is asked of scopes on the same dimensions: they overlap when every scoped
-// dimension shares a name, or, for tenant tags, when some tenant carries a
-// tag of each (tagsOverlap answers that).
-func (s Scope) Overlaps(o Scope, tagsOverlap func(a, b []Ref) bool) bool {
+// dimension shares a name, or, for tenant tags, when some tenant could
+// match the tags of both — tagsOverlap answers that, given both scopes
+// whole, because a tenant dimension narrows which tenants can.
+func (s Scope) Overlaps(o Scope, tagsOverlap func(a, b Scope) bool) bool {
 	for _, dim := range Dimensions {
 		a, b := s.Dim(dim), o.Dim(dim)
 		if len(a) == 0 && len(b) == 0 {
 			continue
 		}
 		if dim == DimTenantTag && tagsOverlap != nil {
-			if !tagsOverlap(a, b) {
+			if !tagsOverlap(s, o) {
 				return false
 			}
 			continue

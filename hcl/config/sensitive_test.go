@@ -57,16 +57,14 @@ func TestSecretsNeverQuoted(t *testing.T) {
 	}
 }
 
-// TestBugSensitiveTemplateDefaultNotMasked records a bug: the default of a
-// sensitive template is a secret in plain text too, but its diagnostic is
-// not marked SensitiveSubject, so the source line shown beside it would show
-// the secret. When the bug is fixed this test fails: invert it.
-func TestBugSensitiveTemplateDefaultNotMasked(t *testing.T) {
-	diags := loadDiagnosticsFixture(t, "testdata/diagnostics/bug_template_sensitive_default.txtar")
+// TestSensitiveTemplateDefaultMasked: the default of a sensitive template
+// is a secret in plain text too, so its diagnostic is marked for masking.
+func TestSensitiveTemplateDefaultMasked(t *testing.T) {
+	diags := loadDiagnosticsFixture(t, "testdata/diagnostics/template_sensitive_default.txtar")
 	if len(diags) != 1 || diags[0].Summary != "Default on a sensitive template" {
 		t.Fatalf("unexpected diagnostics:\n%s", describe(diags))
 	}
-	if _, ok := diags[0].Extra.(config.SensitiveSubject); ok {
-		t.Fatal("the bug is fixed: the diagnostic is marked SensitiveSubject; make this test require it")
+	if _, ok := diags[0].Extra.(config.SensitiveSubject); !ok {
+		t.Fatal("the diagnostic is not marked SensitiveSubject: the source line shown beside it would show the secret")
 	}
 }

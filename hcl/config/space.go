@@ -70,8 +70,9 @@ func decodePeer(d *decoder, b *hcl.Block) *Peer {
 		p.PublicKey, p.PublicKeyRange = key.Name, key.Range
 	}
 	p.URL = d.str(content.Attributes, "url")
+	before := len(d.diags)
 	p.Accepts = d.refs(content.Attributes, "accepts")
-	if attr, ok := content.Attributes["accepts"]; ok && len(p.Accepts) == 0 && !diags.HasErrors() {
+	if attr, ok := content.Attributes["accepts"]; ok && len(p.Accepts) == 0 && len(d.diags) == before {
 		d.errorf(attr.Expr.Range(), "Empty \"accepts\"", "Peer %q must accept \"releases\", \"receipts\" or both; a peer trusted for nothing has no reason to be here.", p.Name)
 	}
 	for _, a := range p.Accepts {

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"strings"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -48,7 +49,7 @@ type RunScript struct {
 type DeployPackage struct {
 	Package     Ref
 	Destination string
-	Substitute  []string
+	Substitute  []Ref // glob patterns
 }
 
 // ManualIntervention stops the deployment until a person approves it.
@@ -129,6 +130,8 @@ func decodeStep(d *decoder, b *hcl.Block) *Step {
 	switch _, has := a["condition_expression"]; {
 	case s.Condition == ConditionVariable && !has:
 		d.errorf(b.DefRange, "Missing \"condition_expression\"", "Step %q runs on condition \"variable\", which needs condition_expression, an Octostache expression such as \"#{RunMigrations}\".", s.Name)
+	case s.Condition == ConditionVariable && strings.TrimSpace(s.ConditionExpression) == "":
+		d.errorf(a["condition_expression"].Expr.Range(), "Empty \"condition_expression\"", "Step %q runs on condition \"variable\"; its condition_expression must be an Octostache expression such as \"#{RunMigrations}\", not empty.", s.Name)
 	case s.Condition != ConditionVariable && has:
 		d.errorf(a["condition_expression"].NameRange, "Unused \"condition_expression\"", "Step %q has condition %q; condition_expression is used only with condition = \"variable\".", s.Name, s.Condition)
 	}
@@ -184,9 +187,7 @@ func decodeDeployPackage(d *decoder, b *hcl.Block) *DeployPackage {
 	p.Package, _ = d.requiredStr(content.Attributes, "package", b)
 	dest, _ := d.requiredStr(content.Attributes, "destination", b)
 	p.Destination = dest.Name
-	for _, r := range d.refs(content.Attributes, "substitute") {
-		p.Substitute = append(p.Substitute, r.Name)
-	}
+	p.Substitute = d.refs(content.Attributes, "substitute")
 	return p
 }
 

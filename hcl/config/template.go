@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"sort"
 
 	"github.com/hashicorp/hcl/v2"
@@ -79,8 +80,11 @@ func decodeTemplate(d *decoder, b *hcl.Block) *VariableTemplate {
 		d.oneOf(r, "per", []string{PerEnvironment, PerTenant, PerTenantEnvironment})
 		t.Per = r.Name
 	}
+	optionsBroken := false
 	if attr, ok := a["options"]; ok {
-		if v, ok := d.value(attr, cty.Map(cty.String)); ok && !v.IsNull() {
+		v, ok := d.value(attr, cty.Map(cty.String))
+		optionsBroken = !ok
+		if ok && !v.IsNull() {
 			for k, display := range v.AsValueMap() {
 				t.Options = append(t.Options, Option{Value: k, Display: display.AsString()})
 			}
@@ -90,7 +94,7 @@ func decodeTemplate(d *decoder, b *hcl.Block) *VariableTemplate {
 			d.errorf(attr.NameRange, "Options on a non-select template", "Template %q has type %q; only type \"select\" offers options. Remove options, or set type = \"select\".", t.Name, t.Type)
 		}
 	}
-	if typeOK && t.Type == TemplateSelect && len(t.Options) == 0 {
+	if typeOK && !optionsBroken && t.Type == TemplateSelect && len(t.Options) == 0 {
 		d.errorf(b.DefRange, "Select template without options", "Template %q has type \"select\" and needs options = { value = \"Display\", ... } to choose from.", t.Name)
 	}
 	if attr, ok := a["default"]; ok && typeOK {
@@ -109,7 +113,13 @@ func decodeTemplateDefault(d *decoder, t *VariableTemplate, attr *hcl.Attribute)
 	rng := attr.Expr.Range()
 	switch t.Type {
 	case TemplateSensitive:
-		d.errorf(rng, "Default on a sensitive template", "Template %q is sensitive; a default would sit in plain text in Git. Leave the default out and supply the value on accept.", t.Name)
+		d.diags = append(d.diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Default on a sensitive template",
+			Detail:   fmt.Sprintf("Template %q is sensitive; a default would sit in plain text in Git. Leave the default out and supply the value on accept.", t.Name),
+			Subject:  &rng,
+			Extra:    SensitiveSubject{},
+		})
 		return nil
 	case TemplateCheckbox:
 		if v.Type() != cty.Bool {

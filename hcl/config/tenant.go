@@ -92,6 +92,9 @@ func decodeTenant(d *decoder, b *hcl.Block) *Tenant {
 		DeclRange:   b.DefRange,
 	}
 	for _, pb := range content.Blocks {
+		if !d.named(pb) {
+			continue
+		}
 		pc, diags := pb.Body.Content(tenantProjectSchema)
 		d.add(diags)
 		t.Projects = append(t.Projects, &TenantProject{
