@@ -1,0 +1,63 @@
+package gitstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+)
+
+// LockFileName is the Space lock's file in the repository's common Git
+// directory.
+const LockFileName = "zonectl.lock"
+
+// Back-off between attempts to take the Space lock.
+const (
+	lockFirstWait = time.Millisecond
+	lockMaxWait   = 50 * time.Millisecond
+)
+
+// Lock takes the Space lock: an exclusive flock(2) on <gitdir>/zonectl.lock,
+// created if needed. It retries with a short back-off until it gets the lock
+// or ctx ends. The lock belongs to the open file, not to the process, so two
+// Repo values (or two Lock calls on one Repo) exclude each other too; it is
+// not reentrant. The kernel releases it if the process dies.
+//
+// unlock releases the lock; calling it again returns the first call's
+// result.
+func (r *Repo) Lock(ctx context.Context) (unlock func() error, err error) {
+	path := filepath.Join(r.commonDir, LockFileName)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o666)
+	if err != nil {
+		return nil, fmt.Errorf("space lock %q: %w", path, err)
+	}
+	wait := lockFirstWait
+	for {
+		err := tryLockFile(f)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, errWouldBlock) {
+			f.Close()
+			return nil, fmt.Errorf("space lock %q: %w", path, err)
+		}
+		timer := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			f.Close()
+			return nil, fmt.Errorf("another zonectl process holds the Space lock %q: %w", path, context.Cause(ctx))
+		case <-timer.C:
+		}
+		wait = min(2*wait, lockMaxWait)
+	}
+	return sync.OnceValue(func() error {
+		if err := errors.Join(unlockFile(f), f.Close()); err != nil {
+			return fmt.Errorf("release Space lock %q: %w", path, err)
+		}
+		return nil
+	}), nil
+}

@@ -1,0 +1,140 @@
+package gitstore
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+)
+
+// MainBranch is the branch that holds a Space's configuration; Init points
+// HEAD at it.
+const MainBranch = "refs/heads/main"
+
+// Repo is a Space repository: a non-bare Git repository opened through
+// go-git, plus the paths gitstore needs to follow Git's on-disk protocol.
+// A Repo is safe for use by several goroutines; each Lock call excludes
+// every other one, in this process or another.
+type Repo struct {
+	root      string // the work tree
+	gitDir    string // the .git directory (per work tree for linked work trees)
+	commonDir string // where refs, objects and the Space lock live
+	repo      *git.Repository
+}
+
+// Open returns the repository that holds dir, looking in dir and then in
+// each parent directory the way git does.
+func Open(dir string) (*Repo, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open Space at %q: %w", dir, err)
+	}
+	repo, err := git.PlainOpenWithOptions(abs, &git.PlainOpenOptions{
+		DetectDotGit:          true,
+		EnableDotGitCommonDir: true,
+	})
+	if errors.Is(err, git.ErrRepositoryNotExists) {
+		return nil, fmt.Errorf("not in a Space: no Git repository at or above %q", abs)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open Space at %q: %w", abs, err)
+	}
+	wt, err := repo.Worktree()
+	if errors.Is(err, git.ErrIsBareRepository) {
+		return nil, fmt.Errorf("open Space at %q: the repository is bare; a Space needs a work tree", abs)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open Space at %q: %w", abs, err)
+	}
+	root := wt.Filesystem.Root()
+	gitDir, commonDir, err := findGitDirs(root)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(filepath.Join(commonDir, "reftable")); err == nil {
+		return nil, fmt.Errorf("open Space at %q: the repository stores refs in a reftable, which zonectl does not support", root)
+	}
+	return &Repo{root: root, gitDir: gitDir, commonDir: commonDir, repo: repo}, nil
+}
+
+// Init creates a non-bare repository in dir (creating dir if needed) whose
+// HEAD is the unborn branch MainBranch. It refuses a dir that already holds
+// a .git.
+func Init(dir string) (*Repo, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("init Space at %q: %w", dir, err)
+	}
+	if _, err := os.Lstat(filepath.Join(abs, git.GitDirName)); err == nil {
+		return nil, fmt.Errorf("init Space at %q: it already holds a Git repository", abs)
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("init Space at %q: %w", abs, err)
+	}
+	_, err = git.PlainInitWithOptions(abs, &git.PlainInitOptions{
+		InitOptions: git.InitOptions{DefaultBranch: plumbing.ReferenceName(MainBranch)},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("init Space at %q: %w", abs, err)
+	}
+	return Open(abs)
+}
+
+// Root returns the work tree: the directory that holds .git.
+func (r *Repo) Root() string { return r.root }
+
+// GitDir returns the Git directory: <root>/.git, or for a linked work tree
+// (git worktree add) the directory its .git file names.
+func (r *Repo) GitDir() string { return r.gitDir }
+
+// CommonDir returns the directory that holds the refs, the objects and the
+// Space lock. It is GitDir except in a linked work tree, where it is the
+// main work tree's Git directory.
+func (r *Repo) CommonDir() string { return r.commonDir }
+
+// Git returns the go-git handle, for reading objects and for the packages
+// that fetch, push and bundle. Move refs with UpdateRef, not through it.
+func (r *Repo) Git() *git.Repository { return r.repo }
+
+// findGitDirs returns the Git directory of the work tree root and its common
+// directory, following a .git file and a commondir file as git does.
+func findGitDirs(root string) (gitDir, commonDir string, err error) {
+	dotGit := filepath.Join(root, git.GitDirName)
+	fi, err := os.Lstat(dotGit)
+	if err != nil {
+		return "", "", fmt.Errorf("open Space at %q: %w", root, err)
+	}
+	gitDir = dotGit
+	if !fi.IsDir() {
+		b, err := os.ReadFile(dotGit)
+		if err != nil {
+			return "", "", fmt.Errorf("open Space at %q: %w", root, err)
+		}
+		line, _, _ := strings.Cut(string(b), "\n")
+		target, ok := strings.CutPrefix(strings.TrimSpace(line), "gitdir:")
+		if !ok {
+			return "", "", fmt.Errorf("open Space at %q: %q has no gitdir: line", root, dotGit)
+		}
+		gitDir = absJoin(root, strings.TrimSpace(target))
+	}
+	commonDir = gitDir
+	b, err := os.ReadFile(filepath.Join(gitDir, "commondir"))
+	switch {
+	case err == nil:
+		commonDir = absJoin(gitDir, strings.TrimSpace(string(b)))
+	case !errors.Is(err, os.ErrNotExist):
+		return "", "", fmt.Errorf("open Space at %q: %w", root, err)
+	}
+	return gitDir, commonDir, nil
+}
+
+// absJoin resolves p against base unless it is already absolute.
+func absJoin(base, p string) string {
+	if filepath.IsAbs(p) {
+		return filepath.Clean(p)
+	}
+	return filepath.Join(base, p)
+}
