@@ -1,0 +1,1 @@
+# A space.hcl that says nothing yet.
