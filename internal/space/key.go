@@ -1,0 +1,122 @@
+package space
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/ProtonMail/go-crypto/openpgp"
+
+	"github.com/zonectl/zonectl/internal/atomicfile"
+	"github.com/zonectl/zonectl/internal/keys"
+)
+
+// Name returns the Space's name from its space block.
+func (s *Space) Name() (string, error) {
+	cfg, diags := s.Load()
+	if cfg.Space == nil {
+		if diags.HasErrors() {
+			return "", fmt.Errorf("cannot tell the Space's name: %s", diags.Error())
+		}
+		return "", fmt.Errorf("%s has no space block; zonectl init creates one", s.Root())
+	}
+	return cfg.Space.Name, nil
+}
+
+// PublicKey reads the Space's own public key from keys/<name>.asc.
+func (s *Space) PublicKey() (*openpgp.Entity, []byte, error) {
+	name, err := s.Name()
+	if err != nil {
+		return nil, nil, err
+	}
+	rel := PublicKeyFile(name)
+	data, err := os.ReadFile(filepath.Join(s.Root(), filepath.FromSlash(rel)))
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil, fmt.Errorf("space %q has no public key at %s; create a key pair with `zonectl keys generate`", name, rel)
+		}
+		return nil, nil, err
+	}
+	list, err := keys.ReadPublic(rel, data)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(list) != 1 {
+		return nil, nil, fmt.Errorf("%s holds %d keys; a Space has exactly one", rel, len(list))
+	}
+	return list[0], data, nil
+}
+
+// Signer loads the Space's private key, found by the fingerprint of its
+// committed public key, and returns a signer for it.
+func (s *Space) Signer() (*keys.Signer, error) {
+	pub, _, err := s.PublicKey()
+	if err != nil {
+		return nil, err
+	}
+	priv, err := keys.LoadPrivate(keys.Fingerprint(pub))
+	if err != nil {
+		return nil, err
+	}
+	return keys.NewSigner(priv)
+}
+
+// GenerateKeyResult describes a key pair made by GenerateKey.
+type GenerateKeyResult struct {
+	Fingerprint    string
+	PublicKeyFile  string
+	PrivateKeyPath string
+}
+
+// GenerateKey makes the key pair of a Space that has none — one created
+// by hand, or whose key was never made — writing the private key outside
+// the repository and the public key to keys/<name>.asc. A Space that has a
+// public key keeps it: replacing a Space's key changes what every peer
+// trusts, so it is refused here.
+func (s *Space) GenerateKey(now time.Time) (*GenerateKeyResult, error) {
+	name, err := s.Name()
+	if err != nil {
+		return nil, err
+	}
+	rel := PublicKeyFile(name)
+	pubPath := filepath.Join(s.Root(), filepath.FromSlash(rel))
+	if _, err := os.Lstat(pubPath); err == nil {
+		return nil, fmt.Errorf("space %q already has a public key at %s; its private key stays where `zonectl init` wrote it (or where ZONECTL_KEY points)", name, rel)
+	}
+	entity, err := keys.Generate(keys.GenerateOptions{Name: name, Time: now})
+	if err != nil {
+		return nil, err
+	}
+	fpr := keys.Fingerprint(entity)
+	pass, err := keys.Passphrase()
+	if err != nil {
+		return nil, err
+	}
+	priv, err := keys.ArmorPrivate(entity, pass)
+	if err != nil {
+		return nil, err
+	}
+	pub, err := keys.ArmorPublic(entity)
+	if err != nil {
+		return nil, err
+	}
+	privPath, err := keys.PrivateKeyPath(fpr)
+	if err != nil {
+		return nil, err
+	}
+	if err := keys.WritePrivate(privPath, priv); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Dir(pubPath), 0o755); err != nil {
+		os.Remove(privPath)
+		return nil, err
+	}
+	if err := atomicfile.WriteNew(pubPath, pub, 0o644); err != nil {
+		os.Remove(privPath)
+		return nil, err
+	}
+	return &GenerateKeyResult{Fingerprint: fpr, PublicKeyFile: rel, PrivateKeyPath: privPath}, nil
+}
