@@ -1,0 +1,64 @@
+package main
+
+import (
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/zonectl/zonectl/internal/space"
+)
+
+func newInitCommand(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "init NAME [DIR]",
+		Short: "Create a Space: a Git repository, its key pair and a first signed commit",
+		Long: `Create a Space named NAME in DIR (default ./NAME): a Git repository on branch
+main with space.hcl, a .gitignore that keeps .zonectl/ out, and the Space's
+public key at keys/NAME.asc, in a first commit signed with a new OpenPGP key.
+
+The private key is written outside the repository: to $ZONECTL_KEY when set,
+else under the user's configuration directory, named by the key's
+fingerprint. Set ZONECTL_PASSPHRASE_FILE to protect it with a passphrase.`,
+		Args: args(cobra.RangeArgs(1, 2)),
+		RunE: func(cmd *cobra.Command, a []string) error {
+			return runInit(cmd, g, a)
+		},
+	}
+}
+
+func runInit(cmd *cobra.Command, g *globals, a []string) error {
+	name := a[0]
+	if err := space.CheckName(name); err != nil {
+		return usagef(err)
+	}
+	dir := name
+	if len(a) == 2 {
+		dir = a[1]
+	}
+	dir, err := g.resolve(dir)
+	if err != nil {
+		return err
+	}
+	res, err := space.Init(cmd.Context(), space.InitOptions{Name: name, Dir: dir, Now: time.Now()})
+	if err != nil {
+		return err
+	}
+	if g.out.json() {
+		return g.out.printJSON(map[string]string{
+			"space":            name,
+			"dir":              res.Space.Root(),
+			"fingerprint":      res.Fingerprint,
+			"public_key_file":  res.PublicKeyFile,
+			"private_key_path": res.PrivateKeyPath,
+			"commit":           res.Commit.String(),
+		})
+	}
+	o := g.out
+	o.printf("Created Space %q in %s\n", name, res.Space.Root())
+	o.printf("  public key   %s (%s)\n", filepath.FromSlash(res.PublicKeyFile), res.Fingerprint)
+	o.printf("  private key  %s\n", res.PrivateKeyPath)
+	o.printf("  commit       %s, signed\n", res.Commit.String()[:12])
+	o.infof("Back up the private key: it never enters the repository, and a Space cannot sign without it.\n")
+	return nil
+}

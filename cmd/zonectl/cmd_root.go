@@ -1,0 +1,94 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/zonectl/zonectl/internal/space"
+)
+
+// globals are the options every command takes.
+type globals struct {
+	dir string // -C: where to start looking for the Space
+	out *output
+}
+
+// workDir is the directory commands work from: -C, else the current one.
+func (g *globals) workDir() (string, error) {
+	if g.dir != "" {
+		return filepath.Abs(g.dir)
+	}
+	return os.Getwd()
+}
+
+// resolve makes a path given on the command line absolute against -C, as
+// git -C does.
+func (g *globals) resolve(p string) (string, error) {
+	if filepath.IsAbs(p) {
+		return p, nil
+	}
+	wd, err := g.workDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(wd, p), nil
+}
+
+// openSpace opens the Space that holds the working directory.
+func (g *globals) openSpace() (*space.Space, error) {
+	wd, err := g.workDir()
+	if err != nil {
+		return nil, err
+	}
+	s, err := space.Open(wd)
+	if err != nil {
+		return nil, withHint(err, "run zonectl inside a Space, pass -C DIR, or create one with `zonectl init NAME`")
+	}
+	return s, nil
+}
+
+func newRootCommand(out *output) *cobra.Command {
+	g := &globals{out: out}
+	root := &cobra.Command{
+		Use:   "zonectl",
+		Short: "Promote releases between isolated deployment Spaces",
+		Long: `zonectl promotes releases between isolated deployment Spaces. Each Space is a
+Git repository of HCL files; a release is a signed snapshot in Git, carried to
+another Space as a signed bundle, by push or across an air gap.`,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			return out.validate()
+		},
+	}
+	root.SetOut(out.stdout)
+	root.SetErr(out.stderr)
+	root.SetIn(out.stdin)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usagef(err) })
+
+	flags := root.PersistentFlags()
+	flags.StringVarP(&g.dir, "dir", "C", "", "run as if zonectl was started in `DIR`")
+	flags.StringVar(&out.format, "output", "text", "output format: text or json")
+	flags.BoolVar(&out.noColor, "no-color", false, "never colour the output")
+	_ = root.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
+
+	root.AddCommand(
+		newInitCommand(g),
+		newValidateCommand(g),
+		newFmtCommand(g),
+		newKeysCommand(g),
+		newPeerCommand(g),
+		newVersionCommand(g),
+	)
+	return root
+}
+
+// args wraps a cobra argument check so that a wrong count is a usage
+// error.
+func args(check cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, a []string) error {
+		return usagef(check(cmd, a))
+	}
+}

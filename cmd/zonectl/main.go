@@ -1,0 +1,98 @@
+// Command zonectl promotes releases between isolated deployment Spaces,
+// with every Space's configuration kept as HCL in Git.
+package main
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/signal"
+	"strings"
+
+	"github.com/zonectl/zonectl/internal/keys"
+)
+
+func main() { os.Exit(Main()) }
+
+// Main runs zonectl on os.Args and returns its exit code. The end-to-end
+// tests run it in-process as the zonectl command.
+func Main() int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	out := newOutput(os.Stdin, os.Stdout, os.Stderr)
+	root := newRootCommand(out)
+	root.SetArgs(os.Args[1:])
+	err := root.ExecuteContext(ctx)
+	if err != nil {
+		out.reportError(err)
+	}
+	return exitCode(err)
+}
+
+// Exit codes (SPEC §9).
+const (
+	exitOK     = 0 // the work was done
+	exitFailed = 1 // the work failed: invalid configuration, a failed deployment, a lifecycle that forbids it
+	exitUsage  = 2 // the command line was wrong
+	exitVerify = 3 // verification failed: signature, hash, trust, replay
+)
+
+// exitCode maps an error to the exit code; this switch is the only place
+// that decides one.
+func exitCode(err error) int {
+	var (
+		usage  *usageError
+		verify *keys.VerificationError
+	)
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &usage), isCobraUsageError(err):
+		return exitUsage
+	case errors.As(err, &verify):
+		return exitVerify
+	}
+	return exitFailed
+}
+
+// usageError is a mistake on the command line.
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+func usagef(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &usageError{err: err}
+}
+
+// isCobraUsageError recognises the errors cobra makes for an unknown
+// command before any of our code runs; cobra gives them no type.
+func isCobraUsageError(err error) bool {
+	msg := err.Error()
+	return strings.HasPrefix(msg, "unknown command ") || strings.HasPrefix(msg, "unknown flag") || strings.HasPrefix(msg, "unknown shorthand flag") || strings.HasPrefix(msg, "required flag(s) ")
+}
+
+// failure is an error already reported in full (diagnostics, a list of
+// files); it sets the exit code without another error line.
+type failure struct{ summary string }
+
+func (f *failure) Error() string { return f.summary }
+
+// hinted is an error with advice for the most likely mistake behind it.
+type hinted struct {
+	err  error
+	hint string
+}
+
+func (h *hinted) Error() string { return h.err.Error() }
+func (h *hinted) Unwrap() error { return h.err }
+
+func withHint(err error, hint string) error {
+	if err == nil {
+		return nil
+	}
+	return &hinted{err: err, hint: hint}
+}

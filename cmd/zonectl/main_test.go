@@ -1,0 +1,103 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"zonectl": func() { os.Exit(Main()) },
+	})
+}
+
+// TestScript runs the end-to-end scripts in testdata/script: the real
+// zonectl binary against real repositories, with stock git and gpg where
+// interoperability is the point.
+func TestScript(t *testing.T) {
+	for _, tool := range []string{"git", "gpg"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s is required by the end-to-end tests: install it (Debian: apt-get install git gnupg)", tool)
+		}
+	}
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/script",
+		RequireExplicitExec: true,
+		RequireUniqueNames:  true,
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"status": cmdStatus,
+			"mode":   cmdMode,
+		},
+		Setup: func(env *testscript.Env) error {
+			// Every script gets its own configuration directory (where
+			// private keys go by default), Git identity and GnuPG home, so
+			// nothing is read from or written to the user's.
+			home := env.WorkDir
+			env.Setenv("HOME", home)
+			env.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
+			env.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+			env.Setenv("GIT_AUTHOR_NAME", "Release Engineer")
+			env.Setenv("GIT_AUTHOR_EMAIL", "re@example.com")
+			env.Setenv("GIT_COMMITTER_NAME", "Release Engineer")
+			env.Setenv("GIT_COMMITTER_EMAIL", "re@example.com")
+			gnupg, err := os.MkdirTemp("", "zg")
+			if err != nil {
+				return err
+			}
+			if err := os.Chmod(gnupg, 0o700); err != nil {
+				return err
+			}
+			env.Setenv("GNUPGHOME", gnupg)
+			env.Defer(func() {
+				exec.Command("gpgconf", "--homedir", gnupg, "--kill", "gpg-agent").Run()
+				os.RemoveAll(gnupg)
+			})
+			return nil
+		},
+	})
+}
+
+// cmdStatus runs a command and checks its exact exit status, for the exit
+// codes zonectl promises (0 done, 1 failed, 2 usage, 3 verification):
+//
+//	status 2 exec zonectl frobnicate
+func cmdStatus(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 3 || args[1] != "exec" {
+		ts.Fatalf("usage: status CODE exec COMMAND [ARG...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	if err != nil {
+		ts.Fatalf("status: bad exit code %q", args[0])
+	}
+	got := 0
+	if err := ts.Exec(args[2], args[3:]...); err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			ts.Fatalf("status: %v", err)
+		}
+		got = ee.ExitCode()
+	}
+	if got != want {
+		ts.Fatalf("%s exited %d, want %d", args[2], got, want)
+	}
+}
+
+// cmdMode checks a file's permission bits: mode 0600 FILE.
+func cmdMode(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: mode PERM FILE")
+	}
+	info, err := os.Stat(ts.MkAbs(args[1]))
+	ts.Check(err)
+	got := fmt.Sprintf("%#o", info.Mode().Perm())
+	if (got == args[0]) == neg {
+		ts.Fatalf("%s has mode %s, want %s%s", args[1], got, map[bool]string{true: "not ", false: ""}[neg], args[0])
+	}
+}

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"golang.org/x/term"
+)
+
+// output owns everything zonectl prints: data on stdout, as text or JSON,
+// and errors, hints and progress on stderr. Colour is used only when the
+// stream is a terminal and neither --no-color nor NO_COLOR says otherwise.
+type output struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	format         string // "text" or "json"
+	noColor        bool
+}
+
+func newOutput(stdin io.Reader, stdout, stderr io.Writer) *output {
+	return &output{stdin: stdin, stdout: stdout, stderr: stderr, format: "text"}
+}
+
+func (o *output) json() bool { return o.format == "json" }
+
+func (o *output) validate() error {
+	switch o.format {
+	case "text", "json":
+		return nil
+	}
+	return usagef(fmt.Errorf("invalid --output %q: use text or json", o.format))
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// colorOn reports whether to colour what goes to w.
+func (o *output) colorOn(w io.Writer) bool {
+	if o.noColor || os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
+		return false
+	}
+	return isTerminal(w)
+}
+
+// ANSI styles.
+const (
+	styleBold   = "\x1b[1m"
+	styleRed    = "\x1b[1;31m"
+	styleYellow = "\x1b[1;33m"
+	styleGreen  = "\x1b[32m"
+	styleDim    = "\x1b[2m"
+	styleReset  = "\x1b[0m"
+)
+
+func (o *output) paint(w io.Writer, style, s string) string {
+	if !o.colorOn(w) {
+		return s
+	}
+	return style + s + styleReset
+}
+
+// printf writes data to stdout.
+func (o *output) printf(format string, args ...any) { fmt.Fprintf(o.stdout, format, args...) }
+
+// printJSON writes v to stdout as indented JSON.
+func (o *output) printJSON(v any) error {
+	enc := json.NewEncoder(o.stdout)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// infof writes a note for the person at the terminal to stderr, so stdout
+// stays data.
+func (o *output) infof(format string, args ...any) { fmt.Fprintf(o.stderr, format, args...) }
+
+// reportError prints err as `zonectl: error: ...`, with a hint when one is
+// known. An error already reported in full prints nothing more.
+func (o *output) reportError(err error) {
+	var f *failure
+	if errors.As(err, &f) {
+		return
+	}
+	fmt.Fprintf(o.stderr, "%s %s\n", o.paint(o.stderr, styleRed, "zonectl: error:"), err)
+	var h *hinted
+	if errors.As(err, &h) && h.hint != "" {
+		fmt.Fprintf(o.stderr, "%s %s\n", o.paint(o.stderr, styleBold, "zonectl: hint:"), h.hint)
+	}
+	var u *usageError
+	if errors.As(err, &u) || isCobraUsageError(err) {
+		fmt.Fprintf(o.stderr, "%s run 'zonectl --help' for usage\n", o.paint(o.stderr, styleBold, "zonectl: hint:"))
+	}
+}
