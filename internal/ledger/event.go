@@ -1,0 +1,71 @@
+package ledger
+
+import (
+	"time"
+
+	"github.com/zonectl/zonectl/internal/snapshot"
+)
+
+// Schema names the event document format.
+const Schema = "zonectl.ledger/v1"
+
+// Event types.
+const (
+	ReleaseCreated  = "release.created"
+	ReleaseSnapshot = "release.snapshot"
+	Deployment      = "deployment"
+)
+
+// Deployment states, as Octopus names them.
+const (
+	StateSuccess = "Success"
+	StateFailed  = "Failed"
+	StateWaiting = "Waiting"
+)
+
+// Event is one entry of the ledger.
+type Event struct {
+	Schema  string    `json:"schema"`
+	Type    string    `json:"type"`
+	Time    time.Time `json:"time"`
+	Who     string    `json:"who"`
+	Project string    `json:"project"`
+	Version string    `json:"version"`
+	// Release is the release commit the event concerns.
+	Release string `json:"release"`
+
+	Deployment *DeploymentRecord `json:"deployment,omitempty"`
+}
+
+// DeploymentRecord is the result of one deployment of a release to one
+// environment (and tenant).
+type DeploymentRecord struct {
+	ID          string       `json:"id"`
+	Environment string       `json:"environment"`
+	Tenant      string       `json:"tenant,omitempty"`
+	State       string       `json:"state"`
+	Started     time.Time    `json:"started"`
+	Finished    time.Time    `json:"finished"`
+	Packages    []PackageRef `json:"packages"`
+	Steps       []StepResult `json:"steps"`
+	Approved    []string     `json:"approved,omitempty"`
+	Skipped     []string     `json:"skipped,omitempty"`
+	LogSHA256   string       `json:"log_sha256"`
+	Error       string       `json:"error,omitempty"`
+}
+
+// PackageRef is a package deployed, by the hash of its bytes.
+type PackageRef = snapshot.PackageRef
+
+// StepResult says what became of one step.
+type StepResult struct {
+	Name   string `json:"name"`
+	State  string `json:"state"` // Success, Failed, Skipped, Waiting
+	Reason string `json:"reason,omitempty"`
+}
+
+// Entry is an event as read back, with the commit that holds it.
+type Entry struct {
+	Commit string
+	Event  Event
+}

@@ -1,0 +1,134 @@
+package ledger
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/zonectl/zonectl/gitstore"
+	"github.com/zonectl/zonectl/internal/snapshot"
+)
+
+// Ref is where the ledger lives.
+const Ref = "refs/zonectl/ledger"
+
+// Append records ev as a new signed commit on the ledger, with the given
+// extra files (such as log.txt) beside event.json. The caller may hold the
+// Space lock; locked says so, and Append then does not take it again.
+func Append(ctx context.Context, repo *gitstore.Repo, signer gitstore.Signer, author object.Signature, ev Event, extra []gitstore.File, locked bool) (plumbing.Hash, error) {
+	ev.Schema = Schema
+	if ev.Time.IsZero() {
+		ev.Time = time.Now().UTC()
+	}
+	data, err := snapshot.Encode(ev)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	files := append([]gitstore.File{{Path: "event.json", Data: data}}, extra...)
+	tree, err := repo.WriteTree(files)
+	if err != nil {
+		return plumbing.ZeroHash, fmt.Errorf("write ledger event: %w", err)
+	}
+	opts := gitstore.CommitOptions{Ref: Ref, Tree: tree, Message: Summary(ev) + "\n", Author: author, Signer: signer}
+	if locked {
+		return repo.CommitLocked(opts)
+	}
+	return repo.Commit(ctx, opts)
+}
+
+// Summary is the event in one line, the ledger commit's subject.
+func Summary(ev Event) string {
+	switch ev.Type {
+	case ReleaseCreated:
+		return fmt.Sprintf("Create release %s %s", ev.Project, ev.Version)
+	case ReleaseSnapshot:
+		return fmt.Sprintf("Re-snapshot the variables of release %s %s", ev.Project, ev.Version)
+	case Deployment:
+		d := ev.Deployment
+		if d == nil {
+			break
+		}
+		to := d.Environment
+		if d.Tenant != "" {
+			to += " for " + d.Tenant
+		}
+		return fmt.Sprintf("Deploy %s %s to %s: %s", ev.Project, ev.Version, to, d.State)
+	}
+	return fmt.Sprintf("%s %s %s", ev.Type, ev.Project, ev.Version)
+}
+
+// Events reads the ledger's events, oldest first, following first parents
+// (merged histories, such as receipts from peers, are read by their
+// owners). An empty ledger has no events.
+func Events(repo *gitstore.Repo) ([]Entry, error) {
+	tip, ok, err := repo.Ref(Ref)
+	if err != nil || !ok {
+		return nil, err
+	}
+	var out []Entry
+	for h := tip; ; {
+		c, err := repo.Git().CommitObject(h)
+		if err != nil {
+			return nil, fmt.Errorf("read ledger commit %s: %w", h, err)
+		}
+		ev, err := readEvent(c)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Entry{Commit: h.String(), Event: ev})
+		if c.NumParents() == 0 {
+			break
+		}
+		h = c.ParentHashes[0]
+	}
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return out, nil
+}
+
+func readEvent(c *object.Commit) (Event, error) {
+	var ev Event
+	f, err := c.File("event.json")
+	if err != nil {
+		return ev, fmt.Errorf("ledger commit %s has no event.json: %w", c.Hash, err)
+	}
+	r, err := f.Reader()
+	if err != nil {
+		return ev, err
+	}
+	defer r.Close()
+	data, err := io.ReadAll(io.LimitReader(r, 16<<20))
+	if err != nil {
+		return ev, err
+	}
+	if err := snapshot.Decode("event.json of ledger commit "+c.Hash.String(), data, &ev); err != nil {
+		return ev, err
+	}
+	if ev.Schema != Schema {
+		return ev, fmt.Errorf("ledger commit %s: unknown event schema %q", c.Hash, ev.Schema)
+	}
+	return ev, nil
+}
+
+// Log reads the log stored with a deployment event.
+func Log(repo *gitstore.Repo, commit string) ([]byte, error) {
+	c, err := repo.Git().CommitObject(plumbing.NewHash(commit))
+	if err != nil {
+		return nil, err
+	}
+	f, err := c.File("log.txt")
+	if errors.Is(err, object.ErrFileNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	s, err := f.Contents()
+	return []byte(s), err
+}

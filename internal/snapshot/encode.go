@@ -1,0 +1,31 @@
+package snapshot
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+)
+
+// Encode writes v as canonical JSON: fields in declaration order, two-space
+// indentation, no HTML escaping, a final newline. The same snapshot always
+// encodes to the same bytes, so equal snapshots are equal Git blobs.
+func Encode(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// Decode reads a snapshot document written by Encode into v. Fields it
+// does not know are ignored: a snapshot written by a newer zonectl of the
+// same schema stays readable.
+func Decode(name string, data []byte, v any) error {
+	if err := json.Unmarshal(data, v); err != nil {
+		return fmt.Errorf("read %s: %w", name, err)
+	}
+	return nil
+}
