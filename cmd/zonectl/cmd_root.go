@@ -80,6 +80,7 @@ another Space as a signed bundle, by push or across an air gap.`,
 		newFmtCommand(g),
 		newKeysCommand(g),
 		newPeerCommand(g),
+		newPackageCommand(g),
 		newVersionCommand(g),
 	)
 	return root

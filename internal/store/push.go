@@ -1,0 +1,342 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// copyBufferSize is the one buffer a push streams through: memory stays
+// this size however large the package.
+const copyBufferSize = 1 << 20
+
+// Push stores the bytes read from r as the package opts.ID opts.Version.
+// The bytes stream through SHA-256 into a temporary file, which is synced
+// (when the store already holds the ID and version, they are only hashed);
+// then
+//
+//  1. if the store holds the ID and version with the same hash, nothing
+//     changes and existed is true;
+//  2. if it holds them with another hash, the push is refused with a
+//     *ConflictError and nothing changes;
+//  3. otherwise the blob takes its place (or the one already stored under
+//     that hash is kept), then the index entry is created.
+//
+// Two pushes of the same ID and version at once, in goroutines or
+// processes, end as if one came after the other. Cancelling ctx aborts the
+// push and removes its temporary file.
+func (s *Store) Push(ctx context.Context, r io.Reader, opts PushOptions) (pkg Package, existed bool, err error) {
+	if err := opts.Validate(); err != nil {
+		return Package{}, false, err
+	}
+	name := opts.ID + " " + opts.Version
+	defer func() {
+		var conflict *ConflictError
+		if err != nil && !errors.As(err, &conflict) {
+			err = fmt.Errorf("push %s: %w", name, err)
+		}
+	}()
+	if err := s.prepare(); err != nil {
+		return Package{}, false, err
+	}
+	// A version already stored, with its blob, needs only the hash of what
+	// is pushed to settle the push: the bytes are not written.
+	stored, err := s.Get(opts.ID, opts.Version)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return Package{}, false, err
+	}
+	keep := err != nil || !s.Has(stored.SHA256)
+	tmp, sum, size, err := s.receive(ctx, r, -1, opts.Progress, keep)
+	if err != nil {
+		return Package{}, false, err
+	}
+	if tmp != "" {
+		defer os.Remove(tmp)
+	}
+
+	pkg = Package{
+		ID:       opts.ID,
+		Version:  opts.Version,
+		SHA256:   sum,
+		Size:     size,
+		PushedAt: opts.Now.UTC().Truncate(time.Second),
+		PushedBy: opts.PushedBy,
+		FileName: opts.FileName,
+	}
+	stored, err = s.Get(opts.ID, opts.Version)
+	switch {
+	case err == nil:
+		return s.compare(stored, pkg, tmp)
+	case !errors.Is(err, ErrNotFound):
+		return Package{}, false, err
+	case tmp == "":
+		// The entry went away while the bytes streamed in (only a person
+		// editing the store does that): push again, keeping the bytes.
+		return Package{}, false, fmt.Errorf("the index entry of %s disappeared during the push; push again", name)
+	}
+	if err := ctx.Err(); err != nil {
+		return Package{}, false, err
+	}
+	if err := s.placeBlob(tmp, sum); err != nil {
+		return Package{}, false, err
+	}
+	if err := s.writeEntry(pkg); errors.Is(err, fs.ErrExist) {
+		// Another push of this ID and version won the race.
+		stored, err := s.Get(opts.ID, opts.Version)
+		if err != nil {
+			return Package{}, false, err
+		}
+		return s.compare(stored, pkg, tmp)
+	} else if err != nil {
+		return Package{}, false, err
+	}
+	return pkg, false, nil
+}
+
+// compare settles a push of an ID and version the store already holds:
+// the same bytes are a no-op (restoring the blob from tmp, when the bytes
+// were kept, if it has gone missing), other bytes a conflict.
+func (s *Store) compare(stored, pushed Package, tmp string) (Package, bool, error) {
+	if stored.SHA256 != pushed.SHA256 || stored.Size != pushed.Size {
+		return Package{}, false, &ConflictError{ID: pushed.ID, Version: pushed.Version, Stored: stored, SHA256: pushed.SHA256, Size: pushed.Size}
+	}
+	if tmp != "" {
+		if err := s.placeBlob(tmp, stored.SHA256); err != nil {
+			return Package{}, false, err
+		}
+	}
+	return stored, true, nil
+}
+
+// PutBlob stores the bytes read from r as the blob whose SHA-256 is
+// wantSHA256, for bytes that arrive by hash (from a bundle, or rebuilt
+// from a delta). It reads at most size+1 bytes and refuses, with an
+// *IntegrityError, bytes of another size or hash; refused bytes never
+// become visible. When the blob is already stored, r is not read.
+func (s *Store) PutBlob(ctx context.Context, r io.Reader, wantSHA256 string, size int64) (err error) {
+	if err := CheckSHA256(wantSHA256); err != nil {
+		return err
+	}
+	if size < 0 {
+		return fmt.Errorf("put blob %s: negative size %d", wantSHA256, size)
+	}
+	if s.Has(wantSHA256) {
+		return nil
+	}
+	defer func() {
+		var integrity *IntegrityError
+		if err != nil && !errors.As(err, &integrity) {
+			err = fmt.Errorf("put blob %s: %w", wantSHA256, err)
+		}
+	}()
+	if err := s.prepare(); err != nil {
+		return err
+	}
+	tmp, sum, n, err := s.receive(ctx, r, size+1, nil, true)
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp)
+	what := "blob sha256 " + wantSHA256
+	if n != size {
+		return &IntegrityError{What: what, WantSHA256: wantSHA256, WantSize: size, Size: n}
+	}
+	if sum != wantSHA256 {
+		return &IntegrityError{What: what, WantSHA256: wantSHA256, SHA256: sum, WantSize: size, Size: n}
+	}
+	return s.placeBlob(tmp, sum)
+}
+
+// receive streams r through SHA-256 and returns its hash and size; with
+// keep, it also writes the bytes to a new synced file under tmp/ and
+// returns its path. With limit >= 0 it stops after limit bytes. On error
+// the file is removed.
+func (s *Store) receive(ctx context.Context, r io.Reader, limit int64, progress func(int64), keep bool) (path, sum string, n int64, err error) {
+	if err := ctx.Err(); err != nil {
+		return "", "", 0, err
+	}
+	if limit >= 0 {
+		r = io.LimitReader(r, limit)
+	}
+	var f *os.File
+	if keep {
+		f, err = os.CreateTemp(s.path(tmpDir), "blob-*")
+		if err != nil {
+			return "", "", 0, err
+		}
+		defer func() {
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				os.Remove(f.Name())
+			}
+		}()
+	}
+	h := newPipelinedHash()
+	defer h.stop()
+	for {
+		if err := ctx.Err(); err != nil {
+			return "", "", n, err
+		}
+		buf := h.buffer()
+		nr, rerr := io.ReadFull(r, buf)
+		if nr > 0 {
+			if f != nil {
+				if _, err := f.Write(buf[:nr]); err != nil {
+					return "", "", n, err
+				}
+			}
+			h.write(buf[:nr])
+			n += int64(nr)
+			if progress != nil {
+				progress(n)
+			}
+		}
+		if rerr == io.EOF || rerr == io.ErrUnexpectedEOF {
+			break
+		}
+		if rerr != nil {
+			return "", "", n, rerr
+		}
+	}
+	if f == nil {
+		return "", hex.EncodeToString(h.sum()), n, nil
+	}
+	if err := f.Sync(); err != nil {
+		return "", "", n, err
+	}
+	return f.Name(), hex.EncodeToString(h.sum()), n, nil
+}
+
+// pipelinedHash hashes chunks in a goroutine of its own, so that hashing
+// one chunk overlaps reading and writing the next. It cycles through a
+// fixed set of buffers: memory stays hashBuffers × copyBufferSize.
+type pipelinedHash struct {
+	h       hash.Hash
+	free    chan []byte
+	full    chan []byte
+	done    chan struct{}
+	stopped bool
+}
+
+const hashBuffers = 3
+
+func newPipelinedHash() *pipelinedHash {
+	p := &pipelinedHash{
+		h:    sha256.New(),
+		free: make(chan []byte, hashBuffers),
+		full: make(chan []byte, hashBuffers),
+		done: make(chan struct{}),
+	}
+	for range hashBuffers {
+		p.free <- make([]byte, copyBufferSize)
+	}
+	go func() {
+		defer close(p.done)
+		for b := range p.full {
+			p.h.Write(b)
+			p.free <- b[:cap(b)]
+		}
+	}()
+	return p
+}
+
+// buffer returns a buffer to fill, once the hash is done with it.
+func (p *pipelinedHash) buffer() []byte { return <-p.free }
+
+// write hands b, from buffer, to be hashed; b must not change until
+// buffer returns it again.
+func (p *pipelinedHash) write(b []byte) { p.full <- b }
+
+// sum waits for every chunk to be hashed and returns the digest.
+func (p *pipelinedHash) sum() []byte {
+	p.stop()
+	return p.h.Sum(nil)
+}
+
+// stop ends the hashing goroutine; it is safe to call more than once.
+func (p *pipelinedHash) stop() {
+	if !p.stopped {
+		p.stopped = true
+		close(p.full)
+		<-p.done
+	}
+}
+
+// placeBlob gives the synced temporary file tmp its content address,
+// read-only, unless a blob with that hash is already there. Two callers
+// placing the same blob at once both succeed: the bytes are the same.
+func (s *Store) placeBlob(tmp, sum string) error {
+	dst := s.blobPath(sum)
+	if s.Has(sum) {
+		return nil
+	}
+	if err := os.Chmod(tmp, 0o444); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, dst); err != nil {
+		return err
+	}
+	return syncDir(filepath.Dir(dst))
+}
+
+// writeEntry creates the index entry of pkg, read-only, and refuses with
+// an error matching fs.ErrExist when there is one: the final step is a
+// hard link, which never replaces a file.
+func (s *Store) writeEntry(pkg Package) error {
+	path, err := s.entryPath(pkg.ID, pkg.Version)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(pkg); err != nil {
+		return err
+	}
+	data := buf.Bytes()
+	f, err := os.CreateTemp(s.path(tmpDir), "index-*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp)
+	err = f.Chmod(0o444)
+	if err == nil {
+		_, err = f.Write(data)
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	if err := os.Link(tmp, path); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return fmt.Errorf("%s already exists: %w", path, fs.ErrExist)
+		}
+		return err
+	}
+	return syncDir(filepath.Dir(path))
+}
