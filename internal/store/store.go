@@ -128,6 +128,19 @@ func (s *Store) Open(sum string) (io.ReadCloser, error) {
 	return f, err
 }
 
+// BlobPath returns the file holding the blob whose SHA-256 is sum, for a
+// reader that needs a path (extracting an archive reads it twice). The
+// file is read-only; a missing blob is an error matching ErrNotFound.
+func (s *Store) BlobPath(sum string) (string, error) {
+	if err := CheckSHA256(sum); err != nil {
+		return "", err
+	}
+	if !s.Has(sum) {
+		return "", &notFoundError{what: "blob sha256 " + sum}
+	}
+	return s.blobPath(sum), nil
+}
+
 // Verify re-hashes the blob of pkg and checks its SHA-256 and size
 // against pkg's, returning an *IntegrityError when they differ.
 func (s *Store) Verify(pkg Package) error {
