@@ -1,0 +1,262 @@
+package release
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/zonectl/zonectl/gitstore"
+	"github.com/zonectl/zonectl/hcl/config"
+	"github.com/zonectl/zonectl/internal/ledger"
+	"github.com/zonectl/zonectl/internal/semver"
+	"github.com/zonectl/zonectl/internal/snapshot"
+	"github.com/zonectl/zonectl/internal/store"
+)
+
+// Env is what release operations work with: the Space's repository, its
+// signer and its package store.
+type Env struct {
+	Repo   *gitstore.Repo
+	Signer gitstore.Signer
+	Store  *store.Store
+}
+
+// CreateOptions says what release to create.
+type CreateOptions struct {
+	Project  string
+	Version  string
+	Ref      string            // what to snapshot; "main" when empty
+	Packages map[string]string // package id → version, overriding the latest in the store
+	Notes    string
+	Now      time.Time
+	Author   object.Signature
+}
+
+// Validate checks the options before anything is read.
+func (o CreateOptions) Validate() error {
+	if o.Project == "" {
+		return errors.New("no project given")
+	}
+	if _, err := semver.Parse(o.Version); err != nil {
+		return fmt.Errorf("release version %q: %w", o.Version, err)
+	}
+	if o.Author.Name == "" {
+		return errors.New("no author given")
+	}
+	return nil
+}
+
+// InvalidConfigError is returned when the configuration to snapshot does
+// not validate; it carries the diagnostics for the caller to show.
+type InvalidConfigError struct {
+	Ref   string
+	Diags hcl.Diagnostics
+	Files map[string]*hcl.File
+}
+
+func (e *InvalidConfigError) Error() string {
+	return fmt.Sprintf("the configuration at %s is not valid (%d problems); run zonectl validate on it", e.Ref, len(e.Diags.Errs()))
+}
+
+// Create snapshots a project as a new release: the project's process and
+// variables as the configuration at opts.Ref has them, the lifecycle, and
+// every package the project deploys pinned to a version in the store by
+// hash and size. The release is a signed commit on its own ref, and the
+// ledger records it. A version is never created twice.
+func Create(ctx context.Context, env Env, opts CreateOptions) (*Loaded, error) {
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	if opts.Ref == "" {
+		opts.Ref = "main"
+	}
+	src, err := resolve(env.Repo, opts.Ref)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := LoadConfig(env.Repo, opts.Ref, src)
+	if err != nil {
+		return nil, err
+	}
+	p := cfg.Project(opts.Project)
+	if p == nil {
+		return nil, unknownProject(cfg, opts.Project, opts.Ref)
+	}
+	pkgs, err := pinPackages(env.Store, p, opts.Packages)
+	if err != nil {
+		return nil, err
+	}
+	proc, vars := snapshot.FromConfig(p)
+	rel := Release{
+		Schema:          Schema,
+		Project:         p.Name,
+		Version:         opts.Version,
+		Lifecycle:       p.Lifecycle.Name,
+		Notes:           opts.Notes,
+		Created:         opts.Now.UTC().Truncate(time.Second),
+		CreatedBy:       fmt.Sprintf("%s <%s>", opts.Author.Name, opts.Author.Email),
+		SourceRef:       opts.Ref,
+		SourceCommit:    src.String(),
+		Packages:        pkgs,
+		VariablesCommit: src.String(),
+	}
+	ref, err := Ref(p.Name, opts.Version)
+	if err != nil {
+		return nil, err
+	}
+	tree, err := writeTree(env.Repo, rel, proc, vars)
+	if err != nil {
+		return nil, err
+	}
+
+	unlock, err := env.Repo.Lock(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	if err := checkNewVersion(env.Repo, p.Name, opts.Version); err != nil {
+		return nil, err
+	}
+	h, err := env.Repo.CommitLocked(gitstore.CommitOptions{
+		Ref:     ref,
+		Tree:    tree,
+		Message: fmt.Sprintf("Release %s %s\n\nSnapshot of %s at %s.\n", p.Name, opts.Version, opts.Ref, src),
+		Author:  opts.Author,
+		Signer:  env.Signer,
+	})
+	if err != nil {
+		return nil, err
+	}
+	_, err = ledger.Append(ctx, env.Repo, env.Signer, opts.Author, ledger.Event{
+		Type: ledger.ReleaseCreated, Time: rel.Created, Who: rel.CreatedBy,
+		Project: p.Name, Version: opts.Version, Release: h.String(),
+	}, nil, true)
+	if err != nil {
+		// The release exists; only its ledger entry is missing. Say so
+		// rather than pretend the release was not made.
+		return nil, fmt.Errorf("release %s %s was created (%s) but the ledger entry failed: %w", p.Name, opts.Version, h, err)
+	}
+	return &Loaded{Release: rel, Process: *proc, Variables: *vars, Commit: h, Ref: ref}, nil
+}
+
+// LoadConfig decodes the Space configuration of a commit and refuses an
+// invalid one.
+func LoadConfig(repo *gitstore.Repo, name string, commit plumbing.Hash) (*config.Space, error) {
+	fsys, err := repo.TreeFS(commit)
+	if err != nil {
+		return nil, err
+	}
+	cfg, diags := config.Load(fsys)
+	if diags.HasErrors() {
+		return nil, &InvalidConfigError{Ref: name, Diags: diags, Files: cfg.Files}
+	}
+	return cfg, nil
+}
+
+// resolve turns a branch, tag, ref or commit into a commit.
+func resolve(repo *gitstore.Repo, rev string) (plumbing.Hash, error) {
+	h, err := repo.Git().ResolveRevision(plumbing.Revision(rev))
+	if err != nil {
+		return plumbing.ZeroHash, fmt.Errorf("cannot resolve %q to a commit: %w", rev, err)
+	}
+	return *h, nil
+}
+
+func unknownProject(cfg *config.Space, name, ref string) error {
+	var names []string
+	for _, p := range cfg.Projects {
+		names = append(names, fmt.Sprintf("%q", p.Name))
+	}
+	if len(names) == 0 {
+		return fmt.Errorf("project %q does not exist at %s: the Space has no projects (they live in projects/<slug>/)", name, ref)
+	}
+	return fmt.Errorf("project %q does not exist at %s; the projects are %s", name, ref, strings.Join(names, ", "))
+}
+
+// pinPackages resolves every package the project deploys to a version in
+// the store: the one asked for, else the highest, as Octopus picks the
+// latest.
+func pinPackages(st *store.Store, p *config.Project, want map[string]string) ([]snapshot.PackageRef, error) {
+	asked := map[string]string{}
+	for id, v := range want {
+		if p.Package(id) == nil {
+			return nil, fmt.Errorf("project %q does not deploy a package %q (it deploys %s)", p.Name, id, packageList(p))
+		}
+		asked[strings.ToLower(id)] = v
+	}
+	out := []snapshot.PackageRef{}
+	for _, pk := range p.Packages {
+		var (
+			got store.Package
+			err error
+		)
+		if v, ok := asked[strings.ToLower(pk.ID)]; ok {
+			got, err = st.Get(pk.ID, v)
+		} else {
+			got, err = st.Latest(pk.ID)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("package %q of project %q: %w (push it with `zonectl package push FILE --id %s --version V`)", pk.ID, p.Name, err, pk.ID)
+		}
+		out = append(out, snapshot.PackageRef{ID: pk.ID, Version: got.Version, SHA256: got.SHA256, Size: got.Size})
+	}
+	return out, nil
+}
+
+func packageList(p *config.Project) string {
+	var ids []string
+	for _, pk := range p.Packages {
+		ids = append(ids, fmt.Sprintf("%q", pk.ID))
+	}
+	if len(ids) == 0 {
+		return "none"
+	}
+	return strings.Join(ids, ", ")
+}
+
+// checkNewVersion refuses a version that the project has already used,
+// including one that differs only in build metadata, which SemVer ranks
+// equal.
+func checkNewVersion(repo *gitstore.Repo, project, version string) error {
+	existing, err := Versions(repo, project)
+	if err != nil {
+		return err
+	}
+	v, _ := semver.Parse(version)
+	for _, e := range existing {
+		ev, err := semver.Parse(e)
+		if err == nil && semver.Compare(v, ev) == 0 {
+			return fmt.Errorf("project %q already has release %s; a release version is never created twice (re-snapshot its variables with `zonectl release snapshot %s %s`)", project, e, project, e)
+		}
+	}
+	return nil
+}
+
+func writeTree(repo *gitstore.Repo, rel Release, proc *snapshot.Process, vars *snapshot.Variables) (plumbing.Hash, error) {
+	fs, err := files(rel, proc, vars)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	return repo.WriteTree(fs)
+}
+
+func foldEq(a, b string) bool { return strings.EqualFold(a, b) }
+
+// sortVersions orders versions newest first by SemVer.
+func sortVersions(vs []string) {
+	sort.SliceStable(vs, func(i, j int) bool {
+		a, errA := semver.Parse(vs[i])
+		b, errB := semver.Parse(vs[j])
+		if errA != nil || errB != nil {
+			return vs[i] > vs[j]
+		}
+		return semver.Compare(a, b) > 0
+	})
+}

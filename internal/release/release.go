@@ -1,0 +1,125 @@
+package release
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/zonectl/zonectl/gitstore"
+	"github.com/zonectl/zonectl/internal/snapshot"
+)
+
+// Schema names the release document format.
+const Schema = "zonectl.release/v1"
+
+// Release is release.json: what a release is, apart from its snapshot.
+type Release struct {
+	Schema       string                `json:"schema"`
+	Project      string                `json:"project"`
+	Version      string                `json:"version"`
+	Lifecycle    string                `json:"lifecycle"`
+	Channel      string                `json:"channel,omitempty"`
+	Notes        string                `json:"notes,omitempty"`
+	Created      time.Time             `json:"created"`
+	CreatedBy    string                `json:"created_by"`
+	SourceRef    string                `json:"source_ref"`
+	SourceCommit string                `json:"source_commit"`
+	Packages     []snapshot.PackageRef `json:"packages"`
+	// Snapshots counts variable re-snapshots: 0 for the release as created.
+	Snapshots int `json:"snapshots"`
+	// VariablesCommit is the commit of main the variables were last taken
+	// from.
+	VariablesCommit string `json:"variables_commit"`
+}
+
+// Loaded is a release as read from its ref: the tip commit (the latest
+// variable snapshot) and its three documents.
+type Loaded struct {
+	Release   Release
+	Process   snapshot.Process
+	Variables snapshot.Variables
+	Commit    plumbing.Hash
+	Ref       string
+}
+
+// Package returns the pinned version of the package with the given id.
+func (l *Loaded) Package(id string) (snapshot.PackageRef, bool) {
+	for _, p := range l.Release.Packages {
+		if foldEq(p.ID, id) {
+			return p, true
+		}
+	}
+	return snapshot.PackageRef{}, false
+}
+
+// ErrNotFound is returned, wrapped, for a release that does not exist.
+var ErrNotFound = fmt.Errorf("release not found")
+
+// Load reads a release.
+func Load(repo *gitstore.Repo, project, version string) (*Loaded, error) {
+	ref, err := Ref(project, version)
+	if err != nil {
+		return nil, err
+	}
+	tip, ok, err := repo.Ref(ref)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, fmt.Errorf("%w: project %q has no release %s (list them with `zonectl release list %s`)", ErrNotFound, project, version, project)
+	}
+	return loadCommit(repo, ref, tip)
+}
+
+func loadCommit(repo *gitstore.Repo, ref string, h plumbing.Hash) (*Loaded, error) {
+	c, err := repo.Git().CommitObject(h)
+	if err != nil {
+		return nil, fmt.Errorf("read release commit %s of %s: %w", h, ref, err)
+	}
+	l := &Loaded{Commit: h, Ref: ref}
+	for name, v := range map[string]any{"release.json": &l.Release, "process.json": &l.Process, "variables.json": &l.Variables} {
+		data, err := readFile(c, name)
+		if err != nil {
+			return nil, fmt.Errorf("release %s: %w", ref, err)
+		}
+		if err := snapshot.Decode(name+" of "+ref, data, v); err != nil {
+			return nil, err
+		}
+	}
+	if l.Release.Schema != Schema {
+		return nil, fmt.Errorf("release %s: unknown schema %q in release.json", ref, l.Release.Schema)
+	}
+	return l, nil
+}
+
+func readFile(c *object.Commit, name string) ([]byte, error) {
+	f, err := c.File(name)
+	if err != nil {
+		return nil, fmt.Errorf("commit %s has no %s", c.Hash, name)
+	}
+	r, err := f.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return io.ReadAll(io.LimitReader(r, 64<<20))
+}
+
+// files returns a release's documents as the files of its tree.
+func files(rel Release, proc *snapshot.Process, vars *snapshot.Variables) ([]gitstore.File, error) {
+	var out []gitstore.File
+	for _, d := range []struct {
+		name string
+		v    any
+	}{{"release.json", rel}, {"process.json", proc}, {"variables.json", vars}} {
+		data, err := snapshot.Encode(d.v)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, gitstore.File{Path: d.name, Data: data})
+	}
+	return out, nil
+}
