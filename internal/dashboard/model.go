@@ -1,0 +1,121 @@
+package dashboard
+
+import (
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/zonectl/zonectl/hcl/config"
+	"github.com/zonectl/zonectl/internal/ledger"
+	"github.com/zonectl/zonectl/internal/lifecycle"
+)
+
+// Model is the dashboard of one Space.
+type Model struct {
+	Space    string    `json:"space"`
+	Projects []Project `json:"projects"`
+}
+
+// Project is one row: a project and its environments in lifecycle order.
+type Project struct {
+	Name      string `json:"name"`
+	Lifecycle string `json:"lifecycle"`
+	Cells     []Cell `json:"environments"`
+}
+
+// Cell is one environment of a project.
+type Cell struct {
+	Environment string `json:"environment"`
+	Remote      bool   `json:"remote,omitempty"`
+	Space       string `json:"space,omitempty"` // the Space that owns a remote environment
+	Phase       string `json:"phase,omitempty"`
+	// Current is the latest deployment there; Previous the latest
+	// successful one before it, when Current is not that one.
+	Current  *Deployment `json:"current,omitempty"`
+	Previous *Deployment `json:"previous_success,omitempty"`
+}
+
+// Deployment is a release's deployment as the dashboard shows it.
+type Deployment struct {
+	Version  string    `json:"version"`
+	State    string    `json:"state"`
+	Tenant   string    `json:"tenant,omitempty"`
+	Finished time.Time `json:"finished"`
+	ID       string    `json:"id,omitempty"`
+}
+
+// Build makes the dashboard from the configuration and the ledger.
+// project narrows it to one project when not empty.
+func Build(cfg *config.Space, entries []ledger.Entry, project string) *Model {
+	m := &Model{Space: cfg.Name(), Projects: []Project{}}
+	var envs []lifecycle.Environment
+	for _, e := range cfg.Environments {
+		envs = append(envs, lifecycle.Environment{Name: e.Name})
+	}
+	for _, e := range cfg.RemoteEnvironments {
+		envs = append(envs, lifecycle.Environment{Name: e.Name, Remote: true, Space: e.Space.Name})
+	}
+	type proj struct{ name, lifecycle string }
+	var projects []proj
+	for _, p := range cfg.Projects {
+		projects = append(projects, proj{p.Name, p.Lifecycle.Name})
+	}
+	for _, im := range cfg.Imports {
+		projects = append(projects, proj{im.Project, im.Lifecycle.Name})
+	}
+	sort.SliceStable(projects, func(i, j int) bool { return strings.ToLower(projects[i].name) < strings.ToLower(projects[j].name) })
+	for _, p := range projects {
+		if project != "" && !strings.EqualFold(project, p.name) {
+			continue
+		}
+		row := Project{Name: p.name, Lifecycle: p.lifecycle, Cells: []Cell{}}
+		for _, c := range columns(cfg, p.lifecycle, envs) {
+			c.Current, c.Previous = latest(entries, p.name, c.Environment)
+			row.Cells = append(row.Cells, c)
+		}
+		m.Projects = append(m.Projects, row)
+	}
+	return m
+}
+
+// columns lists a project's environments in the order of its lifecycle's
+// phases.
+func columns(cfg *config.Space, name string, envs []lifecycle.Environment) []Cell {
+	var out []Cell
+	l := cfg.Lifecycle(name)
+	if l == nil {
+		return out
+	}
+	for _, ph := range lifecycle.New(l, envs).Phases() {
+		for _, e := range ph.Environments {
+			c := Cell{Environment: e, Phase: ph.Name}
+			if re := cfg.RemoteEnvironment(e); re != nil {
+				c.Remote, c.Space = true, re.Space.Name
+			}
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// latest finds the latest deployment of a project to an environment and,
+// when it is not a success, the latest success before it.
+func latest(entries []ledger.Entry, project, env string) (current, previous *Deployment) {
+	for i := len(entries) - 1; i >= 0; i-- {
+		ev := entries[i].Event
+		d := ev.Deployment
+		if ev.Type != ledger.Deployment || d == nil || !strings.EqualFold(ev.Project, project) || !strings.EqualFold(d.Environment, env) {
+			continue
+		}
+		dep := &Deployment{Version: ev.Version, State: d.State, Tenant: d.Tenant, Finished: d.Finished, ID: d.ID}
+		if current == nil {
+			current = dep
+			continue
+		}
+		if d.State == ledger.StateSuccess && dep.Version != current.Version {
+			previous = dep
+			break
+		}
+	}
+	return current, previous
+}
