@@ -1,68 +1,194 @@
 #!/usr/bin/env bash
-# The secure-environments story of SPEC §1, end to end, in a temporary
-# directory: two Spaces, devtest and prod, on either side of a PCI boundary.
+# The secure-environments story of SPEC §1, in a temporary directory, offline:
+# two Spaces, devtest and prod, on either side of a PCI boundary. This is the
+# devtest side: CI builds acme-web 1.4.0, pushes the package and creates the
+# release, which deploys to Development by itself; someone deploys it to Test;
+# Production is prod's, so devtest cannot deploy there. The dashboard ends it.
 #
 #   usage: demo.sh [ZONECTL]      (make demo builds zonectl and runs this)
 #
-# Everything is created under one temporary directory, which HOME and
-# XDG_CONFIG_HOME point into, so the demo never reads or writes your own
-# keys or Git configuration. Set KEEP=1 to keep the directory afterwards.
+# Everything is created under one temporary directory: HOME, XDG_CONFIG_HOME
+# (where the Spaces' private keys go) and GNUPGHOME point into it, so the demo
+# never reads or writes your own keys or Git configuration, and deployments
+# land under $ZONECTL_TARGET_ROOT inside it instead of /srv and /var/lib.
+# Set KEEP=1 to keep the directory afterwards and look around.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-zonectl=${1:-zonectl}
-work=$(mktemp -d "${TMPDIR:-/tmp}/zonectl-demo.XXXXXX")
-if [ "${KEEP:-}" = 1 ]; then
-	echo "demo: keeping $work"
-else
-	trap 'rm -rf "$work"' EXIT
-fi
-export HOME=$work/home XDG_CONFIG_HOME=$work/home/.config GIT_CONFIG_NOSYSTEM=1
-export GIT_AUTHOR_NAME="Demo Release Engineer" GIT_AUTHOR_EMAIL=re@example.com
-export GIT_COMMITTER_NAME="$GIT_AUTHOR_NAME" GIT_COMMITTER_EMAIL="$GIT_AUTHOR_EMAIL"
-mkdir -p "$HOME"
+zonectl_bin=${1:-zonectl}
+case $zonectl_bin in
+*/*) zonectl_bin=$(cd "$(dirname "$zonectl_bin")" && pwd)/$(basename "$zonectl_bin") ;;
+esac
+# Every command below is printed as typed, so call zonectl by its name.
+zonectl() { "$zonectl_bin" "$@"; }
+zonectl version >/dev/null
 
-if [ -t 1 ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold= plain=; fi
+work=$(mktemp -d "${TMPDIR:-/tmp}/zonectl-demo.XXXXXX")
+cleanup() {
+	gpgconf --kill all >/dev/null 2>&1 || true
+	if [ "${KEEP:-}" = 1 ]; then
+		echo "demo: kept $work"
+	else
+		rm -rf "$work"
+	fi
+}
+trap cleanup EXIT
+trap 'echo "demo: failed: $BASH_COMMAND" >&2' ERR
+
+export HOME=$work/home
+export XDG_CONFIG_HOME=$HOME/.config GNUPGHOME=$HOME/.gnupg
+export ZONECTL_TARGET_ROOT=$work/target
+export GIT_CONFIG_NOSYSTEM=1
+export GIT_AUTHOR_NAME="Demo Release Engineer" GIT_AUTHOR_EMAIL=re@example.com
+export GIT_COMMITTER_NAME=$GIT_AUTHOR_NAME GIT_COMMITTER_EMAIL=$GIT_AUTHOR_EMAIL
+unset ZONECTL_KEY ZONECTL_PASSPHRASE_FILE ZONECTL_STORE GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE
+mkdir -p "$HOME" "$ZONECTL_TARGET_ROOT"
+mkdir -m 700 "$GNUPGHOME"
+
+if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then
+	bold=$'\033[1m' dim=$'\033[2m' plain=$'\033[0m'
+else
+	bold='' dim='' plain=''
+fi
+
+# step prints a heading; say prints a command line as typed; run says a
+# command and runs it. The prompt names the Space the command runs in.
 step() { printf '\n%s== %s%s\n' "$bold" "$*" "$plain"; }
-run() { printf '$ %s\n' "$*"; "$@"; }
+note() { printf '%s# %s%s\n' "$dim" "$*" "$plain"; }
+say() {
+	local where=${PWD#"$work"}
+	where=${where#/}
+	printf '%s%s$ %s%s\n' "$bold" "${where:+$where}" "$*" "$plain"
+}
+quote() {
+	local a out=()
+	for a in "$@"; do
+		if [[ $a =~ ^[][A-Za-z0-9_./=:@,+%-]+$ ]]; then
+			out+=("$a")
+		else
+			out+=("'${a//\'/\'\\\'\'}'")
+		fi
+	done
+	printf '%s' "${out[*]}"
+}
+run() {
+	say "$(quote "$@")"
+	"$@"
+}
 
 cd "$work"
-step "Create the two Spaces, each with its own key pair"
-run "$zonectl" init devtest
-run "$zonectl" init prod
+
+step "Create the two Spaces, each a Git repository with its own key pair"
+run zonectl init devtest
+run zonectl init prod
 
 step "Trust each other: devtest takes receipts from prod, prod takes releases from devtest"
-run "$zonectl" -C devtest peer add prod --key ../prod/keys/prod.asc --accepts receipts
-run "$zonectl" -C prod peer add devtest --key ../devtest/keys/devtest.asc --accepts releases
+run zonectl -C devtest peer add prod --key ../prod/keys/prod.asc --accepts receipts
+run zonectl -C prod peer add devtest --key ../devtest/keys/devtest.asc --accepts releases
 
 step "Bring in the example configuration (environments, lifecycles, the acme-web project)"
-cp "$here/devtest/environments.hcl" "$here/devtest/lifecycles.hcl" devtest/
-cp -R "$here/devtest/projects" devtest/
-cp "$here/prod/environments.hcl" "$here/prod/lifecycles.hcl" prod/
-cp -R "$here/prod/imports" prod/
+note "copied from examples/secure-environments/{devtest,prod}"
+run cp "$here/devtest/environments.hcl" "$here/devtest/lifecycles.hcl" devtest/
+run cp -R "$here/devtest/projects" devtest/
+run cp "$here/prod/environments.hcl" "$here/prod/lifecycles.hcl" prod/
+run cp -R "$here/prod/imports" prod/
 
 step "Validate and format-check both Spaces, as CI does on every pull request"
 for s in devtest prod; do
-	run "$zonectl" -C "$s" validate
-	run "$zonectl" -C "$s" fmt --check
+	run zonectl -C "$s" validate
+	run zonectl -C "$s" fmt --check
 done
 
 step "Commit the configuration"
 for s in devtest prod; do
-	git -C "$s" add -A
-	git -C "$s" commit -q -m "Configure $s from the secure-environments example"
-	git -C "$s" log --oneline
+	run git -C "$s" add -A
+	run git -C "$s" commit -q -m "Configure $s from the secure-environments example"
 done
 
-step "Stock GnuPG verifies the first, zonectl-signed commit of each Space"
-export GNUPGHOME=$work/gnupg
-mkdir -m 700 "$GNUPGHOME"
-for s in devtest prod; do
-	"$zonectl" -C "$s" keys export | gpg --batch --quiet --import
-	first=$(git -C "$s" rev-list --max-parents=0 HEAD)
-	run git -C "$s" verify-commit "$first"
-done
-gpgconf --homedir "$GNUPGHOME" --kill gpg-agent 2>/dev/null || true
+# From here on, the devtest side: commands run inside the devtest Space.
+cd "$work/devtest"
 
-step "Done"
-echo "Both Spaces are valid and signed. Releases, promotion and the dashboard come next."
+step "devtest CI: build the acme-web package and push it to the package store"
+version=$(cat "$here/package/acme-web/VERSION")
+note "the application's source is examples/secure-environments/package/acme-web"
+run mkdir -p ../dist
+run tar -czf "../dist/acme-web.$version.tar.gz" -C "$here/package/acme-web" VERSION config migrations public
+run zonectl package push "../dist/acme-web.$version.tar.gz" --id acme-web --version "$version"
+run zonectl package list
+
+step "devtest: set the DbPassword that Development and Test need, encrypted to devtest's key"
+note "DbPassword is a sensitive variable template: each environment needs its own value."
+note "On a terminal, secret set prompts for it; here it comes on stdin."
+dev_password=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
+test_password=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
+say 'printf %s "$dev_password" | zonectl secret set DbPassword --env Development'
+printf %s "$dev_password" | zonectl secret set DbPassword --env Development
+say 'printf %s "$test_password" | zonectl secret set DbPassword --env Test'
+printf %s "$test_password" | zonectl secret set DbPassword --env Test
+run git diff --stat
+run zonectl validate
+run git commit -q -a -m "Set DbPassword for Development and Test"
+
+step "devtest CI: create release $version; the lifecycle deploys it to Development at once"
+run zonectl release create acme-web --version "$version" --notes "Orders can be cancelled"
+
+step "devtest: deploy to Test, which the lifecycle allows now that Development is done"
+run zonectl deploy acme-web "$version" --to Test
+
+step "devtest: Production belongs to prod, so devtest may not deploy there"
+say "$(quote zonectl deploy acme-web "$version" --to Production)"
+if zonectl deploy acme-web "$version" --to Production 2>&1; then
+	echo "demo: devtest deployed to prod's Production; it must have been refused" >&2
+	exit 1
+else
+	status=$?
+fi
+if [ "$status" != 1 ]; then
+	echo "demo: the refusal exited with status $status, not 1" >&2
+	exit 1
+fi
+note "refused (exit status 1): a release reaches prod by promotion, which is still to come"
+
+step "What the deployments left on the (rehearsal) target: ZONECTL_TARGET_ROOT=../target"
+run ls ../target/srv/acme-web/Development/releases ../target/srv/acme-web/Test/releases
+run readlink ../target/srv/acme-web/Test/current
+run grep -E '"(version|environment|logLevel|host)"' ../target/srv/acme-web/Test/current/config/app.json
+run grep -E 'server_name|X-Acme-Release' ../target/srv/acme-web/Test/current/config/nginx.conf
+run cat ../target/var/lib/acme-web/Test/schema_migrations
+
+step "The release: a signed snapshot of the process, variables and package hashes"
+run zonectl release show acme-web "$version"
+note "stock Git and GnuPG verify it, with nothing but devtest's public key"
+zonectl keys export | gpg --batch --quiet --import 2>/dev/null
+say "$(quote git verify-commit "refs/zonectl/releases/acme-web/$version") 2>&1 | grep 'Good signature'"
+git verify-commit "refs/zonectl/releases/acme-web/$version" 2>&1 | grep 'Good signature'
+run git log --format=%s refs/zonectl/ledger
+
+step "The plan for a redeployment to Development, without running it: secrets stay masked"
+run zonectl deploy acme-web "$version" --to Development --dry-run
+
+# ---------------------------------------------------------------------------
+# To come: the prod side of SPEC §1. When promotion, import, accept and
+# receipts exist, they go here, between the devtest deployments above and the
+# dashboard below:
+#
+#   zonectl promote acme-web 1.4.0 --to prod --out ../acme-web-1.4.0.zbundle
+#   cd ../prod
+#   zonectl import ../acme-web-1.4.0.zbundle
+#   zonectl review acme-web 1.4.0
+#   zonectl accept acme-web 1.4.0 --values prod-values.hcl
+#   zonectl deploy acme-web 1.4.0 --to Staging
+#   zonectl deploy acme-web 1.4.0 --to Production        # waits for approval
+#   zonectl deploy acme-web 1.4.0 --to Production --approve "Approve production"
+#   zonectl receipt export --to devtest --out ../receipts.bundle
+#   cd ../devtest
+#   zonectl receipt import ../receipts.bundle
+#
+# Until then prod stays as configured and validated above.
+# ---------------------------------------------------------------------------
+
+step "devtest's dashboard: acme-web $version across the lifecycle"
+note "Staging and Production stay empty until prod's receipts come back (to come)"
+run zonectl dashboard
+
+printf '\n%sDone in %ds.%s Still to come: promote to prod, import, review, accept, deploy there, receipts.\n' "$bold" "$SECONDS" "$plain"

@@ -1,4 +1,6 @@
-# Steps run in the order they are declared.
+# Steps run in the order they are declared. Scripts are loaded with file()
+# and become part of every release; zonectl substitutes #{Name} in them, and
+# puts every resolved variable in their environment.
 
 step "Approve production" {
   environments = ["Production"]
@@ -24,7 +26,7 @@ step "Migrate database" {
 step "Deploy web" {
   deploy_package {
     package     = "acme-web"
-    destination = "/srv/acme-web/releases/#{Octopus.Release.Number}"
+    destination = "/srv/acme-web/#{Octopus.Environment.Name}/releases/#{Octopus.Release.Number}"
     substitute  = ["config/*.json", "config/nginx.conf"]
   }
 }

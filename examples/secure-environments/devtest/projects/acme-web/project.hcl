@@ -5,5 +5,5 @@ project "acme-web" {
 }
 
 package "acme-web" {
-  description = "Application build from CI: bin/, config/ and migrations/"
+  description = "Application build from CI: config/, migrations/ and public/"
 }

@@ -1,7 +1,7 @@
 # Unscoped values, and values scoped to Staging or Production, travel to
 # prod in the release bundle; values scoped to Development or Test stay
-# here. No secret is written in this file: secrets are variable templates
-# (below), which each Space answers for its own environments.
+# here. No secret is ever written here in plain text: secrets are variable
+# templates (below), which each Space answers for its own environments.
 
 variable "AppEnvironment" {
   description = "Name of the environment, for scripts and logs"
@@ -59,8 +59,10 @@ variable "LogLevel" {
 }
 
 # Values that whoever deploys must supply for each environment. devtest
-# supplies its own (DbPassword with `zonectl secret set DbPassword --env
-# Development`, and again for Test); prod fills them in on `zonectl accept`.
+# supplies its own: `zonectl secret set DbPassword --env Development` (and
+# --env Test) reads the password from a prompt or stdin and adds a
+# `variable "DbPassword"` block with its values, encrypted to devtest's key,
+# to this file. prod fills in its environments on `zonectl accept`.
 
 variable_template "DbPassword" {
   label = "Database password"

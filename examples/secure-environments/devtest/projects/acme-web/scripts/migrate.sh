@@ -1,37 +1,41 @@
 #!/usr/bin/env bash
-# Applies the SQL migrations shipped in the acme-web package, in name order,
-# each in its own transaction. The step extracts the package beside this
-# script (./acme-web). Applied migrations are recorded in schema_migrations,
-# so running the step again applies only new ones.
+# Applies the SQL migrations shipped in the acme-web package, in name order.
+# The step extracts the package beside this script (./acme-web). Applied
+# migrations are recorded, so running the step again applies only new ones.
+#
+# zonectl substitutes #{...} in this script before it runs; every resolved
+# variable is also in the environment ($DatabaseHost, $DbPassword, ...).
 set -euo pipefail
 
-export PGHOST="$DatabaseHost"
-export PGDATABASE="$DatabaseName"
-export PGUSER="$DatabaseUser"
-export PGPASSWORD="$DbPassword"
-export PGOPTIONS="-c statement_timeout=$DbStatementTimeout"
+environment="#{AppEnvironment}"
+: "${DbPassword:?DbPassword has no value for $environment}"
 
-psql -v ON_ERROR_STOP=1 -q <<'SQL'
-CREATE TABLE IF NOT EXISTS schema_migrations (
-  name       text PRIMARY KEY,
-  applied_at timestamptz NOT NULL DEFAULT now()
-);
-SQL
+# A real deployment keeps the record in the database itself, in a
+# schema_migrations table. This example runs anywhere without a database:
+# it keeps the record in a file, under $ZONECTL_TARGET_ROOT when zonectl
+# rehearses a deployment there.
+state_dir="${ZONECTL_TARGET_ROOT:-}/var/lib/acme-web/$environment"
+state="$state_dir/schema_migrations"
+mkdir -p "$state_dir"
+touch "$state"
 
-record="INSERT INTO schema_migrations (name) VALUES (:'name');"
+echo "database $DatabaseName on $DatabaseHost as $DatabaseUser (statement_timeout=$DbStatementTimeout)"
 applied=0
 for file in acme-web/migrations/*.sql; do
   [ -e "$file" ] || continue
   name=$(basename "$file")
-  seen=$(psql -tA -v name="$name" <<<"SELECT 1 FROM schema_migrations WHERE name = :'name'")
-  if [ "$seen" = "1" ]; then
+  if grep -qxF "$name" "$state"; then
     continue
   fi
-  echo "applying $name to $PGDATABASE on $PGHOST ($AppEnvironment)"
-  {
-    cat "$file"
-    printf '\n%s\n' "$record"
-  } | psql -v ON_ERROR_STOP=1 -q -v name="$name" --single-transaction -f -
+  echo "applying $name"
+  # A real deployment runs the migration here, recording it in the same
+  # transaction, so that a failed migration leaves no trace:
+  #
+  #   PGPASSWORD="$DbPassword" PGOPTIONS="-c statement_timeout=$DbStatementTimeout" \
+  #     psql -h "$DatabaseHost" -d "$DatabaseName" -U "$DatabaseUser" \
+  #       -v ON_ERROR_STOP=1 -v name="$name" --single-transaction \
+  #       -f "$file" -c "INSERT INTO schema_migrations (name) VALUES (:'name')"
+  printf '%s\n' "$name" >>"$state"
   applied=$((applied + 1))
 done
-echo "$applied migration(s) applied"
+echo "$applied new migration(s) applied; $(wc -l <"$state" | tr -d ' ') in $environment"

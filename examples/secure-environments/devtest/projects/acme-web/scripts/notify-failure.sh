@@ -3,11 +3,12 @@
 # environment without one is not notified.
 set -eu
 
+message="acme-web #{ReleaseNumber} failed to deploy to #{AppEnvironment}"
 if [ -z "${AlertWebhookUrl:-}" ]; then
-  echo "no AlertWebhookUrl for $AppEnvironment; nobody to notify"
+  echo "$message; no AlertWebhookUrl, so nobody is notified"
   exit 0
 fi
 
 curl -fsS --max-time 10 -H 'Content-Type: application/json' \
-  -d "{\"text\":\"acme-web $ReleaseNumber failed to deploy to $AppEnvironment\"}" \
-  "$AlertWebhookUrl"
+  -d "{\"text\":\"$message\"}" "$AlertWebhookUrl"
+echo "$message; notified $AlertWebhookUrl"

@@ -1,19 +1,24 @@
 #!/usr/bin/env bash
-# Fails the deployment unless the site reports the release just deployed.
+# Fails the deployment unless the release that is now current is the one
+# just deployed, with its configuration substituted for this environment.
+# A real deployment would also ask the running site, e.g.
+#   curl -fsS "$PublicUrl/healthz" | grep '"version":"#{ReleaseNumber}"'
 set -euo pipefail
 
-url="$PublicUrl/healthz"
-for attempt in 1 2 3 4 5 6; do
-  if body=$(curl -fsS --max-time 5 "$url"); then
-    if printf '%s' "$body" | grep -q "\"version\":\"$ReleaseNumber\""; then
-      echo "$url reports $ReleaseNumber"
-      exit 0
-    fi
-    echo "attempt $attempt: $url reports another version: $body"
-  else
-    echo "attempt $attempt: $url did not answer"
-  fi
-  sleep 10
-done
-echo "smoke test failed: $url never reported $ReleaseNumber" >&2
-exit 1
+release="#{ReleaseNumber}"
+environment="#{AppEnvironment}"
+config="${ZONECTL_TARGET_ROOT:-}/srv/acme-web/#{Octopus.Environment.Name}/current/config"
+
+fail() {
+  echo "smoke test failed: $*" >&2
+  exit 1
+}
+grep -q "\"version\": \"$release\"" "$config/app.json" ||
+  fail "$config/app.json is not release $release"
+grep -q "\"environment\": \"$environment\"" "$config/app.json" ||
+  fail "$config/app.json is not configured for $environment"
+# ##{ is a literal #{ once zonectl has substituted this script.
+if grep -n '##{' "$config/app.json" "$config/nginx.conf"; then
+  fail "a placeholder above was left unsubstituted"
+fi
+echo "release $release is current in $environment and fully configured"
