@@ -78,7 +78,9 @@ func decodeVariable(d *decoder, b *hcl.Block) *Variable {
 			LabelRange: vb.LabelRanges[0],
 		})
 	}
-	if len(v.Values) == 0 {
+	// A sensitive variable without values is a place for `zonectl secret
+	// set` to write into, one environment at a time.
+	if len(v.Values) == 0 && !v.Sensitive {
 		d.diags = append(d.diags, &hcl.Diagnostic{
 			Severity: hcl.DiagWarning,
 			Summary:  "Variable has no values",
