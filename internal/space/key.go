@@ -53,11 +53,7 @@ func (s *Space) PublicKey() (*openpgp.Entity, []byte, error) {
 // Signer loads the Space's private key, found by the fingerprint of its
 // committed public key, and returns a signer for it.
 func (s *Space) Signer() (*keys.Signer, error) {
-	pub, _, err := s.PublicKey()
-	if err != nil {
-		return nil, err
-	}
-	priv, err := keys.LoadPrivate(keys.Fingerprint(pub))
+	priv, err := s.PrivateKey()
 	if err != nil {
 		return nil, err
 	}
@@ -119,4 +115,14 @@ func (s *Space) GenerateKey(now time.Time) (*GenerateKeyResult, error) {
 		return nil, err
 	}
 	return &GenerateKeyResult{Fingerprint: fpr, PublicKeyFile: rel, PrivateKeyPath: privPath}, nil
+}
+
+// PrivateKey loads the Space's private key, found by the fingerprint of its
+// committed public key, for signing and decrypting.
+func (s *Space) PrivateKey() (*openpgp.Entity, error) {
+	pub, _, err := s.PublicKey()
+	if err != nil {
+		return nil, err
+	}
+	return keys.LoadPrivate(keys.Fingerprint(pub))
 }

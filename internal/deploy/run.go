@@ -1,0 +1,158 @@
+package deploy
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/zonectl/zonectl/gitstore"
+	"github.com/zonectl/zonectl/hcl/config"
+	"github.com/zonectl/zonectl/internal/ledger"
+	"github.com/zonectl/zonectl/internal/mask"
+	"github.com/zonectl/zonectl/internal/variables"
+)
+
+// Outcome is one deployment: for one tenant (or none) to one environment.
+type Outcome struct {
+	ID          string              `json:"id,omitempty"`
+	Environment string              `json:"environment"`
+	Tenant      string              `json:"tenant,omitempty"`
+	State       string              `json:"state"` // Success, Failed, Waiting; "Planned" for a dry run
+	Steps       []ledger.StepResult `json:"steps"`
+	Waiting     string              `json:"waiting_for,omitempty"` // the manual intervention it waits for
+	Ledger      string              `json:"ledger_commit,omitempty"`
+	Automatic   bool                `json:"automatic,omitempty"`
+	Plan        *Plan               `json:"plan,omitempty"`
+}
+
+// Plan is what a dry run shows: the steps with whether each would run and
+// why not, and every resolved variable with its source, secrets masked.
+type Plan struct {
+	Steps     []PlannedStep     `json:"steps"`
+	Variables []variables.Value `json:"variables"`
+}
+
+// PlannedStep is one step of a plan.
+type PlannedStep struct {
+	Name   string `json:"name"`
+	Action string `json:"action"`
+	Run    bool   `json:"run"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// run performs (or, with DryRun, plans) one deployment.
+func run(ctx context.Context, env *Env, t *target, tenant *config.Tenant, opts Options, h history) (*Outcome, error) {
+	rel := t.rel
+	vctx := variables.Context{Environment: t.env, Channel: rel.Release.Channel}
+	b := variables.Builtins{
+		Space: env.SpaceName, Project: rel.Release.Project, Release: rel.Release.Version,
+		ReleaseNotes: rel.Release.Notes, Channel: rel.Release.Channel, Environment: t.env,
+		CreatedBy: env.Author.Name,
+	}
+	if tenant != nil {
+		vctx.Tenant, b.Tenant = tenant.Name, tenant.Name
+		vctx.TenantTags = config.Names(tenant.Tags)
+		b.TenantTags = vctx.TenantTags
+	}
+	if err := variables.CheckTemplates(rel.Variables.Templates, rel.Variables.Variables, vctx); err != nil {
+		return nil, &RefusedError{Err: err}
+	}
+	decrypt := env.Decrypt
+	if opts.DryRun {
+		decrypt = nil // a plan shows no secret, so it needs no private key
+	}
+	resume := h.waiting(t.env, tenantName(tenant))
+	id := newID(env.now())
+	if resume != nil && containsFold(opts.Approve, resume.Steps[len(resume.Steps)-1].Name) {
+		id = resume.ID
+	} else {
+		resume = nil
+	}
+	b.DeploymentID = id
+	vars, err := variables.Resolve(rel.Variables.Variables, rel.Variables.Templates, b, vctx, variables.Options{Decrypt: decrypt})
+	if err != nil {
+		return nil, err
+	}
+	o := &Outcome{ID: id, Environment: t.env, Tenant: tenantName(tenant)}
+	if opts.DryRun {
+		o.ID, o.State, o.Plan = "", "Planned", plan(t, tenant, opts, vars)
+		return o, nil
+	}
+
+	masker := mask.New(vars.Secrets()...)
+	var log bytes.Buffer
+	out := masker.Writer(io.MultiWriter(env.Output, &log))
+	r := &runner{env: env, t: t, tenant: tenant, opts: opts, vars: vars, out: out, masker: masker}
+	r.dir = filepath.Join(env.WorkDir, id)
+	if err := os.MkdirAll(r.dir, 0o755); err != nil {
+		return nil, err
+	}
+	started := env.now()
+	fmt.Fprintf(out, "Deploying %s %s to %s%s (%s)\n", rel.Release.Project, rel.Release.Version, t.env, forTenant(tenant), id)
+	o.State, o.Steps, o.Waiting = r.steps(ctx, resume)
+	fmt.Fprintf(out, "Deployment %s: %s\n", id, o.State)
+	out.Close()
+
+	rec := &ledger.DeploymentRecord{
+		ID: id, Environment: t.env, Tenant: tenantName(tenant), State: o.State,
+		Started: started, Finished: env.now(), Packages: r.deployed, Steps: o.Steps,
+		Approved: opts.Approve, Skipped: opts.Skip,
+	}
+	if resume != nil {
+		rec.Started = resume.Started
+	}
+	logData := masker.Bytes(log.Bytes())
+	sum := sha256.Sum256(logData)
+	rec.LogSHA256 = hex.EncodeToString(sum[:])
+	commit, err := ledger.Append(ctx, env.Repo, env.Signer, env.Author, ledger.Event{
+		Type: ledger.Deployment, Time: rec.Finished, Who: fmt.Sprintf("%s <%s>", env.Author.Name, env.Author.Email),
+		Project: rel.Release.Project, Version: rel.Release.Version, Release: rel.Commit.String(), Deployment: rec,
+	}, []gitstore.File{{Path: "log.txt", Data: logData}}, false)
+	if err != nil {
+		return o, fmt.Errorf("deployment %s finished %s but could not be recorded in the ledger: %w", id, o.State, err)
+	}
+	o.Ledger = commit.String()
+	return o, nil
+}
+
+func forTenant(t *config.Tenant) string {
+	if t == nil {
+		return ""
+	}
+	return " for " + t.Name
+}
+
+// plan decides every step as a deployment would, running none.
+func plan(t *target, tenant *config.Tenant, opts Options, vars *variables.Set) *Plan {
+	p := &Plan{Variables: vars.All()}
+	for i := range t.rel.Process.Steps {
+		st := &t.rel.Process.Steps[i]
+		d := decide(st, t.env, tenant, opts, false, vars.ForStep(st.Name, nil))
+		ps := PlannedStep{Name: st.Name, Action: st.Action(), Run: d.run, Reason: d.reason}
+		if d.run && st.ManualIntervention != nil && !containsFold(opts.Approve, st.Name) {
+			ps.Reason = "waits for approval (--approve " + st.Name + ")"
+		}
+		p.Steps = append(p.Steps, ps)
+	}
+	return p
+}
+
+// newID names a deployment uniquely without a counter that two
+// processes could race for.
+func newID(now time.Time) string {
+	var b [3]byte
+	rand.Read(b[:])
+	return "D-" + now.Format("20060102T150405Z") + "-" + hex.EncodeToString(b[:])
+}
+
+// stepLabel is how a step is introduced in the log.
+func stepLabel(i int, name string) string {
+	return fmt.Sprintf("Step %d: %s", i+1, name)
+}
