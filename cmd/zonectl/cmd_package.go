@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -196,15 +194,4 @@ func pushedBy(sp *space.Space, now time.Time) string {
 		sig = space.Who(sp.Repo.Git(), now)
 	}
 	return fmt.Sprintf("%s <%s>", sig.Name, sig.Email)
-}
-
-// printTable writes rows to stdout as columns aligned with spaces, the
-// first row being the header. (It belongs with the other printing in
-// output.go, and can move there.)
-func (o *output) printTable(rows [][]string) error {
-	tw := tabwriter.NewWriter(o.stdout, 0, 0, 2, ' ', 0)
-	for _, r := range rows {
-		fmt.Fprintln(tw, strings.Join(r, "\t"))
-	}
-	return tw.Flush()
 }

@@ -82,6 +82,10 @@ another Space as a signed bundle, by push or across an air gap.`,
 		newPeerCommand(g),
 		newPackageCommand(g),
 		newVersionCommand(g),
+		newReleaseCommand(g),
+		newDeployCommand(g),
+		newSecretCommand(g),
+		newDashboardCommand(g),
 	)
 	return root
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
+	"text/tabwriter"
 
 	"golang.org/x/term"
 )
@@ -95,4 +97,18 @@ func (o *output) reportError(err error) {
 	if errors.As(err, &u) || isCobraUsageError(err) {
 		fmt.Fprintf(o.stderr, "%s run 'zonectl --help' for usage\n", o.paint(o.stderr, styleBold, "zonectl: hint:"))
 	}
+}
+
+// printTable writes rows to stdout as columns aligned with spaces, the
+// first row being the header.
+func (o *output) printTable(rows [][]string) error { return writeTable(o.stdout, rows) }
+
+// writeTable lays rows out in columns; widths count runes, so marks such
+// as ✓ align.
+func writeTable(w io.Writer, rows [][]string) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, r := range rows {
+		fmt.Fprintln(tw, strings.Join(r, "\t"))
+	}
+	return tw.Flush()
 }

@@ -1,0 +1,102 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/zonectl/zonectl/internal/dashboard"
+	"github.com/zonectl/zonectl/internal/ledger"
+)
+
+func newDashboardCommand(g *globals) *cobra.Command {
+	var project string
+	cmd := &cobra.Command{
+		Use:   "dashboard [--project P]",
+		Short: "Show each project's releases across its environments",
+		Long: `Show projects × environments in lifecycle order: in each cell the release
+deployed there now with its state, and the previous successful release.
+--output json gives the same model.`,
+		Args: args(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			sp, err := g.openSpace()
+			if err != nil {
+				return err
+			}
+			cfg, diags := sp.Load()
+			if cfg.Space == nil {
+				return fmt.Errorf("cannot read the Space: %s", diags.Error())
+			}
+			entries, err := ledger.Events(sp.Repo)
+			if err != nil {
+				return err
+			}
+			m := dashboard.Build(cfg, entries, project)
+			if g.out.json() {
+				return g.out.printJSON(m)
+			}
+			g.printDashboard(m)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&project, "project", "", "show only `PROJECT`")
+	_ = cmd.RegisterFlagCompletionFunc("project", func(cmd *cobra.Command, _ []string, s string) ([]string, cobra.ShellCompDirective) {
+		return completeProjects(g)(cmd, nil, s)
+	})
+	return cmd
+}
+
+// printDashboard writes one table per project: a column per environment,
+// a row for the current release and one for the previous success.
+func (g *globals) printDashboard(m *dashboard.Model) {
+	o := g.out
+	o.printf("Space %s\n", m.Space)
+	if len(m.Projects) == 0 {
+		o.printf("\nNo projects.\n")
+		return
+	}
+	for _, p := range m.Projects {
+		o.printf("\n%s  (lifecycle %s)\n", o.paint(o.stdout, styleBold, p.Name), p.Lifecycle)
+		head := []string{""}
+		cur := []string{"current"}
+		prev := []string{"previous"}
+		for _, c := range p.Cells {
+			name := c.Environment
+			if c.Remote {
+				name += " @" + c.Space
+			}
+			head = append(head, name)
+			cur = append(cur, cellText(c.Current))
+			prev = append(prev, cellText(c.Previous))
+		}
+		var b strings.Builder
+		writeTable(&b, [][]string{head, cur, prev})
+		for _, line := range strings.Split(strings.TrimRight(b.String(), "\n"), "\n") {
+			o.printf("  %s\n", g.colorStates(line))
+		}
+	}
+}
+
+func cellText(d *dashboard.Deployment) string {
+	if d == nil {
+		return "-"
+	}
+	mark := map[string]string{"Success": "✓", "Failed": "✗", "Waiting": "…"}[d.State]
+	s := d.Version + " " + mark
+	if d.Tenant != "" {
+		s += " (" + d.Tenant + ")"
+	}
+	return strings.TrimSpace(s)
+}
+
+// colorStates colours the state marks of a table line on a terminal.
+func (g *globals) colorStates(line string) string {
+	o := g.out
+	if !o.colorOn(o.stdout) {
+		return line
+	}
+	line = strings.ReplaceAll(line, "✓", styleGreen+"✓"+styleReset)
+	line = strings.ReplaceAll(line, "✗", styleRed+"✗"+styleReset)
+	return strings.ReplaceAll(line, "…", styleYellow+"…"+styleReset)
+}

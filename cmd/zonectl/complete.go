@@ -1,0 +1,54 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+)
+
+// completeProjects completes the first argument with the Space's local and
+// imported project names.
+func completeProjects(g *globals) cobra.CompletionFunc {
+	return func(cmd *cobra.Command, a []string, _ string) ([]string, cobra.ShellCompDirective) {
+		if len(a) > 0 {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		sp, err := g.openSpace()
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		cfg, _ := sp.Load()
+		return cfg.ProjectNames(), cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// completeEnvironments completes a flag with the Space's own environments
+// (not remote ones: this Space does not deploy there).
+func completeEnvironments(g *globals) cobra.CompletionFunc {
+	return func(cmd *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
+		sp, err := g.openSpace()
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		cfg, _ := sp.Load()
+		var names []string
+		for _, e := range cfg.Environments {
+			names = append(names, e.Name)
+		}
+		return names, cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// completeTenants completes a flag with the Space's tenants.
+func completeTenants(g *globals) cobra.CompletionFunc {
+	return func(cmd *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
+		sp, err := g.openSpace()
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		cfg, _ := sp.Load()
+		var names []string
+		for _, t := range cfg.Tenants {
+			names = append(names, t.Name)
+		}
+		return names, cobra.ShellCompDirectiveNoFileComp
+	}
+}

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"os"
+	"time"
+
+	"github.com/zonectl/zonectl/internal/deploy"
+	"github.com/zonectl/zonectl/internal/keys"
+	"github.com/zonectl/zonectl/internal/release"
+	"github.com/zonectl/zonectl/internal/space"
+	"github.com/zonectl/zonectl/internal/store"
+)
+
+// session is a Space opened for commands that read and write releases and
+// deployments: its repository, name, package store and, loaded only when
+// asked for, its private key.
+type session struct {
+	g     *globals
+	sp    *space.Space
+	name  string
+	store *store.Store
+	key   *keys.Signer
+}
+
+func (g *globals) session() (*session, error) {
+	sp, err := g.openSpace()
+	if err != nil {
+		return nil, err
+	}
+	name, err := sp.Name()
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.Open(store.DefaultDir(sp.Root()))
+	if err != nil {
+		return nil, err
+	}
+	return &session{g: g, sp: sp, name: name, store: st}, nil
+}
+
+// signer loads the Space's private key.
+func (s *session) signer() (*keys.Signer, error) {
+	if s.key == nil {
+		k, err := s.sp.Signer()
+		if err != nil {
+			return nil, withHint(err, "the private key lives outside the repository: point ZONECTL_KEY at it (and ZONECTL_PASSPHRASE_FILE at its passphrase, if it has one)")
+		}
+		s.key = k
+	}
+	return s.key, nil
+}
+
+func (s *session) releaseEnv() (release.Env, error) {
+	k, err := s.signer()
+	if err != nil {
+		return release.Env{}, err
+	}
+	return release.Env{Repo: s.sp.Repo, Signer: k, Store: s.store}, nil
+}
+
+// deployEnv is what deployments need; a dry run needs no private key.
+func (s *session) deployEnv(dryRun bool) (*deploy.Env, error) {
+	env := &deploy.Env{
+		Repo:       s.sp.Repo,
+		Store:      s.store,
+		SpaceName:  s.name,
+		Author:     space.Who(s.sp.Repo.Git(), time.Now()),
+		Output:     s.g.out.stdout,
+		WorkDir:    deploy.DefaultWorkDir(s.sp.Root()),
+		TargetRoot: getenv("ZONECTL_TARGET_ROOT"),
+	}
+	if s.g.out.json() {
+		env.Output = s.g.out.stderr // stdout is for the JSON result
+	}
+	if dryRun {
+		return env, nil
+	}
+	k, err := s.signer()
+	if err != nil {
+		return nil, err
+	}
+	priv, err := s.sp.PrivateKey()
+	if err != nil {
+		return nil, err
+	}
+	env.Signer = k
+	env.Decrypt = func(ciphertext string) (string, error) {
+		b, err := keys.Decrypt(ciphertext, priv)
+		return string(b), err
+	}
+	return env, nil
+}
+
+func getenv(k string) string { return os.Getenv(k) }
