@@ -10,12 +10,14 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/zonectl/zonectl/gitstore"
 	"github.com/zonectl/zonectl/hcl/config"
 	"github.com/zonectl/zonectl/internal/ledger"
 	"github.com/zonectl/zonectl/internal/mask"
+	"github.com/zonectl/zonectl/internal/octostache"
 	"github.com/zonectl/zonectl/internal/variables"
 )
 
@@ -132,6 +134,15 @@ func forTenant(t *config.Tenant) string {
 // plan decides every step as a deployment would, running none.
 func plan(t *target, tenant *config.Tenant, opts Options, vars *variables.Set) *Plan {
 	p := &Plan{Variables: vars.All()}
+	// Show each value as a step would receive it: substituted.
+	for i, v := range p.Variables {
+		if v.Sensitive || !strings.Contains(v.Value, "#{") {
+			continue
+		}
+		if out, err := octostache.Evaluate(v.Value, vars); err == nil {
+			p.Variables[i].Value = out
+		}
+	}
 	for i := range t.rel.Process.Steps {
 		st := &t.rel.Process.Steps[i]
 		d := decide(st, t.env, tenant, opts, false, vars.ForStep(st.Name, nil))
