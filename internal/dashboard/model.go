@@ -48,13 +48,7 @@ type Deployment struct {
 // project narrows it to one project when not empty.
 func Build(cfg *config.Space, entries []ledger.Entry, project string) *Model {
 	m := &Model{Space: cfg.Name(), Projects: []Project{}}
-	var envs []lifecycle.Environment
-	for _, e := range cfg.Environments {
-		envs = append(envs, lifecycle.Environment{Name: e.Name})
-	}
-	for _, e := range cfg.RemoteEnvironments {
-		envs = append(envs, lifecycle.Environment{Name: e.Name, Remote: true, Space: e.Space.Name})
-	}
+	envs := lifecycle.SpaceEnvironments(cfg)
 	type proj struct{ name, lifecycle string }
 	var projects []proj
 	for _, p := range cfg.Projects {

@@ -156,14 +156,7 @@ func load(env *Env, project, version string) (*target, error) {
 	if lc == nil {
 		return nil, refusef("release %s %s follows lifecycle %q, which main no longer declares", rel.Release.Project, rel.Release.Version, rel.Release.Lifecycle)
 	}
-	var envs []lifecycle.Environment
-	for _, e := range cfg.Environments {
-		envs = append(envs, lifecycle.Environment{Name: e.Name})
-	}
-	for _, e := range cfg.RemoteEnvironments {
-		envs = append(envs, lifecycle.Environment{Name: e.Name, Remote: true, Space: e.Space.Name})
-	}
-	return &target{cfg: cfg, rel: rel, project: cfg.Project(rel.Release.Project), lc: lifecycle.New(lc, envs)}, nil
+	return &target{cfg: cfg, rel: rel, project: cfg.Project(rel.Release.Project), lc: lifecycle.New(lc, lifecycle.SpaceEnvironments(cfg))}, nil
 }
 
 // setEnvironment checks that name is an environment this Space deploys to.

@@ -14,6 +14,7 @@ const (
 	ReleaseCreated  = "release.created"
 	ReleaseSnapshot = "release.snapshot"
 	Deployment      = "deployment"
+	Promotion       = "promotion"
 )
 
 // Deployment states, as Octopus names them.
@@ -35,6 +36,19 @@ type Event struct {
 	Release string `json:"release"`
 
 	Deployment *DeploymentRecord `json:"deployment,omitempty"`
+	Promotion  *PromotionRecord  `json:"promotion,omitempty"`
+}
+
+// PromotionRecord is a release sent to another Space.
+type PromotionRecord struct {
+	Target            string `json:"target"`
+	TargetFingerprint string `json:"target_fingerprint"`
+	// Commit is the sliced snapshot on refs/zonectl/promotions/<target>/<project>.
+	Commit   string `json:"commit"`
+	Revision int    `json:"revision"` // 1 for the first promotion of this version to this target
+	Sequence uint64 `json:"sequence"` // per source→target, over every project
+	// BundleSHA256 is the hash of the Git bundle sent, when one was written.
+	BundleSHA256 string `json:"bundle_sha256,omitempty"`
 }
 
 // DeploymentRecord is the result of one deployment of a release to one

@@ -48,6 +48,10 @@ func Summary(ev Event) string {
 		return fmt.Sprintf("Create release %s %s", ev.Project, ev.Version)
 	case ReleaseSnapshot:
 		return fmt.Sprintf("Re-snapshot the variables of release %s %s", ev.Project, ev.Version)
+	case Promotion:
+		if p := ev.Promotion; p != nil {
+			return fmt.Sprintf("Promote %s %s to %s (revision %d, sequence %d)", ev.Project, ev.Version, p.Target, p.Revision, p.Sequence)
+		}
 	case Deployment:
 		d := ev.Deployment
 		if d == nil {
