@@ -67,7 +67,7 @@ func Deploy(ctx context.Context, env *Env, opts Options) (*Result, error) {
 		return nil, err
 	}
 	for _, tn := range tenants {
-		if err := t.lc.Check(t.env, tenantName(tn), history.results()); err != nil {
+		if err := t.lc.Check(t.env, tenantName(tn), history.Results()); err != nil {
 			return nil, &RefusedError{Err: err}
 		}
 	}
@@ -112,7 +112,7 @@ func automatic(ctx context.Context, env *Env, t *target) ([]Outcome, error) {
 		}
 		progressed := false
 		for _, tn := range t.automaticTenants() {
-			for _, e := range t.lc.Automatic(tenantName(tn), history.results()) {
+			for _, e := range t.lc.Automatic(tenantName(tn), history.Results()) {
 				if tn != nil && !t.connected(tn, e) {
 					continue
 				}

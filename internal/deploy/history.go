@@ -8,16 +8,16 @@ import (
 	"github.com/zonectl/zonectl/internal/lifecycle"
 )
 
-// history is the ledger's deployments of one release, oldest first.
-type history []ledger.Entry
+// Deployments is the ledger's deployments of one release, oldest first.
+type Deployments []ledger.Entry
 
 // History reads the deployments of one release from the ledger.
-func History(repo *gitstore.Repo, project, version string) (history, error) {
+func History(repo *gitstore.Repo, project, version string) (Deployments, error) {
 	entries, err := ledger.Events(repo)
 	if err != nil {
 		return nil, err
 	}
-	var out history
+	var out Deployments
 	for _, e := range entries {
 		ev := e.Event
 		if ev.Type == ledger.Deployment && ev.Deployment != nil && strings.EqualFold(ev.Project, project) && ev.Version == version {
@@ -27,8 +27,8 @@ func History(repo *gitstore.Repo, project, version string) (history, error) {
 	return out, nil
 }
 
-// results is the history as the lifecycle rules read it.
-func (h history) results() []lifecycle.Result {
+// Results is the history as the lifecycle rules read it.
+func (h Deployments) Results() []lifecycle.Result {
 	var out []lifecycle.Result
 	for _, e := range h {
 		d := e.Event.Deployment
@@ -39,7 +39,7 @@ func (h history) results() []lifecycle.Result {
 
 // waiting returns the last deployment to env for tenant if it is waiting
 // for a manual intervention, so that an approval resumes it.
-func (h history) waiting(env, tenant string) *ledger.DeploymentRecord {
+func (h Deployments) waiting(env, tenant string) *ledger.DeploymentRecord {
 	for i := len(h) - 1; i >= 0; i-- {
 		d := h[i].Event.Deployment
 		if strings.EqualFold(d.Environment, env) && strings.EqualFold(d.Tenant, tenant) {

@@ -50,7 +50,7 @@ type PlannedStep struct {
 }
 
 // run performs (or, with DryRun, plans) one deployment.
-func run(ctx context.Context, env *Env, t *target, tenant *config.Tenant, opts Options, h history) (*Outcome, error) {
+func run(ctx context.Context, env *Env, t *target, tenant *config.Tenant, opts Options, h Deployments) (*Outcome, error) {
 	rel := t.rel
 	vctx := variables.Context{Environment: t.env, Channel: rel.Release.Channel}
 	b := variables.Builtins{

@@ -1,0 +1,285 @@
+package promote
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/ProtonMail/go-crypto/openpgp"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/zonectl/zonectl/gitstore"
+	"github.com/zonectl/zonectl/hcl/config"
+	"github.com/zonectl/zonectl/internal/deploy"
+	"github.com/zonectl/zonectl/internal/keys"
+	"github.com/zonectl/zonectl/internal/ledger"
+	"github.com/zonectl/zonectl/internal/lifecycle"
+	"github.com/zonectl/zonectl/internal/release"
+	"github.com/zonectl/zonectl/internal/snapshot"
+)
+
+// Env is the source Space a promotion leaves from.
+type Env struct {
+	Repo   *gitstore.Repo
+	Signer gitstore.Signer
+	// Key is the source's private key, to decrypt sensitive values before
+	// they are re-encrypted to the target.
+	Key    *openpgp.Entity
+	Author object.Signature
+	Now    time.Time
+}
+
+// Options says which release goes where.
+type Options struct {
+	Project string
+	Version string
+	Target  string
+}
+
+// Validate checks the options before anything is read.
+func (o Options) Validate() error {
+	switch {
+	case o.Project == "":
+		return errors.New("no project given")
+	case o.Version == "":
+		return errors.New("no release version given")
+	case o.Target == "":
+		return errors.New("no target Space given: pass --to SPACE")
+	}
+	return nil
+}
+
+// Promotion is a release made ready for one target: the sliced snapshot
+// and where it goes. Prepare makes it without writing anything; Record
+// commits it.
+type Promotion struct {
+	Release            *release.Loaded
+	Target             string // the peer's name as declared
+	TargetFingerprint  string
+	TargetKey          *openpgp.Entity
+	TargetEnvironments []string
+	Process            *snapshot.Process
+	Variables          *snapshot.Variables
+	Ref                string // refs/zonectl/promotions/<target>/<project>
+
+	// Set by Record.
+	Commit   plumbing.Hash
+	Parent   plumbing.Hash // the snapshot sent before, zero for the first
+	Revision int
+	Sequence uint64
+}
+
+// RefusedError is a promotion the rules forbid: nothing was written.
+type RefusedError struct{ Err error }
+
+func (e *RefusedError) Error() string { return e.Err.Error() }
+func (e *RefusedError) Unwrap() error { return e.Err }
+
+func refusef(format string, args ...any) error {
+	return &RefusedError{Err: fmt.Errorf(format, args...)}
+}
+
+// Prepare checks that a release may be promoted to a target and slices it
+// for the target:
+//
+//  1. the target is a peer of this Space, with a usable public key;
+//  2. this Space has remote environments owned by the target;
+//  3. the release's lifecycle has reached a phase holding one of them;
+//  4. the snapshot is sliced for them, secrets re-encrypted to the target.
+func Prepare(env *Env, opts Options) (*Promotion, error) {
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	main, ok, err := env.Repo.Ref(gitstore.MainBranch)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, errors.New("the Space has no main branch")
+	}
+	cfg, err := release.LoadConfig(env.Repo, "main", main)
+	if err != nil {
+		return nil, err
+	}
+	peer := cfg.Peer(opts.Target)
+	if peer == nil {
+		return nil, refusef("%q is not a peer of this Space; trust it first with `zonectl peer add %s --key FILE --accepts receipts`", opts.Target, opts.Target)
+	}
+	list, err := keys.ReadPublic(fmt.Sprintf("public_key of peer %q", peer.Name), []byte(peer.PublicKey))
+	if err != nil {
+		return nil, err
+	}
+	rel, err := release.Load(env.Repo, opts.Project, opts.Version)
+	if err != nil {
+		return nil, err
+	}
+	envs := targetEnvironments(cfg, peer.Name)
+	if len(envs) == 0 {
+		return nil, refusef("this Space has no remote environment owned by %q: declare one (remote_environment \"Production\" { space = %q }) and put it in the lifecycle", peer.Name, peer.Name)
+	}
+	if err := checkLifecycle(env.Repo, cfg, rel, peer.Name, envs); err != nil {
+		return nil, err
+	}
+	proc, vars, err := Slice(&rel.Process, &rel.Variables, SliceOptions{
+		Environments: envs,
+		Reencrypt: func(c string) (string, error) {
+			if env.Key == nil {
+				return "", errors.New("the Space's private key is needed to re-encrypt it")
+			}
+			plain, err := keys.Decrypt(c, env.Key)
+			if err != nil {
+				return "", err
+			}
+			return keys.Encrypt(plain, list[:1])
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Promotion{
+		Release: rel, Target: peer.Name, TargetFingerprint: keys.Fingerprint(list[0]), TargetKey: list[0],
+		TargetEnvironments: envs, Process: proc, Variables: vars,
+		Ref: "refs/zonectl/promotions/" + strings.ToLower(peer.Name) + "/" + releaseRefName(rel.Release.Project),
+	}, nil
+}
+
+func releaseRefName(project string) string {
+	ref, _ := release.Ref(project, "x")
+	return strings.TrimSuffix(strings.TrimPrefix(ref, release.RefPrefix), "/x")
+}
+
+// targetEnvironments lists this Space's remote environments owned by the
+// target, in declaration order.
+func targetEnvironments(cfg *config.Space, target string) []string {
+	var out []string
+	for _, re := range cfg.RemoteEnvironments {
+		if strings.EqualFold(re.Space.Name, target) {
+			out = append(out, re.Name)
+		}
+	}
+	return out
+}
+
+// checkLifecycle refuses a promotion the release's lifecycle does not
+// allow yet, saying what it still needs.
+func checkLifecycle(repo *gitstore.Repo, cfg *config.Space, rel *release.Loaded, target string, envs []string) error {
+	l := cfg.Lifecycle(rel.Release.Lifecycle)
+	if l == nil {
+		return refusef("release %s %s follows lifecycle %q, which main no longer declares", rel.Release.Project, rel.Release.Version, rel.Release.Lifecycle)
+	}
+	lc := lifecycle.New(l, lifecycle.SpaceEnvironments(cfg))
+	history, err := deploy.History(repo, rel.Release.Project, rel.Release.Version)
+	if err != nil {
+		return err
+	}
+	results := history.Results()
+	var firstErr error
+	for _, tenant := range tenantsIn(results) {
+		for _, e := range envs {
+			err := lc.CheckPromotion(e, tenant, results)
+			if err == nil {
+				return nil
+			}
+			if firstErr == nil {
+				firstErr = err
+			}
+		}
+	}
+	return &RefusedError{Err: fmt.Errorf("release %s %s cannot go to %s yet: %w", rel.Release.Project, rel.Release.Version, target, firstErr)}
+}
+
+// tenantsIn lists the untenanted progression and every tenant's that the
+// history holds: a release may be promoted once any of them allows it.
+func tenantsIn(results []lifecycle.Result) []string {
+	seen := map[string]bool{"": true}
+	out := []string{""}
+	for _, r := range results {
+		if !seen[strings.ToLower(r.Tenant)] {
+			seen[strings.ToLower(r.Tenant)] = true
+			out = append(out, r.Tenant)
+		}
+	}
+	sort.Strings(out[1:])
+	return out
+}
+
+// Record commits the sliced snapshot on the promotion ref, on top of the
+// snapshot sent to the target before (so the next bundle can be thin), and
+// records the promotion in the ledger with its revision and its sequence
+// number for this source and target. It holds the Space lock, so two
+// promotions never take the same sequence number.
+func (p *Promotion) Record(ctx context.Context, env *Env, bundleSHA256 string) error {
+	unlock, err := env.Repo.Lock(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	entries, err := ledger.Events(env.Repo)
+	if err != nil {
+		return err
+	}
+	p.Revision, p.Sequence = 1, 1
+	for _, e := range entries {
+		pr := e.Event.Promotion
+		if e.Event.Type != ledger.Promotion || pr == nil || !strings.EqualFold(pr.Target, p.Target) {
+			continue
+		}
+		p.Sequence = max(p.Sequence, pr.Sequence+1)
+		if strings.EqualFold(e.Event.Project, p.Release.Release.Project) && e.Event.Version == p.Release.Release.Version {
+			p.Revision = max(p.Revision, pr.Revision+1)
+		}
+	}
+	rel := p.Release.Release
+	files, err := snapshotFiles(rel, p)
+	if err != nil {
+		return err
+	}
+	tree, err := env.Repo.WriteTree(files)
+	if err != nil {
+		return err
+	}
+	p.Parent, _, err = env.Repo.Ref(p.Ref)
+	if err != nil {
+		return err
+	}
+	p.Commit, err = env.Repo.CommitLocked(gitstore.CommitOptions{
+		Ref:     p.Ref,
+		Tree:    tree,
+		Message: fmt.Sprintf("Promote %s %s to %s (revision %d)\n\nSliced for %s; sequence %d.\n", rel.Project, rel.Version, p.Target, p.Revision, strings.Join(p.TargetEnvironments, ", "), p.Sequence),
+		Author:  env.Author,
+		Signer:  env.Signer,
+	})
+	if err != nil {
+		return err
+	}
+	_, err = ledger.Append(ctx, env.Repo, env.Signer, env.Author, ledger.Event{
+		Type: ledger.Promotion, Time: env.Now.UTC(), Who: fmt.Sprintf("%s <%s>", env.Author.Name, env.Author.Email),
+		Project: rel.Project, Version: rel.Version, Release: p.Release.Commit.String(),
+		Promotion: &ledger.PromotionRecord{
+			Target: p.Target, TargetFingerprint: p.TargetFingerprint, Commit: p.Commit.String(),
+			Revision: p.Revision, Sequence: p.Sequence, BundleSHA256: bundleSHA256,
+		},
+	}, nil, true)
+	return err
+}
+
+// snapshotFiles is the tree of a promotion commit: the release's
+// documents as the target will see them.
+func snapshotFiles(rel release.Release, p *Promotion) ([]gitstore.File, error) {
+	var out []gitstore.File
+	for _, d := range []struct {
+		name string
+		v    any
+	}{{"release.json", rel}, {"process.json", p.Process}, {"variables.json", p.Variables}} {
+		data, err := snapshot.Encode(d.v)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, gitstore.File{Path: d.name, Data: data})
+	}
+	return out, nil
+}
