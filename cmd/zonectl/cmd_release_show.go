@@ -112,7 +112,7 @@ func showRelease(w io.Writer, l *release.Loaded) {
 		}
 		fmt.Fprintf(w, "  %s\n", label)
 		for _, val := range vr.Values {
-			shown := fmt.Sprintf("%q", v(val.Value))
+			shown := v(fmt.Sprintf("%q", val.Value))
 			if vr.Sensitive {
 				shown = maskText
 			}
@@ -127,8 +127,8 @@ func showRelease(w io.Writer, l *release.Loaded) {
 				req = "optional"
 			}
 			fmt.Fprintf(w, "  %s  %s, per %s, %s", v(t.Name), t.Type, t.Per, req)
-			if t.Default != nil {
-				fmt.Fprintf(w, ", default %q", v(*t.Default))
+			if t.Default != nil && t.Type != "sensitive" {
+				fmt.Fprintf(w, ", default %s", v(fmt.Sprintf("%q", *t.Default)))
 			}
 			fmt.Fprintln(w)
 		}
@@ -142,7 +142,11 @@ func scopeText(s snapshot.Scope) string {
 		names []string
 	}{{"environment", s.Environment}, {"tenant", s.Tenant}, {"tenant tag", s.TenantTag}, {"step", s.Step}, {"channel", s.Channel}} {
 		if len(d.names) > 0 {
-			parts = append(parts, d.name+" "+snapshot.Visible(strings.Join(d.names, ", ")))
+			shown := make([]string, len(d.names))
+			for i, n := range d.names {
+				shown[i] = snapshot.Visible(strings.Join(strings.Fields(n), " "))
+			}
+			parts = append(parts, d.name+" "+strings.Join(shown, ", "))
 		}
 	}
 	if len(parts) == 0 {
