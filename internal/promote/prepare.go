@@ -234,7 +234,7 @@ func (p *Promotion) Record(ctx context.Context, env *Env, bundleSHA256 string) e
 		}
 	}
 	rel := p.Release.Release
-	files, err := snapshotFiles(rel, p)
+	files, err := release.Files(rel, p.Process, p.Variables)
 	if err != nil {
 		return err
 	}
@@ -265,21 +265,4 @@ func (p *Promotion) Record(ctx context.Context, env *Env, bundleSHA256 string) e
 		},
 	}, nil, true)
 	return err
-}
-
-// snapshotFiles is the tree of a promotion commit: the release's
-// documents as the target will see them.
-func snapshotFiles(rel release.Release, p *Promotion) ([]gitstore.File, error) {
-	var out []gitstore.File
-	for _, d := range []struct {
-		name string
-		v    any
-	}{{"release.json", rel}, {"process.json", p.Process}, {"variables.json", p.Variables}} {
-		data, err := snapshot.Encode(d.v)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, gitstore.File{Path: d.name, Data: data})
-	}
-	return out, nil
 }

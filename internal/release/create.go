@@ -240,7 +240,7 @@ func checkNewVersion(repo *gitstore.Repo, project, version string) error {
 }
 
 func writeTree(repo *gitstore.Repo, rel Release, proc *snapshot.Process, vars *snapshot.Variables) (plumbing.Hash, error) {
-	fs, err := files(rel, proc, vars)
+	fs, err := Files(rel, proc, vars)
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}

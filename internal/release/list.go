@@ -34,7 +34,7 @@ func List(repo *gitstore.Repo, project string) ([]*Loaded, error) {
 	}
 	var out []*Loaded
 	err := eachRef(repo, prefix, func(name string, h plumbing.Hash) error {
-		l, err := loadCommit(repo, name, h)
+		l, err := LoadCommit(repo, name, h)
 		if err != nil {
 			return err
 		}

@@ -33,6 +33,18 @@ type Release struct {
 	// VariablesCommit is the commit of main the variables were last taken
 	// from.
 	VariablesCommit string `json:"variables_commit"`
+	// ImportedFrom is set on a release accepted from another Space.
+	ImportedFrom *Import `json:"imported_from,omitempty"`
+}
+
+// Import says where an accepted release came from.
+type Import struct {
+	Space       string `json:"space"`
+	Fingerprint string `json:"fingerprint"`
+	// Commit is the source's signed promotion commit, as imported.
+	Commit    string `json:"commit"`
+	Revision  int    `json:"revision"`
+	Lifecycle string `json:"source_lifecycle"` // the lifecycle the source follows
 }
 
 // Loaded is a release as read from its ref: the tip commit (the latest
@@ -71,10 +83,12 @@ func Load(repo *gitstore.Repo, project, version string) (*Loaded, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w: project %q has no release %s (list them with `zonectl release list %s`)", ErrNotFound, project, version, project)
 	}
-	return loadCommit(repo, ref, tip)
+	return LoadCommit(repo, ref, tip)
 }
 
-func loadCommit(repo *gitstore.Repo, ref string, h plumbing.Hash) (*Loaded, error) {
+// LoadCommit reads the release documents of a commit: a release, or a
+// promotion or inbox commit, which hold the same three files.
+func LoadCommit(repo *gitstore.Repo, ref string, h plumbing.Hash) (*Loaded, error) {
 	c, err := repo.Git().CommitObject(h)
 	if err != nil {
 		return nil, fmt.Errorf("read release commit %s of %s: %w", h, ref, err)
@@ -108,8 +122,8 @@ func readFile(c *object.Commit, name string) ([]byte, error) {
 	return io.ReadAll(io.LimitReader(r, 64<<20))
 }
 
-// files returns a release's documents as the files of its tree.
-func files(rel Release, proc *snapshot.Process, vars *snapshot.Variables) ([]gitstore.File, error) {
+// Files returns a release's documents as the files of its tree.
+func Files(rel Release, proc *snapshot.Process, vars *snapshot.Variables) ([]gitstore.File, error) {
 	var out []gitstore.File
 	for _, d := range []struct {
 		name string
