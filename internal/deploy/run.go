@@ -15,9 +15,11 @@ import (
 
 	"github.com/zonectl/zonectl/gitstore"
 	"github.com/zonectl/zonectl/hcl/config"
+	"github.com/zonectl/zonectl/internal/inbox"
 	"github.com/zonectl/zonectl/internal/ledger"
 	"github.com/zonectl/zonectl/internal/mask"
 	"github.com/zonectl/zonectl/internal/octostache"
+	"github.com/zonectl/zonectl/internal/snapshot"
 	"github.com/zonectl/zonectl/internal/variables"
 )
 
@@ -63,7 +65,14 @@ func run(ctx context.Context, env *Env, t *target, tenant *config.Tenant, opts O
 		vctx.TenantTags = config.Names(tenant.Tags)
 		b.TenantTags = vctx.TenantTags
 	}
-	if err := variables.CheckTemplates(rel.Variables.Templates, rel.Variables.Variables, vctx); err != nil {
+	// An imported release takes the template values this Space supplies
+	// in its binding file, as they are on main now.
+	var extra []snapshot.Variable
+	if rel.Release.ImportedFrom != nil {
+		extra = inbox.Extra(inbox.FromBinding(t.cfg.Import(rel.Release.Project)), rel.Variables.Templates)
+	}
+	all := append(append([]snapshot.Variable(nil), rel.Variables.Variables...), extra...)
+	if err := variables.CheckTemplates(rel.Variables.Templates, all, vctx); err != nil {
 		return nil, &RefusedError{Err: err}
 	}
 	decrypt := env.Decrypt
@@ -78,7 +87,7 @@ func run(ctx context.Context, env *Env, t *target, tenant *config.Tenant, opts O
 		resume = nil
 	}
 	b.DeploymentID = id
-	vars, err := variables.Resolve(rel.Variables.Variables, rel.Variables.Templates, b, vctx, variables.Options{Decrypt: decrypt})
+	vars, err := variables.Resolve(rel.Variables.Variables, rel.Variables.Templates, b, vctx, variables.Options{Decrypt: decrypt, Extra: extra})
 	if err != nil {
 		return nil, err
 	}

@@ -15,6 +15,8 @@ const (
 	ReleaseSnapshot = "release.snapshot"
 	Deployment      = "deployment"
 	Promotion       = "promotion"
+	Acceptance      = "acceptance"
+	Rejection       = "rejection"
 )
 
 // Deployment states, as Octopus names them.
@@ -37,6 +39,18 @@ type Event struct {
 
 	Deployment *DeploymentRecord `json:"deployment,omitempty"`
 	Promotion  *PromotionRecord  `json:"promotion,omitempty"`
+	Acceptance *AcceptanceRecord `json:"acceptance,omitempty"`
+}
+
+// AcceptanceRecord is an imported release accepted or rejected here.
+type AcceptanceRecord struct {
+	Source      string `json:"source"`
+	InboxCommit string `json:"inbox_commit"` // the source's signed promotion commit
+	Revision    int    `json:"revision"`
+	Lifecycle   string `json:"lifecycle,omitempty"`
+	// BindingCommit is the commit of main that wrote the binding file.
+	BindingCommit string `json:"binding_commit,omitempty"`
+	Reason        string `json:"reason,omitempty"` // why it was rejected
 }
 
 // PromotionRecord is a release sent to another Space.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -51,6 +52,14 @@ func Summary(ev Event) string {
 	case Promotion:
 		if p := ev.Promotion; p != nil {
 			return fmt.Sprintf("Promote %s %s to %s (revision %d, sequence %d)", ev.Project, ev.Version, p.Target, p.Revision, p.Sequence)
+		}
+	case Acceptance:
+		if a := ev.Acceptance; a != nil {
+			return fmt.Sprintf("Accept %s %s from %s (revision %d) into lifecycle %s", ev.Project, ev.Version, a.Source, a.Revision, a.Lifecycle)
+		}
+	case Rejection:
+		if a := ev.Acceptance; a != nil {
+			return fmt.Sprintf("Reject %s %s from %s (revision %d): %s", ev.Project, ev.Version, a.Source, a.Revision, firstLine(a.Reason))
 		}
 	case Deployment:
 		d := ev.Deployment
@@ -135,4 +144,9 @@ func Log(repo *gitstore.Repo, commit string) ([]byte, error) {
 	}
 	s, err := f.Contents()
 	return []byte(s), err
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
 }

@@ -234,6 +234,7 @@ func (p *Promotion) Record(ctx context.Context, env *Env, bundleSHA256 string) e
 		}
 	}
 	rel := p.Release.Release
+	rel.Promoted = &release.Promoted{Target: p.Target, TargetFingerprint: p.TargetFingerprint, Revision: p.Revision, Sequence: p.Sequence}
 	files, err := release.Files(rel, p.Process, p.Variables)
 	if err != nil {
 		return err

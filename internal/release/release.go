@@ -35,6 +35,16 @@ type Release struct {
 	VariablesCommit string `json:"variables_commit"`
 	// ImportedFrom is set on a release accepted from another Space.
 	ImportedFrom *Import `json:"imported_from,omitempty"`
+	// Promoted is set on the copy of a release sliced for another Space.
+	Promoted *Promoted `json:"promoted,omitempty"`
+}
+
+// Promoted says which Space a sliced copy of a release was made for.
+type Promoted struct {
+	Target            string `json:"target"`
+	TargetFingerprint string `json:"target_fingerprint"`
+	Revision          int    `json:"revision"`
+	Sequence          uint64 `json:"sequence"`
 }
 
 // Import says where an accepted release came from.

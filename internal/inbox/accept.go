@@ -1,0 +1,320 @@
+package inbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/ProtonMail/go-crypto/openpgp"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/zonectl/zonectl/gitstore"
+	"github.com/zonectl/zonectl/hcl/config"
+	"github.com/zonectl/zonectl/internal/atomicfile"
+	"github.com/zonectl/zonectl/internal/keys"
+	"github.com/zonectl/zonectl/internal/ledger"
+	"github.com/zonectl/zonectl/internal/release"
+	"github.com/zonectl/zonectl/internal/snapshot"
+)
+
+// Env is the target Space accepting a release.
+type Env struct {
+	Repo   *gitstore.Repo
+	Signer gitstore.Signer
+	// PublicKey is this Space's key: sensitive values are encrypted to it.
+	PublicKey *openpgp.Entity
+	Author    object.Signature
+	Now       time.Time
+}
+
+// AcceptOptions says what to accept and with which values.
+type AcceptOptions struct {
+	Project   string
+	Version   string
+	Lifecycle string  // this Space's lifecycle for the project; the binding's when empty
+	Values    []Value // laid over the binding's values
+}
+
+// MissingError lists the required template values nobody has given.
+type MissingError struct{ Missing []Missing }
+
+func (e *MissingError) Error() string {
+	var names []string
+	for _, m := range e.Missing {
+		names = append(names, m.String())
+	}
+	return fmt.Sprintf("%d required template value(s) missing: %s", len(e.Missing), strings.Join(names, ", "))
+}
+
+// AcceptResult is what Accept wrote.
+type AcceptResult struct {
+	Release       *release.Loaded
+	BindingFile   string
+	BindingCommit plumbing.Hash
+	Values        []Value
+	// WorkTree is true when the work tree (on main) was updated to the
+	// new commit; false when HEAD is elsewhere and main moved alone.
+	WorkTree bool
+}
+
+// Accept accepts a release from the inbox: with this Space's lifecycle
+// and template values (sensitive ones encrypted to this Space's key), it
+// commits the binding imports/<source>/<project>.hcl on main and the
+// release, signed by this Space, under refs/zonectl/releases/. It refuses,
+// writing nothing, while a required value is missing (an explicit null
+// counts as given), when the work tree has uncommitted changes, and when
+// this revision was accepted already.
+func Accept(ctx context.Context, env *Env, opts AcceptOptions) (*AcceptResult, error) {
+	main, ok, err := env.Repo.Ref(gitstore.MainBranch)
+	if err != nil || !ok {
+		return nil, fmt.Errorf("the Space has no main branch: %v", err)
+	}
+	cfg, err := release.LoadConfig(env.Repo, "main", main)
+	if err != nil {
+		return nil, err
+	}
+	entry, err := Find(env.Repo, opts.Project, opts.Version)
+	if err != nil {
+		return nil, err
+	}
+	project, source := entry.Release.Project, entry.Source
+	peer := cfg.Peer(source)
+	if peer == nil || !peer.AcceptsKind(config.AcceptReleases) {
+		return nil, fmt.Errorf("%s %s came from %q, which this Space no longer accepts releases from", project, opts.Version, source)
+	}
+	source = peer.Name
+	if p := cfg.Project(project); p != nil {
+		return nil, fmt.Errorf("this Space has a project %q of its own (%s); an imported project cannot share its name", p.Name, p.Dir)
+	}
+	im := cfg.Import(project)
+	if im != nil && !strings.EqualFold(im.From.Name, source) {
+		return nil, fmt.Errorf("project %q is imported from %q (%s), not from %q", project, im.From.Name, im.File, source)
+	}
+	lc := opts.Lifecycle
+	if lc == "" && im != nil {
+		lc = im.Lifecycle.Name
+	}
+	if l := cfg.Lifecycle(lc); l == nil {
+		var names []string
+		for _, l := range cfg.Lifecycles {
+			names = append(names, fmt.Sprintf("%q", l.Name))
+		}
+		if lc == "" {
+			return nil, fmt.Errorf("choose the lifecycle %s follows here with --lifecycle (this Space's lifecycles: %s)", project, strings.Join(names, ", "))
+		}
+		return nil, fmt.Errorf("lifecycle %q does not exist in this Space (its lifecycles: %s)", lc, strings.Join(names, ", "))
+	} else {
+		lc = l.Name
+	}
+	if err := checkValues(cfg, &entry.Variables, opts.Values); err != nil {
+		return nil, err
+	}
+	values, err := encryptSensitive(Merge(FromBinding(im), opts.Values), entry.Variables.Templates, env.PublicKey)
+	if err != nil {
+		return nil, err
+	}
+	if missing := MissingValues(cfg, project, lc, &entry.Variables, values); len(missing) > 0 {
+		return nil, &MissingError{Missing: missing}
+	}
+	revision := 0
+	if entry.Release.Promoted != nil {
+		revision = entry.Release.Promoted.Revision
+	}
+	if cur, err := release.Load(env.Repo, project, opts.Version); err == nil && cur.Release.ImportedFrom != nil && cur.Release.ImportedFrom.Commit == entry.Commit.String() {
+		return nil, fmt.Errorf("%s %s (revision %d) from %s is accepted already (%s)", project, opts.Version, revision, source, cur.Commit)
+	}
+	onMain, err := headOnMain(env.Repo)
+	if err != nil {
+		return nil, err
+	}
+	if onMain {
+		if err := checkClean(env.Repo); err != nil {
+			return nil, err
+		}
+	}
+
+	file := BindingFile(strings.ToLower(source), strings.ToLower(project))
+	if im != nil {
+		file = im.File
+	}
+	data := binding(source, project, lc, values)
+	who := fmt.Sprintf("%s <%s>", env.Author.Name, env.Author.Email)
+
+	unlock, err := env.Repo.Lock(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	mainTip, _, err := env.Repo.Ref(gitstore.MainBranch)
+	if err != nil {
+		return nil, err
+	}
+	mainCommit, err := env.Repo.Git().CommitObject(mainTip)
+	if err != nil {
+		return nil, err
+	}
+	tree, err := env.Repo.UpdateTree(mainCommit.TreeHash, []gitstore.File{{Path: file, Data: data}})
+	if err != nil {
+		return nil, err
+	}
+	bindingCommit, err := env.Repo.CommitLocked(gitstore.CommitOptions{
+		Ref: gitstore.MainBranch, Tree: tree, Author: env.Author, Signer: env.Signer,
+		Message: fmt.Sprintf("Accept %s %s from %s\n\nBind the project to lifecycle %s with %d template value(s).\n", project, opts.Version, source, lc, len(values)),
+	})
+	if err != nil {
+		return nil, err
+	}
+	rel := entry.Release
+	rel.ImportedFrom = &release.Import{Space: source, Commit: entry.Commit.String(), Revision: revision, Lifecycle: rel.Lifecycle}
+	if list, err := keys.ReadPublic("public_key of peer "+source, []byte(peer.PublicKey)); err == nil {
+		rel.ImportedFrom.Fingerprint = keys.Fingerprint(list[0])
+	}
+	rel.Lifecycle, rel.Promoted, rel.VariablesCommit = lc, nil, bindingCommit.String()
+	files, err := release.Files(rel, &entry.Process, &entry.Variables)
+	if err != nil {
+		return nil, err
+	}
+	relTree, err := env.Repo.WriteTree(files)
+	if err != nil {
+		return nil, err
+	}
+	ref, err := release.Ref(project, opts.Version)
+	if err != nil {
+		return nil, err
+	}
+	relCommit, err := env.Repo.CommitLocked(gitstore.CommitOptions{
+		Ref: ref, Tree: relTree, Author: env.Author, Signer: env.Signer,
+		Message: fmt.Sprintf("Accept release %s %s from %s (revision %d)\n\nImported from %s's signed promotion commit %s.\n", project, opts.Version, source, revision, source, entry.Commit),
+	})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := ledger.Append(ctx, env.Repo, env.Signer, env.Author, ledger.Event{
+		Type: ledger.Acceptance, Time: env.Now.UTC(), Who: who, Project: project, Version: opts.Version, Release: relCommit.String(),
+		Acceptance: &ledger.AcceptanceRecord{Source: source, InboxCommit: entry.Commit.String(), Revision: revision, Lifecycle: lc, BindingCommit: bindingCommit.String()},
+	}, nil, true); err != nil {
+		return nil, err
+	}
+	res := &AcceptResult{BindingFile: file, BindingCommit: bindingCommit, Values: values,
+		Release: &release.Loaded{Release: rel, Process: entry.Process, Variables: entry.Variables, Commit: relCommit, Ref: ref}}
+	if onMain {
+		path := filepath.Join(env.Repo.Root(), filepath.FromSlash(file))
+		err := os.MkdirAll(filepath.Dir(path), 0o755)
+		if err == nil {
+			err = atomicfile.Write(path, data, 0o644)
+		}
+		if err != nil {
+			return res, fmt.Errorf("accepted, but the work tree could not be updated (run git checkout -- %s): %w", file, err)
+		}
+		if err := env.Repo.ResetIndex(bindingCommit); err != nil {
+			return res, fmt.Errorf("accepted, but the index could not be updated (run git reset): %w", err)
+		}
+		res.WorkTree = true
+	}
+	return res, nil
+}
+
+// checkValues refuses values for templates the release does not have, for
+// environments or tenants this Space does not have, or scoped otherwise
+// than the template asks.
+func checkValues(cfg *config.Space, vars *snapshot.Variables, values []Value) error {
+	var names []string
+	byName := map[string]snapshot.Template{}
+	for _, t := range vars.Templates {
+		byName[strings.ToLower(t.Name)] = t
+		names = append(names, t.Name)
+	}
+	sort.Strings(names)
+	for _, v := range values {
+		t, ok := byName[strings.ToLower(v.Name)]
+		if !ok {
+			return fmt.Errorf("%s: the release has no variable template %q (its templates: %s)", v, v.Name, strings.Join(names, ", "))
+		}
+		if v.Environment != "" && cfg.Environment(v.Environment) == nil {
+			return fmt.Errorf("%s: %q is not an environment of this Space", v, v.Environment)
+		}
+		if v.Tenant != "" && cfg.Tenant(v.Tenant) == nil {
+			return fmt.Errorf("%s: %q is not a tenant of this Space", v, v.Tenant)
+		}
+		switch needEnv, needTenant := t.Per != config.PerTenant, t.Per == config.PerTenant || t.Per == config.PerTenantEnvironment; {
+		case needEnv && v.Environment == "":
+			return fmt.Errorf("%s: template %q takes a value per environment: write %s[ENV]", v, t.Name, t.Name)
+		case needTenant && v.Tenant == "":
+			return fmt.Errorf("%s: template %q takes a value per tenant: write %s[ENV/TENANT]", v, t.Name, t.Name)
+		}
+		if v.Value != nil && t.Type == config.TemplateSelect {
+			valid := false
+			for _, o := range t.Options {
+				valid = valid || o.Value == *v.Value
+			}
+			if !valid {
+				return fmt.Errorf("%s: %q is not one of the options of %q", v, *v.Value, t.Name)
+			}
+		}
+	}
+	return nil
+}
+
+// encryptSensitive encrypts every sensitive template value not yet
+// encrypted, to this Space's key.
+func encryptSensitive(values []Value, templates []snapshot.Template, key *openpgp.Entity) ([]Value, error) {
+	sensitive := map[string]bool{}
+	for _, t := range templates {
+		sensitive[strings.ToLower(t.Name)] = t.Type == config.TemplateSensitive
+	}
+	for i, v := range values {
+		if v.Value == nil || !sensitive[strings.ToLower(v.Name)] || strings.HasPrefix(*v.Value, config.PGPMessagePrefix) {
+			continue
+		}
+		if key == nil {
+			return nil, errors.New("this Space's public key is needed to encrypt sensitive values")
+		}
+		c, err := keys.Encrypt([]byte(*v.Value), openpgp.EntityList{key})
+		if err != nil {
+			return nil, fmt.Errorf("encrypt %s: %w", v, err)
+		}
+		values[i].Value = &c
+	}
+	return values, nil
+}
+
+// headOnMain reports whether the work tree has main checked out.
+func headOnMain(repo *gitstore.Repo) (bool, error) {
+	head, err := repo.Git().Storer.Reference(plumbing.HEAD)
+	if err != nil {
+		return false, err
+	}
+	return head.Type() == plumbing.SymbolicReference && head.Target().String() == gitstore.MainBranch, nil
+}
+
+// checkClean refuses a work tree with changes: accept moves main, and a
+// checkout with edits of its own would be left behind.
+func checkClean(repo *gitstore.Repo) error {
+	wt, err := repo.Git().Worktree()
+	if err != nil {
+		return err
+	}
+	st, err := wt.Status()
+	if err != nil {
+		return err
+	}
+	if !st.IsClean() {
+		var files []string
+		for f := range st {
+			files = append(files, f)
+		}
+		sort.Strings(files)
+		if len(files) > 5 {
+			files = append(files[:5], "…")
+		}
+		return fmt.Errorf("the work tree has uncommitted changes (%s); commit or stash them first, since accept commits on main", strings.Join(files, ", "))
+	}
+	return nil
+}
+

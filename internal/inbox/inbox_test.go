@@ -1,0 +1,324 @@
+package inbox_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ProtonMail/go-crypto/openpgp"
+
+	"github.com/zonectl/zonectl/internal/deploy"
+	. "github.com/zonectl/zonectl/internal/inbox"
+	"github.com/zonectl/zonectl/internal/keys"
+	"github.com/zonectl/zonectl/internal/ledger"
+	"github.com/zonectl/zonectl/internal/promote"
+	"github.com/zonectl/zonectl/internal/release"
+	"github.com/zonectl/zonectl/internal/space"
+	"github.com/zonectl/zonectl/internal/store"
+)
+
+const devtestHCL = `
+peer "prod" {
+  public_key = file("keys/prod.asc")
+  accepts    = ["receipts"]
+}
+environment "Test" {}
+remote_environment "Staging" {
+  space = "prod"
+}
+remote_environment "Production" {
+  space = "prod"
+}
+lifecycle "Default" {
+  phase "Test" {
+    environments = ["Test"]
+  }
+  phase "Prod" {
+    environments = ["Staging", "Production"]
+  }
+}
+`
+
+const projectHCL = `
+project "web" {
+  lifecycle = "Default"
+}
+step "Show" {
+  run_script {
+    body = "echo host=#{Host} level=#{LogLevel} pw=#{DbPassword}"
+  }
+}
+variable "Host" {
+  value "test-host" {
+    environment = ["Test"]
+  }
+  value "prod-host" {
+    environment = ["Production", "Staging"]
+  }
+}
+variable "DbPassword" {
+  sensitive = true
+  value DEVPASS {
+    environment = ["Test"]
+  }
+}
+variable "LogLevel" {
+  value "debug" {
+    environment = ["Test"]
+  }
+}
+variable_template "DbPassword" {
+  type = "sensitive"
+}
+variable_template "LogLevel" {
+  type    = "select"
+  options = { info = "Info", warn = "Warn" }
+}
+`
+
+const prodHCL = `
+peer "devtest" {
+  public_key = file("keys/devtest.asc")
+  accepts    = ["releases"]
+}
+environment "Staging" {}
+environment "Production" {}
+lifecycle "Prod" {
+  phase "Staging" {
+    environments = ["Staging"]
+  }
+  phase "Production" {
+    environments = ["Production"]
+  }
+}
+`
+
+type side struct {
+	sp     *space.Space
+	signer *keys.Signer
+	pub    []byte
+}
+
+func newSide(t *testing.T, name string) *side {
+	t.Helper()
+	res, err := space.Init(context.Background(), space.InitOptions{Name: name, Dir: filepath.Join(t.TempDir(), name), Now: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := res.Space.Signer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, err := os.ReadFile(filepath.Join(res.Space.Root(), "keys", name+".asc"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &side{sp: res.Space, signer: s, pub: pub}
+}
+
+func (s *side) write(t *testing.T, files map[string]string) {
+	t.Helper()
+	for rel, data := range files {
+		p := filepath.Join(s.sp.Root(), filepath.FromSlash(rel))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.git(t, "add", "-A")
+	s.git(t, "commit", "-qm", "Configure")
+}
+
+func (s *side) git(t *testing.T, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = s.sp.Root()
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("git %v: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+func (s *side) deployEnv(t *testing.T, out *bytes.Buffer) *deploy.Env {
+	priv, err := s.sp.PrivateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, _ := store.Open(filepath.Join(t.TempDir(), "store"))
+	return &deploy.Env{Repo: s.sp.Repo, Signer: s.signer, Store: st, SpaceName: "x", Author: space.Who(s.sp.Repo.Git(), time.Now()),
+		Output: out, WorkDir: t.TempDir(),
+		Decrypt: func(c string) (string, error) { b, err := keys.Decrypt(c, priv); return string(b), err }}
+}
+
+// setup makes devtest and prod, promotes web 1.0.0 from devtest and
+// brings the promotion commit into prod's inbox with stock git, as an
+// import would.
+func setup(t *testing.T) (devtest, prod *side) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("HOME", t.TempDir())
+	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+	for _, k := range []string{"GIT_AUTHOR", "GIT_COMMITTER"} {
+		t.Setenv(k+"_NAME", "Tester")
+		t.Setenv(k+"_EMAIL", "t@example.com")
+	}
+	ctx := context.Background()
+	devtest, prod = newSide(t, "devtest"), newSide(t, "prod")
+	devKey, _, err := devtest.sp.PublicKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	devpass, err := keys.Encrypt([]byte("devpass"), openpgp.EntityList{devKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	devtest.write(t, map[string]string{"keys/prod.asc": string(prod.pub), "environments.hcl": devtestHCL,
+		"projects/web/project.hcl": strings.Replace(projectHCL, "DEVPASS", strconv.Quote(devpass), 1)})
+	prod.write(t, map[string]string{"keys/devtest.asc": string(devtest.pub), "environments.hcl": prodHCL})
+
+	st, _ := store.Open(filepath.Join(t.TempDir(), "store"))
+	who := space.Who(devtest.sp.Repo.Git(), time.Now())
+	if _, err := release.Create(ctx, release.Env{Repo: devtest.sp.Repo, Signer: devtest.signer, Store: st}, release.CreateOptions{Project: "web", Version: "1.0.0", Now: time.Now(), Author: who}); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if _, err := deploy.Deploy(ctx, devtest.deployEnv(t, &out), deploy.Options{Project: "web", Version: "1.0.0", Environment: "Test"}); err != nil {
+		t.Fatal(err)
+	}
+	priv, _ := devtest.sp.PrivateKey()
+	penv := &promote.Env{Repo: devtest.sp.Repo, Signer: devtest.signer, Key: priv, Author: who, Now: time.Now()}
+	p, err := promote.Prepare(penv, promote.Options{Project: "web", Version: "1.0.0", Target: "prod"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Record(ctx, penv, ""); err != nil {
+		t.Fatal(err)
+	}
+	prod.git(t, "fetch", "-q", devtest.sp.Root(), "refs/zonectl/promotions/prod/web:refs/zonectl/inbox/devtest/web/1.0.0")
+	return devtest, prod
+}
+
+func (s *side) env() *Env {
+	pub, _, _ := s.sp.PublicKey()
+	return &Env{Repo: s.sp.Repo, Signer: s.signer, PublicKey: pub, Author: space.Who(s.sp.Repo.Git(), time.Now()), Now: time.Now()}
+}
+
+func str(s string) *string { return &s }
+
+func TestReviewAcceptDeploy(t *testing.T) {
+	_, prod := setup(t)
+	ctx := context.Background()
+
+	r, err := ReviewRelease(prod.sp.Repo, "web", "1.0.0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Previous != nil || len(r.Diff.Steps) != 1 || r.Diff.Steps[0].Kind != "added" {
+		t.Errorf("first review: previous %v, steps %+v", r.Previous, r.Diff.Steps)
+	}
+	var missing []string
+	for _, m := range r.Missing {
+		missing = append(missing, m.String())
+	}
+	if got := strings.Join(missing, " "); got != "DbPassword[Staging] LogLevel[Staging] DbPassword[Production] LogLevel[Production]" {
+		t.Errorf("missing = %s", got)
+	}
+	var text bytes.Buffer
+	r.Diff.Text(&text)
+	if strings.Contains(text.String(), "devpass") || strings.Contains(text.String(), "test-host") {
+		t.Errorf("the review shows a value for devtest's own environment:\n%s", text.String())
+	}
+
+	env := prod.env()
+	_, err = Accept(ctx, env, AcceptOptions{Project: "web", Version: "1.0.0"})
+	if err == nil || !strings.Contains(err.Error(), "choose the lifecycle web follows here with --lifecycle") {
+		t.Fatalf("accept without a lifecycle: %v", err)
+	}
+	_, err = Accept(ctx, env, AcceptOptions{Project: "web", Version: "1.0.0", Lifecycle: "Prod", Values: []Value{{Name: "LogLevel", Environment: "Staging", Value: str("info")}}})
+	var me *MissingError
+	if !errors.As(err, &me) || len(me.Missing) != 3 {
+		t.Fatalf("accept with one value: %v", err)
+	}
+	if _, err := Accept(ctx, env, AcceptOptions{Project: "web", Version: "1.0.0", Lifecycle: "Prod", Values: []Value{{Name: "LogLevel", Environment: "Staging", Value: str("loud")}}}); err == nil || !strings.Contains(err.Error(), `"loud" is not one of the options`) {
+		t.Errorf("a select value outside its options: %v", err)
+	}
+	if _, ok, _ := prod.sp.Repo.Ref("refs/zonectl/releases/web/1.0.0"); ok {
+		t.Fatal("a refused accept wrote the release")
+	}
+
+	values := []Value{
+		{Name: "LogLevel", Environment: "Staging", Value: str("info")},
+		{Name: "LogLevel", Environment: "Production", Value: str("warn")},
+		{Name: "DbPassword", Environment: "Staging", Value: str("staging-secret")},
+		{Name: "DbPassword", Environment: "Production", Value: nil},
+	}
+	res, err := Accept(ctx, env, AcceptOptions{Project: "web", Version: "1.0.0", Lifecycle: "Prod", Values: values})
+	if err != nil {
+		t.Fatal(err)
+	}
+	binding, err := os.ReadFile(filepath.Join(prod.sp.Root(), "imports", "devtest", "web.hcl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(binding), "staging-secret") || !strings.Contains(string(binding), "BEGIN PGP MESSAGE") || !strings.Contains(string(binding), "value       = null") {
+		t.Errorf("binding file:\n%s", binding)
+	}
+	if st := prod.git(t, "status", "--porcelain"); st != "" {
+		t.Errorf("work tree not clean after accept:\n%s", st)
+	}
+	if !res.WorkTree || res.Release.Release.ImportedFrom.Space != "devtest" || res.Release.Release.Lifecycle != "Prod" {
+		t.Errorf("result %+v", res.Release.Release)
+	}
+	if _, diags := prod.sp.Validate(); diags.HasErrors() {
+		t.Errorf("prod does not validate after accept: %v", diags)
+	}
+	if _, err := Accept(ctx, env, AcceptOptions{Project: "web", Version: "1.0.0"}); err == nil || !strings.Contains(err.Error(), "accepted already") {
+		t.Errorf("second accept: %v", err)
+	}
+
+	var out bytes.Buffer
+	denv := prod.deployEnv(t, &out)
+	if _, err := deploy.Deploy(ctx, denv, deploy.Options{Project: "web", Version: "1.0.0", Environment: "Staging"}); err != nil {
+		t.Fatalf("deploy to Staging: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "host=prod-host level=info pw=********") || strings.Contains(out.String(), "staging-secret") {
+		t.Errorf("deployment output:\n%s", out.String())
+	}
+	if _, err := deploy.Deploy(ctx, denv, deploy.Options{Project: "web", Version: "1.0.0", Environment: "Production"}); err != nil {
+		t.Fatalf("deploy to Production: %v", err)
+	}
+
+	// Every commit accept wrote is signed by prod.
+	prod.git(t, "cat-file", "-e", res.BindingCommit.String())
+	entries, _ := ledger.Events(prod.sp.Repo)
+	var kinds []string
+	for _, e := range entries {
+		kinds = append(kinds, e.Event.Type)
+	}
+	if got := strings.Join(kinds, ","); got != "acceptance,deployment,deployment" {
+		t.Errorf("ledger = %s", got)
+	}
+}
+
+func TestReject(t *testing.T) {
+	_, prod := setup(t)
+	if _, err := Reject(context.Background(), prod.env(), "web", "1.0.0", ""); err == nil {
+		t.Error("rejected without a reason")
+	}
+	if _, err := Reject(context.Background(), prod.env(), "web", "1.0.0", "CAB said no\nmore detail"); err != nil {
+		t.Fatal(err)
+	}
+	if got := prod.git(t, "log", "-1", "--format=%s", "refs/zonectl/ledger"); !strings.Contains(got, "Reject web 1.0.0 from devtest (revision 1): CAB said no") {
+		t.Errorf("ledger subject %q", got)
+	}
+	if _, err := Find(prod.sp.Repo, "web", "2.0.0"); err == nil {
+		t.Error("found a release that is not in the inbox")
+	}
+}

@@ -1,0 +1,118 @@
+package inbox
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/zonectl/zonectl/gitstore"
+	"github.com/zonectl/zonectl/internal/ledger"
+	"github.com/zonectl/zonectl/internal/release"
+	"github.com/zonectl/zonectl/internal/semver"
+	"github.com/zonectl/zonectl/internal/snapshot"
+)
+
+// Review is what a person checks before accepting an imported release:
+// what changed since the last release of the project accepted here, and
+// which template values this Space still has to supply.
+type Review struct {
+	Entry     *Entry          `json:"-"`
+	Previous  *release.Loaded `json:"-"`
+	Diff      *snapshot.Diff  `json:"diff"`
+	Lifecycle string          `json:"lifecycle,omitempty"` // the binding's, "" before the first acceptance
+	Missing   []Missing       `json:"missing"`
+}
+
+// ReviewRelease compares a release in the inbox with the last accepted
+// release of its project (the same version when this is a re-promotion,
+// else the highest version), and lists the missing template values for
+// the lifecycle the binding chooses, or this Space's every environment
+// before there is a binding.
+func ReviewRelease(repo *gitstore.Repo, project, version string) (*Review, error) {
+	main, ok, err := repo.Ref(gitstore.MainBranch)
+	if err != nil || !ok {
+		return nil, fmt.Errorf("the Space has no main branch: %v", err)
+	}
+	cfg, err := release.LoadConfig(repo, "main", main)
+	if err != nil {
+		return nil, err
+	}
+	entry, err := Find(repo, project, version)
+	if err != nil {
+		return nil, err
+	}
+	r := &Review{Entry: entry}
+	prev, err := lastAccepted(repo, entry.Release.Project, version)
+	if err != nil {
+		return nil, err
+	}
+	r.Previous = prev
+	old := snapshot.Side{}
+	if prev != nil {
+		old = snapshot.Side{Process: &prev.Process, Variables: &prev.Variables, Packages: prev.Release.Packages}
+	}
+	r.Diff = snapshot.Compare(old, snapshot.Side{Process: &entry.Process, Variables: &entry.Variables, Packages: entry.Release.Packages})
+	im := cfg.Import(entry.Release.Project)
+	if im != nil {
+		r.Lifecycle = im.Lifecycle.Name
+	}
+	r.Missing = MissingValues(cfg, entry.Release.Project, r.Lifecycle, &entry.Variables, FromBinding(im))
+	if r.Missing == nil {
+		r.Missing = []Missing{}
+	}
+	return r, nil
+}
+
+// lastAccepted finds the accepted release to compare with: this version
+// if it was accepted before, else the highest accepted version.
+func lastAccepted(repo *gitstore.Repo, project, version string) (*release.Loaded, error) {
+	rels, err := release.List(repo, project)
+	if err != nil {
+		return nil, err
+	}
+	var best *release.Loaded
+	for _, l := range rels {
+		if l.Release.ImportedFrom == nil {
+			continue
+		}
+		if l.Release.Version == version {
+			return l, nil
+		}
+		if best == nil || newer(l.Release.Version, best.Release.Version) {
+			best = l
+		}
+	}
+	return best, nil
+}
+
+func newer(a, b string) bool {
+	va, errA := semver.Parse(a)
+	vb, errB := semver.Parse(b)
+	if errA != nil || errB != nil {
+		return a > b
+	}
+	return semver.Compare(va, vb) > 0
+}
+
+// Reject records that an imported release is refused, with the reason,
+// in the ledger; the inbox keeps the release for the record, and a later
+// revision can still be accepted.
+func Reject(ctx context.Context, env *Env, project, version, reason string) (*Entry, error) {
+	if strings.TrimSpace(reason) == "" {
+		return nil, fmt.Errorf("give the reason for rejecting %s %s with --reason", project, version)
+	}
+	entry, err := Find(env.Repo, project, version)
+	if err != nil {
+		return nil, err
+	}
+	revision := 0
+	if entry.Release.Promoted != nil {
+		revision = entry.Release.Promoted.Revision
+	}
+	_, err = ledger.Append(ctx, env.Repo, env.Signer, env.Author, ledger.Event{
+		Type: ledger.Rejection, Time: env.Now.UTC(), Who: fmt.Sprintf("%s <%s>", env.Author.Name, env.Author.Email),
+		Project: entry.Release.Project, Version: version, Release: entry.Commit.String(),
+		Acceptance: &ledger.AcceptanceRecord{Source: entry.Source, InboxCommit: entry.Commit.String(), Revision: revision, Reason: reason},
+	}, nil, false)
+	return entry, err
+}
