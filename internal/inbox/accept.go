@@ -317,4 +317,3 @@ func checkClean(repo *gitstore.Repo) error {
 	}
 	return nil
 }
-
