@@ -101,6 +101,9 @@ func run(ctx context.Context, env *Env, t *target, tenant *config.Tenant, opts O
 	var log bytes.Buffer
 	out := masker.Writer(io.MultiWriter(env.Output, &log))
 	r := &runner{env: env, t: t, tenant: tenant, opts: opts, vars: vars, out: out, masker: masker}
+	if resume != nil {
+		r.deployed = append(r.deployed, resume.Packages...)
+	}
 	r.dir = filepath.Join(env.WorkDir, id)
 	if err := os.MkdirAll(r.dir, 0o755); err != nil {
 		return nil, err

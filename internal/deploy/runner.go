@@ -152,6 +152,9 @@ func (r *runner) runScript(ctx context.Context, dir string, st *snapshot.Step, v
 	cmd.Env = append(baseEnviron(), substitutedEnviron(vars)...)
 	cmd.Stdout, cmd.Stderr = r.out, r.out
 	cmd.WaitDelay = 5 * time.Second
+	// A timeout or cancel ends everything the script started, not just
+	// the shell: its own process group is killed.
+	ownProcessGroup(cmd)
 	if err := cmd.Run(); err != nil {
 		var ee *exec.ExitError
 		if errors.As(err, &ee) && ee.Exited() {

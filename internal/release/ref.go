@@ -28,6 +28,15 @@ func ProjectRefPrefix(project string) string {
 }
 
 func escape(s string) string {
+	out := escapeChars(s)
+	// Git refuses a component ending in ".lock", its lock-file suffix.
+	if strings.HasSuffix(out, ".lock") {
+		out = strings.TrimSuffix(out, ".lock") + "%2Elock"
+	}
+	return out
+}
+
+func escapeChars(s string) string {
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		c := s[i]

@@ -29,6 +29,13 @@ func Snapshot(ctx context.Context, env Env, opts SnapshotOptions) (l *Loaded, ch
 	if opts.Ref == "" {
 		opts.Ref = "main"
 	}
+	// Everything is read under the Space lock: two re-snapshots at once
+	// must each build on the other's result, not on the same old tip.
+	unlock, err := env.Repo.Lock(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	defer unlock()
 	cur, err := Load(env.Repo, opts.Project, opts.Version)
 	if err != nil {
 		return nil, false, err
@@ -64,11 +71,6 @@ func Snapshot(ctx context.Context, env Env, opts SnapshotOptions) (l *Loaded, ch
 	if err != nil {
 		return nil, false, err
 	}
-	unlock, err := env.Repo.Lock(ctx)
-	if err != nil {
-		return nil, false, err
-	}
-	defer unlock()
 	h, err := env.Repo.CommitLocked(gitstore.CommitOptions{
 		Ref:     cur.Ref,
 		Tree:    tree,

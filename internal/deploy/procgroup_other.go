@@ -1,0 +1,9 @@
+//go:build !unix
+
+package deploy
+
+import "os/exec"
+
+// ownProcessGroup is a no-op where process groups do not exist; the
+// shell alone is killed on a timeout.
+func ownProcessGroup(*exec.Cmd) {}
