@@ -86,6 +86,9 @@ another Space as a signed bundle, by push or across an air gap.`,
 		newDeployCommand(g),
 		newSecretCommand(g),
 		newDashboardCommand(g),
+		newReviewCommand(g),
+		newAcceptCommand(g),
+		newRejectCommand(g),
 	)
 	return root
 }

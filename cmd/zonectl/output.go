@@ -36,8 +36,10 @@ func (o *output) validate() error {
 	return usagef(fmt.Errorf("invalid --output %q: use text or json", o.format))
 }
 
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
+// isTerminal reports whether a stream (stdin, stdout or stderr) is a
+// terminal.
+func isTerminal(stream any) bool {
+	f, ok := stream.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
