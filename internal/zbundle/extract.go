@@ -1,0 +1,101 @@
+package zbundle
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+)
+
+// Extract writes every member of the bundle into dir, which should be a
+// new, empty directory (a temporary one, before anything is staged): the
+// same layout `tar -xf` makes. m is the manifest, verified with
+// OpenManifest from r.Manifest() and r.Signature(); Extract must be called
+// right after NewReader.
+//
+// A member that m does not pin, or pins at another size, is refused before
+// any of its bytes is written; a member whose bytes do not hash to what m
+// pins is refused once it is written. At the end the members are held
+// against m with Check. Extract returns every member with its size and
+// SHA-256. After an error, what was written stays in dir for the caller to
+// remove.
+//
+// Files are written through an os.Root on dir, so even a name that the
+// reader's rules let through could not leave it. Nothing is synced: the
+// caller that keeps a file syncs or copies it.
+func (r *Reader) Extract(dir string, m *Manifest) ([]Member, error) {
+	if r.cur != nil || r.done || len(r.members) != 2 {
+		return nil, errors.New("extract bundle: Extract must be called right after NewReader")
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("extract bundle: %w", err)
+	}
+	defer root.Close()
+
+	for _, f := range []struct {
+		name string
+		data []byte
+	}{{ManifestName, r.manifest}, {SignatureName, r.sig}} {
+		if err := writeNew(root, f.name, bytes.NewReader(f.data)); err != nil {
+			return nil, err
+		}
+	}
+
+	pinned := map[string]Member{}
+	for _, f := range m.Files() {
+		pinned[f.Name] = f
+	}
+	madeDir := false
+	for {
+		name, size, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		want, ok := pinned[name]
+		if !ok {
+			return nil, r.fail(&CheckError{Member: name, Reason: "the manifest does not pin this file", Err: ErrExtra})
+		}
+		if size != want.Size {
+			return nil, r.fail(sizeError(want, size))
+		}
+		if strings.HasPrefix(name, PackageDir) && !madeDir {
+			if err := root.Mkdir(strings.TrimSuffix(PackageDir, "/"), 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+				return nil, fmt.Errorf("extract bundle: %w", err)
+			}
+			madeDir = true
+		}
+		if err := writeNew(root, name, readerOnly{r}); err != nil {
+			return nil, err
+		}
+		got := r.members[len(r.members)-1]
+		if err := checkPinned(want, got); err != nil {
+			return nil, r.fail(err)
+		}
+	}
+	members := r.Members()
+	return members, Check(m, members)
+}
+
+// writeNew creates the file name under root, which must not exist, and
+// copies src into it.
+func writeNew(root *os.Root, name string, src io.Reader) error {
+	f, err := root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return fmt.Errorf("extract bundle: %w", err)
+	}
+	_, err = io.Copy(f, src)
+	if cerr := f.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("extract bundle: %w", cerr)
+	}
+	return err
+}
