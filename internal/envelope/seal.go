@@ -74,12 +74,10 @@ func Encode(doc any, docType string, schema Schema) ([]byte, error) {
 // with signer. It returns the document's bytes, to be stored as a file just
 // as they are, and an ASCII-armored detached signature over them.
 //
-// The signature does not yet carry the NotationName notation: keys.Signer
-// signs with a fixed configuration and offers no way to add notations, and
-// this package may not reach past it to the private key. The type inside
-// the signed bytes is what binds the signature to the type; adding the
-// notation needs a keys.Signer method that takes notations, after which
-// Seal should pass {NotationName: docType}.
+// The signature carries the document type twice: inside the signed bytes
+// (the document's first field) and as the NotationName notation in the
+// signature itself, so even a verifier that ignores the document's fields
+// cannot take it as a signature over another type.
 func Seal(doc any, docType string, schema Schema, signer *keys.Signer) (data, sig []byte, err error) {
 	if signer == nil {
 		return nil, nil, errors.New("seal document: no signer")
@@ -88,7 +86,7 @@ func Seal(doc any, docType string, schema Schema, signer *keys.Signer) (data, si
 	if err != nil {
 		return nil, nil, err
 	}
-	sig, err = signer.Sign(data)
+	sig, err = signer.SignNotated(data, map[string]string{NotationName: docType})
 	if err != nil {
 		return nil, nil, fmt.Errorf("seal %s: %w", docType, err)
 	}

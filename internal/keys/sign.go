@@ -52,10 +52,24 @@ func (s *Signer) Fingerprint() string { return s.fingerprint }
 // commit -S` stores in a commit's gpgsig header and that `gpg --verify` and
 // `git verify-commit` accept.
 func (s *Signer) Sign(payload []byte) ([]byte, error) {
+	return s.SignNotated(payload, nil)
+}
+
+// SignNotated is Sign with human-readable notations (name@domain = value)
+// in the signature's hashed area: a signed document names its type there,
+// so that no verifier, zonectl's or another's, can take the signature as
+// one over a document of another type. gpg shows them with
+// --verify-options show-notations.
+func (s *Signer) SignNotated(payload []byte, notations map[string]string) ([]byte, error) {
 	cfg := &packet.Config{
 		DefaultHash:  crypto.SHA256,
 		Time:         s.now,
 		SigningKeyId: s.keyID,
+	}
+	for name, value := range notations {
+		cfg.SignatureNotations = append(cfg.SignatureNotations, &packet.Notation{
+			Name: name, Value: []byte(value), IsHumanReadable: true,
+		})
 	}
 	var buf bytes.Buffer
 	if err := openpgp.ArmoredDetachSign(&buf, s.entity, bytes.NewReader(payload), cfg); err != nil {
