@@ -121,6 +121,11 @@ func (r *Repo) writeTreeDir(d *treeDir) (plumbing.Hash, error) {
 		}
 		entries = append(entries, object.TreeEntry{Name: name, Mode: filemode.Dir, Hash: h})
 	}
+	return r.storeTree(entries)
+}
+
+// storeTree sorts entries in Git's canonical order and stores the tree.
+func (r *Repo) storeTree(entries []object.TreeEntry) (plumbing.Hash, error) {
 	// Git's canonical order compares a directory's name as if it ended
 	// in "/": "a.b" (file) < "a/" (dir) < "a0" (file).
 	sort.Sort(object.TreeEntrySorter(entries))

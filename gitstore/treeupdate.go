@@ -2,7 +2,6 @@ package gitstore
 
 import (
 	"fmt"
-	"sort"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
@@ -72,11 +71,5 @@ func (r *Repo) mergeTree(base plumbing.Hash, d *treeDir, prefix string) (plumbin
 		}
 		entries = append(entries, object.TreeEntry{Name: name, Mode: filemode.Dir, Hash: h})
 	}
-	sort.Sort(object.TreeEntrySorter(entries))
-	tree := &object.Tree{Entries: entries}
-	o := r.repo.Storer.NewEncodedObject()
-	if err := tree.Encode(o); err != nil {
-		return plumbing.ZeroHash, fmt.Errorf("encode tree: %w", err)
-	}
-	return r.storeObject(o)
+	return r.storeTree(entries)
 }

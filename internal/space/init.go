@@ -64,27 +64,11 @@ func Init(ctx context.Context, opts InitOptions) (_ *InitResult, err error) {
 		}
 	}
 
-	entity, err := keys.Generate(keys.GenerateOptions{Name: opts.Name, Time: opts.Now})
-	if err != nil {
-		return nil, fmt.Errorf("generate the key of Space %q: %w", opts.Name, err)
-	}
-	fpr := keys.Fingerprint(entity)
-	pubArmor, err := keys.ArmorPublic(entity)
+	kp, err := newKeyPair(opts.Name, opts.Now)
 	if err != nil {
 		return nil, err
 	}
-	pass, err := keys.Passphrase()
-	if err != nil {
-		return nil, err
-	}
-	privArmor, err := keys.ArmorPrivate(entity, pass)
-	if err != nil {
-		return nil, err
-	}
-	privPath, err := keys.PrivateKeyPath(fpr)
-	if err != nil {
-		return nil, err
-	}
+	entity, fpr, pubArmor, privArmor, privPath := kp.entity, kp.fingerprint, kp.public, kp.private, kp.privatePath
 
 	var undo undoList
 	defer func() {

@@ -82,27 +82,11 @@ func (s *Space) GenerateKey(now time.Time) (*GenerateKeyResult, error) {
 	if _, err := os.Lstat(pubPath); err == nil {
 		return nil, fmt.Errorf("space %q already has a public key at %s; its private key stays where `zonectl init` wrote it (or where ZONECTL_KEY points)", name, rel)
 	}
-	entity, err := keys.Generate(keys.GenerateOptions{Name: name, Time: now})
+	kp, err := newKeyPair(name, now)
 	if err != nil {
 		return nil, err
 	}
-	fpr := keys.Fingerprint(entity)
-	pass, err := keys.Passphrase()
-	if err != nil {
-		return nil, err
-	}
-	priv, err := keys.ArmorPrivate(entity, pass)
-	if err != nil {
-		return nil, err
-	}
-	pub, err := keys.ArmorPublic(entity)
-	if err != nil {
-		return nil, err
-	}
-	privPath, err := keys.PrivateKeyPath(fpr)
-	if err != nil {
-		return nil, err
-	}
+	fpr, priv, pub, privPath := kp.fingerprint, kp.private, kp.public, kp.privatePath
 	if err := keys.WritePrivate(privPath, priv); err != nil {
 		return nil, err
 	}
@@ -125,4 +109,35 @@ func (s *Space) PrivateKey() (*openpgp.Entity, error) {
 		return nil, err
 	}
 	return keys.LoadPrivate(keys.Fingerprint(pub))
+}
+
+// keyPair is a new Space key, armored, with where its private half goes.
+type keyPair struct {
+	entity          *openpgp.Entity
+	fingerprint     string
+	public, private []byte // armored; private encrypted with the passphrase, if one is set
+	privatePath     string
+}
+
+// newKeyPair generates a Space's key and prepares it for writing.
+func newKeyPair(name string, now time.Time) (*keyPair, error) {
+	entity, err := keys.Generate(keys.GenerateOptions{Name: name, Time: now})
+	if err != nil {
+		return nil, fmt.Errorf("generate the key of Space %q: %w", name, err)
+	}
+	kp := &keyPair{entity: entity, fingerprint: keys.Fingerprint(entity)}
+	if kp.public, err = keys.ArmorPublic(entity); err != nil {
+		return nil, err
+	}
+	pass, err := keys.Passphrase()
+	if err != nil {
+		return nil, err
+	}
+	if kp.private, err = keys.ArmorPrivate(entity, pass); err != nil {
+		return nil, err
+	}
+	if kp.privatePath, err = keys.PrivateKeyPath(kp.fingerprint); err != nil {
+		return nil, err
+	}
+	return kp, nil
 }
