@@ -37,6 +37,13 @@ func newProgress(o *output, what string, total int64) *progress {
 	return &progress{o: o, what: what, total: total, on: o.progressOn(), now: time.Now, start: time.Now()}
 }
 
+// SetTotal sets the bytes expected, for work that learns it late.
+func (p *progress) SetTotal(total int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.total = total
+}
+
 // Add records n more bytes done.
 func (p *progress) Add(n int64) {
 	p.mu.Lock()

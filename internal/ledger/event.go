@@ -16,6 +16,7 @@ const (
 	Deployment      = "deployment"
 	Promotion       = "promotion"
 	Acceptance      = "acceptance"
+	Import          = "import"
 	Rejection       = "rejection"
 )
 
@@ -40,6 +41,17 @@ type Event struct {
 	Deployment *DeploymentRecord `json:"deployment,omitempty"`
 	Promotion  *PromotionRecord  `json:"promotion,omitempty"`
 	Acceptance *AcceptanceRecord `json:"acceptance,omitempty"`
+	Import     *ImportRecord     `json:"import,omitempty"`
+}
+
+// ImportRecord is a release bundle verified and staged in the inbox.
+type ImportRecord struct {
+	Source            string `json:"source"`
+	SourceFingerprint string `json:"source_fingerprint"`
+	Sequence          uint64 `json:"sequence"`
+	Revision          int    `json:"revision"`
+	ManifestSHA256    string `json:"manifest_sha256"`
+	InboxRef          string `json:"inbox_ref"`
 }
 
 // AcceptanceRecord is an imported release accepted or rejected here.

@@ -53,6 +53,10 @@ func Summary(ev Event) string {
 		if p := ev.Promotion; p != nil {
 			return fmt.Sprintf("Promote %s %s to %s (revision %d, sequence %d)", ev.Project, ev.Version, p.Target, p.Revision, p.Sequence)
 		}
+	case Import:
+		if im := ev.Import; im != nil {
+			return fmt.Sprintf("Import %s %s from %s (revision %d, sequence %d)", ev.Project, ev.Version, im.Source, im.Revision, im.Sequence)
+		}
 	case Acceptance:
 		if a := ev.Acceptance; a != nil {
 			return fmt.Sprintf("Accept %s %s from %s (revision %d) into lifecycle %s", ev.Project, ev.Version, a.Source, a.Revision, a.Lifecycle)

@@ -25,7 +25,9 @@ import (
 // Env is the source Space a promotion leaves from.
 type Env struct {
 	Repo   *gitstore.Repo
-	Signer gitstore.Signer
+	Signer *keys.Signer
+	// Name is this Space's name, the bundle's source.
+	Name string
 	// Key is the source's private key, to decrypt sensitive values before
 	// they are re-encrypted to the target.
 	Key    *openpgp.Entity

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/zonectl/zonectl/internal/importer"
+	"github.com/zonectl/zonectl/internal/space"
+)
+
+func newImportCommand(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "import FILE",
+		Short: "Verify a release bundle and stage it in the inbox",
+		Long: `Verify a .zbundle and stage its release in the inbox for review and accept.
+The bundle is refused, exit 3, with nothing written, unless: it is signed by a
+peer this Space accepts releases from, with that peer's key valid when it
+signed; its schema is one this zonectl reads; it is for this Space (name and
+key); it has not expired; its sequence number is not older than the last
+imported from that source; every file in it is one the manifest pins, with
+the hash it pins, and nothing else; and its Git bundle holds what the
+manifest pins. The same bundle again is a no-op that says so.`,
+		Args: args(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, a []string) error {
+			file, err := g.resolve(a[0])
+			if err != nil {
+				return err
+			}
+			s, err := g.session()
+			if err != nil {
+				return err
+			}
+			signer, err := s.signer()
+			if err != nil {
+				return err
+			}
+			env := &importer.Env{Repo: s.sp.Repo, Signer: signer, Store: s.store, Author: space.Who(s.sp.Repo.Git(), time.Now()), Now: time.Now()}
+			res, err := importer.Import(cmd.Context(), env, file)
+			if err != nil {
+				return err
+			}
+			m := res.Manifest
+			if g.out.json() {
+				return g.out.printJSON(map[string]any{
+					"project": m.Project, "version": m.Version, "source": m.Source.Space, "revision": m.Revision,
+					"sequence": m.Sequence, "inbox_ref": res.InboxRef, "already_imported": res.Again,
+					"packages_written": res.PackagesWritten, "signed_by": res.Signer.Fingerprint,
+				})
+			}
+			if res.Again {
+				g.out.printf("%s %s (revision %d) from %s is imported already; nothing to do.\n", m.Project, m.Version, m.Revision, m.Source.Space)
+				return nil
+			}
+			g.out.printf("Imported %s %s from %s (revision %d, sequence %d)\n", m.Project, m.Version, m.Source.Space, m.Revision, m.Sequence)
+			g.out.printf("  signed by  %s at %s\n", res.Signer.Fingerprint, res.Signer.Created.Format(time.RFC3339))
+			g.out.printf("  inbox      %s\n", res.InboxRef)
+			g.out.printf("  packages   %d new in the store, %d in all\n", res.PackagesWritten, len(m.Packages))
+			g.out.infof("Next: zonectl review %s %s, then zonectl accept %s %s\n", m.Project, m.Version, m.Project, m.Version)
+			return nil
+		},
+	}
+}

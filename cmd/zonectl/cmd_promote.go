@@ -1,0 +1,109 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/zonectl/zonectl/internal/promote"
+	"github.com/zonectl/zonectl/internal/space"
+)
+
+type promoteOptions struct {
+	target  string
+	out     string
+	expires time.Duration
+}
+
+func newPromoteCommand(g *globals) *cobra.Command {
+	var opts promoteOptions
+	cmd := &cobra.Command{
+		Use:   "promote PROJECT VERSION --to SPACE --out FILE",
+		Short: "Send a release to another Space as a signed bundle",
+		Long: `Promote a release to the peer SPACE. Allowed once the release's lifecycle has
+reached a phase holding one of SPACE's remote environments. The release is
+sliced for SPACE (steps and values for its environments only, sensitive values
+re-encrypted to its key), committed on refs/zonectl/promotions/SPACE/PROJECT,
+and written to FILE as a .zbundle: an uncompressed tar of manifest.json, its
+OpenPGP signature, the Git bundle and the packages, which stock tar, gpg,
+sha256sum and git can check.`,
+		Args:              args(cobra.ExactArgs(2)),
+		ValidArgsFunction: completeProjects(g),
+		RunE: func(cmd *cobra.Command, a []string) error {
+			if opts.out == "" {
+				return usagef(errors.New("say where to write the bundle with --out FILE (pushing to a connected peer is not available yet)"))
+			}
+			out, err := g.resolve(opts.out)
+			if err != nil {
+				return err
+			}
+			s, err := g.session()
+			if err != nil {
+				return err
+			}
+			signer, err := s.signer()
+			if err != nil {
+				return err
+			}
+			priv, err := s.sp.PrivateKey()
+			if err != nil {
+				return err
+			}
+			now := time.Now()
+			env := &promote.Env{Repo: s.sp.Repo, Signer: signer, Name: s.name, Key: priv, Author: space.Who(s.sp.Repo.Git(), now), Now: now}
+			p, err := promote.Prepare(env, promote.Options{Project: a[0], Version: a[1], Target: opts.target})
+			if err != nil {
+				var refused *promote.RefusedError
+				if errors.As(err, &refused) {
+					return fmt.Errorf("cannot promote %s %s to %s: %w", a[0], a[1], opts.target, refused.Err)
+				}
+				return g.releaseError(err)
+			}
+			if err := p.Record(cmd.Context(), env, ""); err != nil {
+				return err
+			}
+			prog := newProgress(g.out, "writing "+filepath.Base(out), 0)
+			m, err := promote.Build(cmd.Context(), env, p, s.store, promote.BuildOptions{
+				Out: out, Lifetime: opts.expires,
+				Progress: func(done, total int64) { prog.SetTotal(total); prog.Set(done) },
+			})
+			prog.Done()
+			if err != nil {
+				return fmt.Errorf("promotion %d of %s %s to %s is recorded, but the bundle could not be written: %w", p.Sequence, a[0], a[1], p.Target, err)
+			}
+			if g.out.json() {
+				return g.out.printJSON(map[string]any{"bundle": out, "manifest": m, "promotion_commit": p.Commit.String()})
+			}
+			g.out.printf("Promoted %s %s to %s (revision %d, sequence %d)\n", m.Project, m.Version, m.Target.Space, m.Revision, m.Sequence)
+			g.out.printf("  bundle     %s\n", out)
+			g.out.printf("  snapshot   %s on %s\n", p.Commit.String()[:12], p.Ref)
+			g.out.printf("  for        %s (key %s)\n", joinNames(p.TargetEnvironments), m.Target.Fingerprint)
+			for _, pk := range m.Packages {
+				g.out.printf("  package    %s %s  sha256 %s  %s\n", pk.ID, pk.Version, pk.SHA256[:12], humanBytes(pk.Size))
+			}
+			g.out.printf("  expires    %s\n", m.Expires.Format(time.RFC3339))
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.target, "to", "", "the peer `SPACE` to promote to")
+	f.StringVar(&opts.out, "out", "", "write the bundle to `FILE`")
+	f.DurationVar(&opts.expires, "expires", 0, "how long the bundle may be imported (default 720h, 30 days)")
+	_ = cmd.MarkFlagRequired("to")
+	_ = cmd.RegisterFlagCompletionFunc("to", completeSpaces(g))
+	return cmd
+}
+
+func joinNames(names []string) string {
+	out := ""
+	for i, n := range names {
+		if i > 0 {
+			out += ", "
+		}
+		out += n
+	}
+	return out
+}

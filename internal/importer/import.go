@@ -1,0 +1,340 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/ProtonMail/go-crypto/openpgp"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/zonectl/zonectl/gitstore"
+	"github.com/zonectl/zonectl/gitstore/bundle"
+	"github.com/zonectl/zonectl/hcl/config"
+	"github.com/zonectl/zonectl/internal/inbox"
+	"github.com/zonectl/zonectl/internal/keys"
+	"github.com/zonectl/zonectl/internal/ledger"
+	"github.com/zonectl/zonectl/internal/release"
+	"github.com/zonectl/zonectl/internal/store"
+	"github.com/zonectl/zonectl/internal/zbundle"
+)
+
+// Env is the target Space a bundle is imported into.
+type Env struct {
+	Repo   *gitstore.Repo
+	Signer gitstore.Signer
+	Store  *store.Store
+	Author object.Signature
+	Now    time.Time
+}
+
+// Result says what an import did.
+type Result struct {
+	Manifest *zbundle.Manifest
+	Signer   *keys.Signature
+	InboxRef string
+	Commit   plumbing.Hash
+	// Again is true when this very bundle was imported before: nothing was
+	// written.
+	Again bool
+	// PackagesWritten counts the packages whose bytes were new to the store.
+	PackagesWritten int
+}
+
+// refuse makes a verification failure: the bundle is refused, exit 3.
+func refuse(file, format string, args ...any) error {
+	return &keys.VerificationError{What: "bundle " + file, Reason: fmt.Sprintf(format, args...)}
+}
+
+// Import verifies the release bundle in file and stages it. The checks,
+// in order; a bundle failing any is refused (a *keys.VerificationError)
+// and nothing is written anywhere:
+//
+//  1. the tar's first members are manifest.json and its signature, and
+//     every member is of a kind and name a bundle holds;
+//  2. the manifest is signed by a peer this Space accepts releases from,
+//     with that peer's key, valid at the time of signing and not revoked,
+//     for this document type only;
+//  3. its schema is one this zonectl reads (a newer major version is
+//     refused naming the version needed);
+//  4. the target is this Space: its name and its key;
+//  5. it has not expired;
+//  6. its sequence number is not older than the last one imported from that
+//     source (the same bundle again is a no-op, said so);
+//  7. every file in the tar is one the manifest pins, with the size and
+//     hash it pins, and nothing else is there;
+//  8. the Git bundle's references and prerequisites are the ones pinned,
+//     its references only the source's promotion of this project, and this
+//     Space has every prerequisite.
+//
+// Then it stages, so that a crash at any point leaves the Space as before
+// or as after: packages into the store by hash (unreferenced until a
+// release names them), Git objects (unreachable until a ref points at
+// them), then the inbox ref with a compare-and-swap, and last the ledger's
+// record of the import, which makes the sequence number count.
+func Import(ctx context.Context, env *Env, file string) (*Result, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	name := filepath.Base(file)
+
+	r, err := readBundle(f, name) // 1
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := mainConfig(env.Repo)
+	if err != nil {
+		return nil, err
+	}
+	m, sig, peer, err := verifySignature(r, cfg, name) // 2, 3
+	if err != nil {
+		return nil, err
+	}
+	if err := checkTarget(env.Repo, cfg, m, name); err != nil { // 4
+		return nil, err
+	}
+	if !env.Now.Before(m.Expires) { // 5
+		return nil, refuse(name, "it expired at %s; ask %s for a new bundle", m.Expires.Format(time.RFC3339), m.Source.Space)
+	}
+	again, err := checkSequence(env.Repo, m, name) // 6
+	if err != nil {
+		return nil, err
+	}
+	ref, err := inbox.Ref(peer.Name, m.Project, m.Version)
+	if err != nil {
+		return nil, refuse(name, "%v", err)
+	}
+	if again {
+		return &Result{Manifest: m, Signer: sig, InboxRef: ref, Again: true}, nil
+	}
+	tmp, err := os.MkdirTemp(env.Store.Dir(), ".import-")
+	if err != nil {
+		if err := os.MkdirAll(env.Store.Dir(), 0o755); err != nil {
+			return nil, err
+		}
+		if tmp, err = os.MkdirTemp(env.Store.Dir(), ".import-"); err != nil {
+			return nil, err
+		}
+	}
+	defer os.RemoveAll(tmp)
+	if _, err := r.Extract(tmp, m); err != nil { // 7
+		return nil, refuse(name, "%v", err)
+	}
+	commit, err := checkGit(ctx, env.Repo, m, peer.Name, filepath.Join(tmp, zbundle.GitBundleName), name) // 8
+	if err != nil {
+		return nil, err
+	}
+
+	res := &Result{Manifest: m, Signer: sig, InboxRef: ref, Commit: commit}
+	for _, p := range m.Packages {
+		if p.Data.Kind != zbundle.DataWhole || env.Store.Has(p.SHA256) {
+			continue
+		}
+		pf, err := os.Open(filepath.Join(tmp, filepath.FromSlash(p.Data.Path)))
+		if err != nil {
+			return nil, err
+		}
+		err = env.Store.PutBlob(ctx, pf, p.SHA256, p.Size)
+		pf.Close()
+		if err != nil {
+			return nil, err
+		}
+		res.PackagesWritten++
+	}
+	for _, p := range m.Packages {
+		if !env.Store.Has(p.SHA256) {
+			return nil, refuse(name, "package %s %s (sha256 %s) is neither in the bundle nor in this Space's store", p.ID, p.Version, p.SHA256)
+		}
+	}
+	gb, err := os.Open(filepath.Join(tmp, zbundle.GitBundleName))
+	if err != nil {
+		return nil, err
+	}
+	defer gb.Close()
+	if _, err := bundle.Unbundle(ctx, gb, env.Repo.Git().Storer, bundle.UnbundleOptions{TempDir: tmp}); err != nil {
+		return nil, refuse(name, "the Git bundle: %v", err)
+	}
+
+	unlock, err := env.Repo.Lock(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	old, _, err := env.Repo.Ref(ref)
+	if err != nil {
+		return nil, err
+	}
+	if old != commit {
+		if err := env.Repo.UpdateRef(ref, commit, old); err != nil {
+			return nil, err
+		}
+	}
+	_, err = ledger.Append(ctx, env.Repo, env.Signer, env.Author, ledger.Event{
+		Type: ledger.Import, Time: env.Now.UTC(), Who: fmt.Sprintf("%s <%s>", env.Author.Name, env.Author.Email),
+		Project: m.Project, Version: m.Version, Release: commit.String(),
+		Import: &ledger.ImportRecord{Source: peer.Name, SourceFingerprint: sig.Fingerprint, Sequence: m.Sequence, Revision: m.Revision,
+			ManifestSHA256: manifestHash(r.Manifest()), InboxRef: ref},
+	}, nil, true)
+	return res, err
+}
+
+func readBundle(f io.Reader, name string) (*zbundle.Reader, error) {
+	r, err := zbundle.NewReader(f)
+	if err != nil {
+		return nil, refuse(name, "%v", err)
+	}
+	return r, nil
+}
+
+func mainConfig(repo *gitstore.Repo) (*config.Space, error) {
+	main, ok, err := repo.Ref(gitstore.MainBranch)
+	if err != nil || !ok {
+		return nil, fmt.Errorf("the Space has no main branch: %v", err)
+	}
+	return release.LoadConfig(repo, "main", main)
+}
+
+// verifySignature opens the manifest with the key of the peer it names
+// as its source; only peers this Space accepts releases from count.
+func verifySignature(r *zbundle.Reader, cfg *config.Space, name string) (*zbundle.Manifest, *keys.Signature, *config.Peer, error) {
+	unverified, err := zbundle.ParseManifest(r.Manifest())
+	if err != nil {
+		return nil, nil, nil, asRefusal(name, err)
+	}
+	peer := cfg.Peer(unverified.Source.Space)
+	if peer == nil || !peer.AcceptsKind(config.AcceptReleases) {
+		var trusted []string
+		for _, p := range cfg.Peers {
+			if p.AcceptsKind(config.AcceptReleases) {
+				trusted = append(trusted, fmt.Sprintf("%q", p.Name))
+			}
+		}
+		if len(trusted) == 0 {
+			trusted = []string{"none"}
+		}
+		return nil, nil, nil, refuse(name, "it claims to come from %q, which this Space does not accept releases from (it accepts releases from %s)", unverified.Source.Space, strings.Join(trusted, ", "))
+	}
+	list, err := keys.ReadPublic(fmt.Sprintf("public_key of peer %q", peer.Name), []byte(peer.PublicKey))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	m, sig, err := zbundle.OpenManifest(r.Manifest(), r.Signature(), keys.NewVerifier(openpgp.EntityList(list)))
+	if err != nil {
+		return nil, nil, nil, asRefusal(name, err)
+	}
+	return m, sig, peer, nil
+}
+
+// asRefusal keeps a verification error's own type (its message says what
+// failed) and turns anything else about the bundle into a refusal.
+func asRefusal(name string, err error) error {
+	var ve *keys.VerificationError
+	if errors.As(err, &ve) {
+		return err
+	}
+	return refuse(name, "%v", err)
+}
+
+// checkTarget refuses a bundle for another Space, even one of the same
+// name: the target's key must be this Space's.
+func checkTarget(repo *gitstore.Repo, cfg *config.Space, m *zbundle.Manifest, name string) error {
+	if !strings.EqualFold(m.Target.Space, cfg.Name()) {
+		return refuse(name, "it is for Space %q, and this is %q", m.Target.Space, cfg.Name())
+	}
+	own, err := ownFingerprint(repo, cfg.Name())
+	if err != nil {
+		return err
+	}
+	if m.Target.Fingerprint != own {
+		return refuse(name, "it is for a Space named %q with key %s, and this Space's key is %s: another Space of the same name", m.Target.Space, m.Target.Fingerprint, own)
+	}
+	return nil
+}
+
+func ownFingerprint(repo *gitstore.Repo, space string) (string, error) {
+	data, err := os.ReadFile(filepath.Join(repo.Root(), "keys", space+".asc"))
+	if err != nil {
+		return "", err
+	}
+	list, err := keys.ReadPublic("keys/"+space+".asc", data)
+	if err != nil {
+		return "", err
+	}
+	return keys.Fingerprint(list[0]), nil
+}
+
+// checkSequence refuses a bundle older than the last one imported from its
+// source; the very same bundle again is reported as already imported.
+func checkSequence(repo *gitstore.Repo, m *zbundle.Manifest, name string) (again bool, err error) {
+	entries, err := ledger.Events(repo)
+	if err != nil {
+		return false, err
+	}
+	var last *ledger.ImportRecord
+	for _, e := range entries {
+		if im := e.Event.Import; e.Event.Type == ledger.Import && im != nil && strings.EqualFold(im.Source, m.Source.Space) {
+			if last == nil || im.Sequence > last.Sequence {
+				last = im
+			}
+		}
+	}
+	switch {
+	case last == nil || m.Sequence > last.Sequence:
+		return false, nil
+	case m.Sequence == last.Sequence && last.InboxRef != "" && sameRelease(entries, last, m):
+		return true, nil
+	}
+	return false, refuse(name, "its sequence number %d is not newer than %d, the last imported from %s: a replay of an older bundle", m.Sequence, last.Sequence, m.Source.Space)
+}
+
+func sameRelease(entries []ledger.Entry, last *ledger.ImportRecord, m *zbundle.Manifest) bool {
+	for _, e := range entries {
+		if e.Event.Import == last {
+			return strings.EqualFold(e.Event.Project, m.Project) && e.Event.Version == m.Version && last.Revision == m.Revision
+		}
+	}
+	return false
+}
+
+// checkGit holds the Git bundle's header against the manifest: the same
+// references and prerequisites, one reference, the source's promotion of
+// this very project, and every prerequisite present here.
+func checkGit(ctx context.Context, repo *gitstore.Repo, m *zbundle.Manifest, source, path, name string) (plumbing.Hash, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	defer f.Close()
+	hdr, err := bundle.ReadHeader(bufioReader(f))
+	if err != nil {
+		return plumbing.ZeroHash, refuse(name, "release.bundle: %v", err)
+	}
+	if len(hdr.References) != len(m.Git.Refs) || len(hdr.Prerequisites) != len(m.Git.Prerequisites) {
+		return plumbing.ZeroHash, refuse(name, "release.bundle's references or prerequisites are not the ones the manifest pins")
+	}
+	for i, r := range hdr.References {
+		if r.Name != m.Git.Refs[i].Name || r.Hash.String() != m.Git.Refs[i].Hash {
+			return plumbing.ZeroHash, refuse(name, "release.bundle's reference %s %s is not the pinned %s %s", r.Name, r.Hash, m.Git.Refs[i].Name, m.Git.Refs[i].Hash)
+		}
+	}
+	for i, p := range hdr.Prerequisites {
+		if p.Hash.String() != m.Git.Prerequisites[i] {
+			return plumbing.ZeroHash, refuse(name, "release.bundle's prerequisite %s is not the pinned %s", p.Hash, m.Git.Prerequisites[i])
+		}
+		if _, err := repo.Git().CommitObject(p.Hash); err != nil {
+			return plumbing.ZeroHash, refuse(name, "it builds on commit %s, which this Space does not have: import the earlier bundles from %s first, or ask for a full one", p.Hash, source)
+		}
+	}
+	if len(hdr.References) != 1 {
+		return plumbing.ZeroHash, refuse(name, "release.bundle holds %d references; a release bundle holds one", len(hdr.References))
+	}
+	return hdr.References[0].Hash, nil
+}

@@ -1,0 +1,168 @@
+package promote
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/zonectl/zonectl/gitstore/bundle"
+	"github.com/zonectl/zonectl/internal/store"
+	"github.com/zonectl/zonectl/internal/zbundle"
+)
+
+// BuildOptions says how to write a release bundle.
+type BuildOptions struct {
+	Out      string        // the .zbundle file to create; it must not exist
+	Lifetime time.Duration // how long the bundle may be imported; zbundle.DefaultLifetime when 0
+	// Progress, if set, is told the bytes written so far of the total.
+	Progress func(done, total int64)
+}
+
+// Build writes the release bundle of a recorded promotion: the Git bundle
+// of the promotion commit, the packages the release pins, and the manifest
+// that pins them all, signed by this Space for the target. The file
+// appears whole or not at all.
+//
+// Every bundle is full for now: the target's acknowledgements (receipts)
+// are what would let it be thin, and every package is sent whole.
+func Build(ctx context.Context, env *Env, p *Promotion, st *store.Store, opts BuildOptions) (*zbundle.Manifest, error) {
+	if p.Commit.IsZero() {
+		return nil, errors.New("the promotion is not recorded yet")
+	}
+	if opts.Lifetime == 0 {
+		opts.Lifetime = zbundle.DefaultLifetime
+	}
+	if _, err := os.Lstat(opts.Out); err == nil {
+		return nil, fmt.Errorf("%s exists; choose another --out or remove it", opts.Out)
+	}
+	dir := filepath.Dir(opts.Out)
+	gitTmp, err := os.CreateTemp(dir, ".release.bundle.*")
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(gitTmp.Name())
+	defer gitTmp.Close()
+	h := sha256.New()
+	hdr, err := bundle.Create(ctx, io.MultiWriter(gitTmp, h), env.Repo.Git().Storer, bundle.CreateOptions{
+		Refs: []bundle.Reference{{Name: p.Ref, Hash: p.Commit}},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("write the Git bundle: %w", err)
+	}
+	gitSize, err := gitTmp.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return nil, err
+	}
+	m := &zbundle.Manifest{
+		Source:   zbundle.Peer{Space: env.Name, Fingerprint: env.Signer.Fingerprint()},
+		Target:   zbundle.Peer{Space: p.Target, Fingerprint: p.TargetFingerprint},
+		Project:  p.Release.Release.Project,
+		Version:  p.Release.Release.Version,
+		Revision: p.Revision,
+		Sequence: p.Sequence,
+		Created:  env.Now.UTC().Truncate(time.Second),
+		Git: zbundle.Git{
+			BundleSHA256:  hex.EncodeToString(h.Sum(nil)),
+			BundleSize:    gitSize,
+			ObjectFormat:  "sha1",
+			Refs:          []zbundle.GitRef{},
+			Prerequisites: []string{},
+		},
+		Packages: []zbundle.Package{},
+	}
+	m.Expires = m.Created.Add(opts.Lifetime)
+	for _, r := range hdr.References {
+		m.Git.Refs = append(m.Git.Refs, zbundle.GitRef{Name: r.Name, Hash: r.Hash.String()})
+	}
+	for _, pr := range hdr.Prerequisites {
+		m.Git.Prerequisites = append(m.Git.Prerequisites, pr.Hash.String())
+	}
+	total := gitSize
+	for _, pk := range p.Release.Release.Packages {
+		if !st.Has(pk.SHA256) {
+			return nil, fmt.Errorf("package %s %s (sha256 %s) is not in the package store; push it again before promoting", pk.ID, pk.Version, pk.SHA256)
+		}
+		m.Packages = append(m.Packages, zbundle.Package{PackageRef: pk, Data: zbundle.PackageData{Kind: zbundle.DataWhole, Path: zbundle.PackagePath(pk.SHA256)}})
+		total += pk.Size
+	}
+	data, sig, err := zbundle.SealManifest(m, env.Signer)
+	if err != nil {
+		return nil, err
+	}
+
+	out, err := os.CreateTemp(dir, "."+filepath.Base(opts.Out)+".*")
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(out.Name())
+	defer out.Close()
+	var done int64
+	progress := func(n int64) {
+		done += n
+		if opts.Progress != nil {
+			opts.Progress(done, total)
+		}
+	}
+	w, err := zbundle.NewWriter(out, data, sig)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := gitTmp.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	if err := w.AddFile(zbundle.GitBundleName, gitSize, &counting{r: gitTmp, add: progress}); err != nil {
+		return nil, err
+	}
+	for _, pk := range m.Packages {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		r, err := st.Open(pk.SHA256)
+		if err != nil {
+			return nil, err
+		}
+		err = w.AddFile(pk.Data.Path, pk.Size, &counting{r: r, add: progress})
+		r.Close()
+		if err != nil {
+			return nil, fmt.Errorf("add package %s %s: %w", pk.ID, pk.Version, err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	if err := out.Sync(); err != nil {
+		return nil, err
+	}
+	if err := out.Close(); err != nil {
+		return nil, err
+	}
+	// A hard link never replaces a file that appeared meanwhile.
+	if err := os.Link(out.Name(), opts.Out); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return nil, fmt.Errorf("%s appeared while the bundle was written; it was left alone", opts.Out)
+		}
+		return nil, err
+	}
+	return m, nil
+}
+
+// counting reports the bytes read through it.
+type counting struct {
+	r   io.Reader
+	add func(int64)
+}
+
+func (c *counting) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if n > 0 {
+		c.add(int64(n))
+	}
+	return n, err
+}
