@@ -147,7 +147,7 @@ if [ "$status" != 1 ]; then
 	echo "demo: the refusal exited with status $status, not 1" >&2
 	exit 1
 fi
-note "refused (exit status 1): a release reaches prod by promotion, which is still to come"
+note "refused (exit status 1): a release reaches prod by promotion"
 
 step "What the deployments left on the (rehearsal) target: ZONECTL_TARGET_ROOT=../target"
 run ls ../target/srv/acme-web/Development/releases ../target/srv/acme-web/Test/releases
@@ -167,28 +167,60 @@ run git log --format=%s refs/zonectl/ledger
 step "The plan for a redeployment to Development, without running it: secrets stay masked"
 run zonectl deploy acme-web "$version" --to Development --dry-run
 
-# ---------------------------------------------------------------------------
-# To come: the prod side of SPEC §1. When promotion, import, accept and
-# receipts exist, they go here, between the devtest deployments above and the
-# dashboard below:
-#
-#   zonectl promote acme-web 1.4.0 --to prod --out ../acme-web-1.4.0.zbundle
-#   cd ../prod
-#   zonectl import ../acme-web-1.4.0.zbundle
-#   zonectl review acme-web 1.4.0
-#   zonectl accept acme-web 1.4.0 --values prod-values.hcl
-#   zonectl deploy acme-web 1.4.0 --to Staging
-#   zonectl deploy acme-web 1.4.0 --to Production        # waits for approval
-#   zonectl deploy acme-web 1.4.0 --to Production --approve "Approve production"
-#   zonectl receipt export --to devtest --out ../receipts.bundle
-#   cd ../devtest
-#   zonectl receipt import ../receipts.bundle
-#
-# Until then prod stays as configured and validated above.
-# ---------------------------------------------------------------------------
+step "devtest: promote $version to prod — Test is done, so the lifecycle allows it"
+note "the release is sliced for prod's environments: no step or value for Development or"
+note "Test leaves devtest, and every secret is re-encrypted to prod's key"
+run zonectl promote acme-web "$version" --to prod --out "../acme-web-$version.zbundle"
 
-step "devtest's dashboard: acme-web $version across the lifecycle"
-note "Staging and Production stay empty until prod's receipts come back (to come)"
+step "The air gap: an auditor checks the bundle with stock tools, without zonectl"
+run tar -tvf "../acme-web-$version.zbundle"
+run mkdir -p ../audit
+run tar -xf "../acme-web-$version.zbundle" -C ../audit
+say "gpg --verify ../audit/manifest.json.asc ../audit/manifest.json 2>&1 | grep -E 'Good signature|notation|document-type'"
+gpg --batch --verify-options show-notations --verify ../audit/manifest.json.asc ../audit/manifest.json 2>&1 | grep -E 'Good signature|document-type'
+say "sha256sum ../audit/release.bundle ../audit/packages/*   # equal to the manifest's"
+( cd ../audit && sha256sum release.bundle packages/* )
+run grep -E '"(bundle_sha256|sha256|sequence|expires)"' ../audit/manifest.json
+run git -C ../prod bundle verify "$work/audit/release.bundle"
+
+# From here on, the prod side: commands run inside the prod Space.
+cd "$work/prod"
+
+step "prod: import — signature, target, expiry, sequence and every hash checked first"
+run zonectl import "../acme-web-$version.zbundle"
+run zonectl import "../acme-web-$version.zbundle"
+
+step "prod: review what arrives, and what prod must supply"
+run zonectl review acme-web "$version"
+
+step "prod: accept with prod's own secrets, encrypted to prod's key"
+staging_password=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
+production_password=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
+say "zonectl accept acme-web $version --set 'DbPassword[Staging]=…' --set 'DbPassword[Production]=…'"
+zonectl accept acme-web "$version" --set "DbPassword[Staging]=$staging_password" --set "DbPassword[Production]=$production_password"
+run git log --format='%h %s' -3 main
+run zonectl validate
+
+step "prod: deploy to Staging, then Production, which waits for the change approval"
+run zonectl deploy acme-web "$version" --to Staging
+run zonectl deploy acme-web "$version" --to Production
+run zonectl deploy acme-web "$version" --to Production --approve "Approve production"
+run readlink ../target/srv/acme-web/Production/current
+
+step "prod's dashboard"
 run zonectl dashboard
 
-printf '\n%sDone in %ds.%s Still to come: promote to prod, import, review, accept, deploy there, receipts.\n' "$bold" "$SECONDS" "$plain"
+# Still to come: receipts. prod's deployments travel back to devtest as
+# signed receipts, and devtest's dashboard then shows Staging and
+# Production too:
+#
+#   zonectl receipt export --to devtest --out ../receipts.bundle
+#   cd ../devtest && zonectl receipt import ../receipts.bundle
+
+cd "$work/devtest"
+
+step "devtest's dashboard: acme-web $version across the lifecycle"
+note "Staging and Production stay empty here until prod's receipts come back (to come)"
+run zonectl dashboard
+
+printf '\n%sDone in %ds.%s Still to come: receipts, so the devtest dashboard shows the prod deployments.\n' "$bold" "$SECONDS" "$plain"
