@@ -16,6 +16,7 @@ type promoteOptions struct {
 	target  string
 	out     string
 	expires time.Duration
+	full    bool
 }
 
 func newPromoteCommand(g *globals) *cobra.Command {
@@ -29,7 +30,12 @@ sliced for SPACE (steps and values for its environments only, sensitive values
 re-encrypted to its key), committed on refs/zonectl/promotions/SPACE/PROJECT,
 and written to FILE as a .zbundle: an uncompressed tar of manifest.json, its
 OpenPGP signature, the Git bundle and the packages, which stock tar, gpg,
-sha256sum and git can check.`,
+sha256sum and git can check.
+
+A bundle builds on the ones sent to SPACE before: its Git bundle is thin
+against the previous promotion, and packages an earlier bundle carried are
+not sent again. --full makes one that stands alone, for a target that never
+imported the earlier ones.`,
 		Args:              args(cobra.ExactArgs(2)),
 		ValidArgsFunction: completeProjects(g),
 		RunE: func(cmd *cobra.Command, a []string) error {
@@ -67,7 +73,7 @@ sha256sum and git can check.`,
 			}
 			prog := newProgress(g.out, "writing "+filepath.Base(out), 0)
 			m, err := promote.Build(cmd.Context(), env, p, s.store, promote.BuildOptions{
-				Out: out, Lifetime: opts.expires,
+				Out: out, Lifetime: opts.expires, Full: opts.full,
 				Progress: func(done, total int64) { prog.SetTotal(total); prog.Set(done) },
 			})
 			prog.Done()
@@ -82,7 +88,14 @@ sha256sum and git can check.`,
 			g.out.printf("  snapshot   %s on %s\n", p.Commit.String()[:12], p.Ref)
 			g.out.printf("  for        %s (key %s)\n", joinNames(p.TargetEnvironments), m.Target.Fingerprint)
 			for _, pk := range m.Packages {
-				g.out.printf("  package    %s %s  sha256 %s  %s\n", pk.ID, pk.Version, pk.SHA256[:12], humanBytes(pk.Size))
+				carried := "sent"
+				if pk.Data.Kind == "none" {
+					carried = "sent before, not included"
+				}
+				g.out.printf("  package    %s %s  sha256 %s  %s, %s\n", pk.ID, pk.Version, pk.SHA256[:12], humanBytes(pk.Size), carried)
+			}
+			if len(m.Git.Prerequisites) > 0 {
+				g.out.printf("  builds on  %s (the previous promotion)\n", m.Git.Prerequisites[0][:12])
 			}
 			g.out.printf("  expires    %s\n", m.Expires.Format(time.RFC3339))
 			return nil
@@ -92,6 +105,7 @@ sha256sum and git can check.`,
 	f.StringVar(&opts.target, "to", "", "the peer `SPACE` to promote to")
 	f.StringVar(&opts.out, "out", "", "write the bundle to `FILE`")
 	f.DurationVar(&opts.expires, "expires", 0, "how long the bundle may be imported (default 720h, 30 days)")
+	f.BoolVar(&opts.full, "full", false, "send everything, even what earlier bundles to SPACE carried")
 	_ = cmd.MarkFlagRequired("to")
 	_ = cmd.RegisterFlagCompletionFunc("to", completeSpaces(g))
 	return cmd

@@ -12,7 +12,10 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/go-git/go-git/v5/plumbing"
+
 	"github.com/zonectl/zonectl/gitstore/bundle"
+	"github.com/zonectl/zonectl/internal/release"
 	"github.com/zonectl/zonectl/internal/store"
 	"github.com/zonectl/zonectl/internal/zbundle"
 )
@@ -21,6 +24,9 @@ import (
 type BuildOptions struct {
 	Out      string        // the .zbundle file to create; it must not exist
 	Lifetime time.Duration // how long the bundle may be imported; zbundle.DefaultLifetime when 0
+	// Full sends everything, even what earlier bundles to the target
+	// carried.
+	Full bool
 	// Progress, if set, is told the bytes written so far of the total.
 	Progress func(done, total int64)
 }
@@ -30,8 +36,11 @@ type BuildOptions struct {
 // that pins them all, signed by this Space for the target. The file
 // appears whole or not at all.
 //
-// Every bundle is full for now: the target's acknowledgements (receipts)
-// are what would let it be thin, and every package is sent whole.
+// Unless opts.Full, a bundle builds on the ones sent to the target before:
+// the Git bundle is thin against the previous promotion commit, and a
+// package whose bytes an earlier promotion to the target carried is not
+// sent again. A target that never imported those refuses the bundle,
+// naming what it lacks; --full then makes one that stands alone.
 func Build(ctx context.Context, env *Env, p *Promotion, st *store.Store, opts BuildOptions) (*zbundle.Manifest, error) {
 	if p.Commit.IsZero() {
 		return nil, errors.New("the promotion is not recorded yet")
@@ -50,8 +59,17 @@ func Build(ctx context.Context, env *Env, p *Promotion, st *store.Store, opts Bu
 	defer os.Remove(gitTmp.Name())
 	defer gitTmp.Close()
 	h := sha256.New()
+	var exclude []plumbing.Hash
+	sent := map[string]bool{}
+	if !opts.Full && !p.Parent.IsZero() {
+		exclude = []plumbing.Hash{p.Parent}
+		if sent, err = sentPackages(env, p.Parent); err != nil {
+			return nil, err
+		}
+	}
 	hdr, err := bundle.Create(ctx, io.MultiWriter(gitTmp, h), env.Repo.Git().Storer, bundle.CreateOptions{
-		Refs: []bundle.Reference{{Name: p.Ref, Hash: p.Commit}},
+		Refs:    []bundle.Reference{{Name: p.Ref, Hash: p.Commit}},
+		Exclude: exclude,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("write the Git bundle: %w", err)
@@ -89,6 +107,10 @@ func Build(ctx context.Context, env *Env, p *Promotion, st *store.Store, opts Bu
 		if !st.Has(pk.SHA256) {
 			return nil, fmt.Errorf("package %s %s (sha256 %s) is not in the package store; push it again before promoting", pk.ID, pk.Version, pk.SHA256)
 		}
+		if sent[pk.SHA256] {
+			m.Packages = append(m.Packages, zbundle.Package{PackageRef: pk, Data: zbundle.PackageData{Kind: zbundle.DataNone}})
+			continue
+		}
 		m.Packages = append(m.Packages, zbundle.Package{PackageRef: pk, Data: zbundle.PackageData{Kind: zbundle.DataWhole, Path: zbundle.PackagePath(pk.SHA256)}})
 		total += pk.Size
 	}
@@ -110,6 +132,7 @@ func Build(ctx context.Context, env *Env, p *Promotion, st *store.Store, opts Bu
 			opts.Progress(done, total)
 		}
 	}
+	added := map[string]bool{}
 	w, err := zbundle.NewWriter(out, data, sig)
 	if err != nil {
 		return nil, err
@@ -124,6 +147,10 @@ func Build(ctx context.Context, env *Env, p *Promotion, st *store.Store, opts Bu
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
+		if pk.Data.Kind != zbundle.DataWhole || added[pk.Data.Path] {
+			continue
+		}
+		added[pk.Data.Path] = true
 		r, err := st.Open(pk.SHA256)
 		if err != nil {
 			return nil, err
@@ -151,6 +178,30 @@ func Build(ctx context.Context, env *Env, p *Promotion, st *store.Store, opts Bu
 		return nil, err
 	}
 	return m, nil
+}
+
+// sentPackages lists the hashes of the packages earlier promotions on the
+// same chain carried to the target.
+func sentPackages(env *Env, tip plumbing.Hash) (map[string]bool, error) {
+	sent := map[string]bool{}
+	for h := tip; !h.IsZero(); {
+		l, err := release.LoadCommit(env.Repo, "promotion "+h.String(), h)
+		if err != nil {
+			return nil, err
+		}
+		for _, pk := range l.Release.Packages {
+			sent[pk.SHA256] = true
+		}
+		c, err := env.Repo.Git().CommitObject(h)
+		if err != nil {
+			return nil, err
+		}
+		h = plumbing.ZeroHash
+		if c.NumParents() > 0 {
+			h = c.ParentHashes[0]
+		}
+	}
+	return sent, nil
 }
 
 // counting reports the bytes read through it.
