@@ -52,6 +52,10 @@ func exitCode(err error) int {
 	case errors.As(err, &verify):
 		return exitVerify
 	}
+	var f *failure
+	if errors.As(err, &f) && f.verification {
+		return exitVerify
+	}
 	return exitFailed
 }
 
@@ -76,8 +80,12 @@ func isCobraUsageError(err error) bool {
 }
 
 // failure is an error already reported in full (diagnostics, a list of
-// files); it sets the exit code without another error line.
-type failure struct{ summary string }
+// files); it sets the exit code without another error line. A failed
+// verification reported that way exits 3, like any other.
+type failure struct {
+	summary      string
+	verification bool
+}
 
 func (f *failure) Error() string { return f.summary }
 
