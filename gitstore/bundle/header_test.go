@@ -99,7 +99,7 @@ func TestReadHeaderRefuses(t *testing.T) {
 		{"crlf", "# v2 git bundle\n" + idA + " refs/heads/main\r\n\r\n", 2, "control character", false},
 		{"space in ref", "# v2 git bundle\n" + idA + " refs/heads/a b\n\n", 2, `contains ' '`, false},
 		{"lock ref", "# v2 git bundle\n" + idA + " refs/heads/main.lock\n\n", 2, ".lock", false},
-		{"one-level ref", "# v2 git bundle\n" + idA + " main\n\n", 2, "neither HEAD nor under refs/", false},
+		{"one-level ref", "# v2 git bundle\n" + idA + " main\n\n", 2, `must start with "refs/"`, false},
 		{"empty component", "# v2 git bundle\n" + idA + " refs/heads//main\n\n", 2, "empty component", false},
 		{"oversized line", "# v2 git bundle\n-" + idB + " " + strings.Repeat("x", maxLineLength) + "\n" + ref + "\n", 2, "line longer than", false},
 	} {
