@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 type promoteOptions struct {
 	target  string
 	out     string
+	push    bool
 	expires time.Duration
 	full    bool
 }
@@ -22,7 +24,7 @@ type promoteOptions struct {
 func newPromoteCommand(g *globals) *cobra.Command {
 	var opts promoteOptions
 	cmd := &cobra.Command{
-		Use:   "promote PROJECT VERSION --to SPACE --out FILE",
+		Use:   "promote PROJECT VERSION --to SPACE (--out FILE | --push)",
 		Short: "Send a release to another Space as a signed bundle",
 		Long: `Promote a release to the peer SPACE. Allowed once the release's lifecycle has
 reached a phase holding one of SPACE's remote environments. The release is
@@ -30,7 +32,9 @@ sliced for SPACE (steps and values for its environments only, sensitive values
 re-encrypted to its key), committed on refs/zonectl/promotions/SPACE/PROJECT,
 and written to FILE as a .zbundle: an uncompressed tar of manifest.json, its
 OpenPGP signature, the Git bundle and the packages, which stock tar, gpg,
-sha256sum and git can check.
+sha256sum and git can check. With --push, the bundle goes to the peer's url
+(file://, ssh://, http(s)://) with Git, for the peer to import with
+zonectl import --incoming.
 
 A bundle builds on the ones sent to SPACE before: its Git bundle is thin
 against the previous promotion, and packages an earlier bundle carried are
@@ -39,12 +43,8 @@ imported the earlier ones.`,
 		Args:              args(cobra.ExactArgs(2)),
 		ValidArgsFunction: completeProjects(g),
 		RunE: func(cmd *cobra.Command, a []string) error {
-			if opts.out == "" {
-				return usagef(errors.New("say where to write the bundle with --out FILE (pushing to a connected peer is not available yet)"))
-			}
-			out, err := g.resolve(opts.out)
-			if err != nil {
-				return err
+			if opts.out == "" && !opts.push {
+				return usagef(errors.New("say where the bundle goes: --out FILE, or --push to the peer's url"))
 			}
 			s, err := g.session()
 			if err != nil {
@@ -68,6 +68,30 @@ imported the earlier ones.`,
 				}
 				return g.releaseError(err)
 			}
+			var url string
+			if opts.push {
+				cfg, _ := s.sp.Load()
+				if peer := cfg.Peer(p.Target); peer != nil {
+					url = peer.URL
+				}
+				if url == "" {
+					return usagef(fmt.Errorf("peer %q has no url to push to: add url = \"...\" to its peer block, or carry a bundle written with --out", p.Target))
+				}
+			}
+			out := opts.out
+			if out == "" {
+				if err := os.MkdirAll(s.store.Dir(), 0o755); err != nil {
+					return err
+				}
+				tmp, err := os.MkdirTemp(s.store.Dir(), ".push-")
+				if err != nil {
+					return err
+				}
+				defer os.RemoveAll(tmp)
+				out = filepath.Join(tmp, "release.zbundle")
+			} else if out, err = g.resolve(out); err != nil {
+				return err
+			}
 			if err := p.Record(cmd.Context(), env, ""); err != nil {
 				return err
 			}
@@ -80,11 +104,21 @@ imported the earlier ones.`,
 			if err != nil {
 				return fmt.Errorf("promotion %d of %s %s to %s is recorded, but the bundle could not be written: %w", p.Sequence, a[0], a[1], p.Target, err)
 			}
+			if opts.push {
+				if err := promote.Push(cmd.Context(), env, p, out, url); err != nil {
+					return fmt.Errorf("the bundle of promotion %d is written but the push failed (promote again, or carry it with --out): %w", p.Sequence, err)
+				}
+			}
 			if g.out.json() {
-				return g.out.printJSON(map[string]any{"bundle": out, "manifest": m, "promotion_commit": p.Commit.String()})
+				return g.out.printJSON(map[string]any{"bundle": opts.out, "pushed_to": url, "manifest": m, "promotion_commit": p.Commit.String()})
 			}
 			g.out.printf("Promoted %s %s to %s (revision %d, sequence %d)\n", m.Project, m.Version, m.Target.Space, m.Revision, m.Sequence)
-			g.out.printf("  bundle     %s\n", out)
+			if opts.out != "" {
+				g.out.printf("  bundle     %s\n", out)
+			}
+			if opts.push {
+				g.out.printf("  pushed to  %s (the peer imports it with: zonectl import --incoming)\n", url)
+			}
 			g.out.printf("  snapshot   %s on %s\n", p.Commit.String()[:12], p.Ref)
 			g.out.printf("  for        %s (key %s)\n", joinNames(p.TargetEnvironments), m.Target.Fingerprint)
 			for _, pk := range m.Packages {
@@ -104,6 +138,7 @@ imported the earlier ones.`,
 	f := cmd.Flags()
 	f.StringVar(&opts.target, "to", "", "the peer `SPACE` to promote to")
 	f.StringVar(&opts.out, "out", "", "write the bundle to `FILE`")
+	f.BoolVar(&opts.push, "push", false, "push the bundle to the peer's url")
 	f.DurationVar(&opts.expires, "expires", 0, "how long the bundle may be imported (default 720h, 30 days)")
 	f.BoolVar(&opts.full, "full", false, "send everything, even what earlier bundles to SPACE carried")
 	_ = cmd.MarkFlagRequired("to")

@@ -3,10 +3,14 @@ package main
 import (
 	"errors"
 	"fmt"
+	"net"
+	"net/http"
+	"net/http/cgi"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -32,8 +36,9 @@ func TestScript(t *testing.T) {
 		RequireExplicitExec: true,
 		RequireUniqueNames:  true,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"status": cmdStatus,
-			"mode":   cmdMode,
+			"status":  cmdStatus,
+			"mode":    cmdMode,
+			"httpgit": cmdHTTPGit,
 		},
 		Setup: func(env *testscript.Env) error {
 			// Every script gets its own configuration directory (where
@@ -100,4 +105,31 @@ func cmdMode(ts *testscript.TestScript, neg bool, args []string) {
 	if (got == args[0]) == neg {
 		ts.Fatalf("%s has mode %s, want %s%s", args[1], got, map[bool]string{true: "not ", false: ""}[neg], args[0])
 	}
+}
+
+// cmdHTTPGit serves the repository DIR over HTTP with stock git's
+// http-backend, on loopback, until the script ends, and sets $GITURL to
+// its URL: a real Git server for connected-mode tests.
+//
+//	httpgit prod
+func cmdHTTPGit(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: httpgit DIR")
+	}
+	backend := "/usr/lib/git-core/git-http-backend"
+	if out, err := exec.Command("git", "--exec-path").Output(); err == nil {
+		backend = filepath.Join(strings.TrimSpace(string(out)), "git-http-backend")
+	}
+	dir := ts.MkAbs(args[0])
+	ts.Check(exec.Command("git", "-C", dir, "config", "http.receivepack", "true").Run())
+	h := &cgi.Handler{
+		Path: backend,
+		Env:  []string{"GIT_PROJECT_ROOT=" + filepath.Dir(dir), "GIT_HTTP_EXPORT_ALL=1", "GIT_CONFIG_NOSYSTEM=1", "HOME=" + ts.Getenv("HOME")},
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ts.Check(err)
+	srv := &http.Server{Handler: h}
+	go srv.Serve(ln)
+	ts.Defer(func() { srv.Close() })
+	ts.Setenv("GITURL", "http://"+ln.Addr().String()+"/"+filepath.Base(dir))
 }

@@ -79,12 +79,16 @@ func refuse(file, format string, args ...any) error {
 // them), then the inbox ref with a compare-and-swap, and last the ledger's
 // record of the import, which makes the sequence number count.
 func Import(ctx context.Context, env *Env, file string) (*Result, error) {
+	return importAs(ctx, env, file, filepath.Base(file))
+}
+
+// importAs is Import, naming the bundle as name in what it reports.
+func importAs(ctx context.Context, env *Env, file, name string) (*Result, error) {
 	f, err := os.Open(file)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	name := filepath.Base(file)
 
 	r, err := readBundle(f, name) // 1
 	if err != nil {

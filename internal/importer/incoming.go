@@ -1,0 +1,113 @@
+package importer
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing"
+)
+
+// IncomingPrefix is where connected peers push bundles (see
+// promote.Push).
+const IncomingPrefix = "refs/zonectl/incoming/"
+
+// incomingFile is the bundle's name in an incoming commit's tree.
+const incomingFile = "release.zbundle"
+
+// Incoming is the outcome of importing one pushed bundle.
+type Incoming struct {
+	Ref    string
+	Result *Result
+	Err    error
+}
+
+// ImportIncoming imports every bundle that connected peers pushed, oldest
+// sequence first, exactly as Import does for a file. A bundle imported (or
+// found imported already) has its incoming ref deleted; one refused keeps
+// it, for inspection, and its error is reported.
+func ImportIncoming(ctx context.Context, env *Env) ([]Incoming, error) {
+	refs, err := incomingRefs(env)
+	if err != nil {
+		return nil, err
+	}
+	var out []Incoming
+	for _, r := range refs {
+		res, err := importRef(ctx, env, r.name, r.hash)
+		out = append(out, Incoming{Ref: r.name, Result: res, Err: err})
+		if err == nil {
+			if derr := env.Repo.DeleteRef(r.name, r.hash); derr != nil {
+				return out, derr
+			}
+		}
+	}
+	return out, nil
+}
+
+type ref struct {
+	name string
+	hash plumbing.Hash
+	seq  uint64
+}
+
+func incomingRefs(env *Env) ([]ref, error) {
+	iter, err := env.Repo.Git().References()
+	if err != nil {
+		return nil, err
+	}
+	defer iter.Close()
+	var refs []ref
+	err = iter.ForEach(func(r *plumbing.Reference) error {
+		name := r.Name().String()
+		if r.Type() != plumbing.HashReference || !strings.HasPrefix(name, IncomingPrefix) {
+			return nil
+		}
+		var seq uint64
+		fmt.Sscanf(name[strings.LastIndexByte(name, '/')+1:], "%d", &seq)
+		refs = append(refs, ref{name: name, hash: r.Hash(), seq: seq})
+		return nil
+	})
+	sort.Slice(refs, func(i, j int) bool {
+		if refs[i].seq != refs[j].seq {
+			return refs[i].seq < refs[j].seq
+		}
+		return refs[i].name < refs[j].name
+	})
+	return refs, err
+}
+
+// importRef copies the bundle out of an incoming commit and imports it.
+func importRef(ctx context.Context, env *Env, name string, h plumbing.Hash) (*Result, error) {
+	c, err := env.Repo.Git().CommitObject(h)
+	if err != nil {
+		return nil, refuse(name, "not a commit: %v", err)
+	}
+	f, err := c.File(incomingFile)
+	if err != nil {
+		return nil, refuse(name, "it holds no %s", incomingFile)
+	}
+	rd, err := f.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer rd.Close()
+	if err := os.MkdirAll(env.Store.Dir(), 0o755); err != nil {
+		return nil, err
+	}
+	tmp, err := os.CreateTemp(env.Store.Dir(), ".incoming-*.zbundle")
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(tmp.Name())
+	_, err = io.Copy(tmp, rd)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, err
+	}
+	return importAs(ctx, env, tmp.Name(), name)
+}
