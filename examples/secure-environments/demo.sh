@@ -83,7 +83,7 @@ run zonectl init devtest
 run zonectl init prod
 
 step "Trust each other: devtest takes receipts from prod, prod takes releases from devtest"
-run zonectl -C devtest peer add prod --key ../prod/keys/prod.asc --accepts receipts
+run zonectl -C devtest peer add prod --key ../prod/keys/prod.asc --accepts receipts --url "file://$work/prod"
 run zonectl -C prod peer add devtest --key ../devtest/keys/devtest.asc --accepts releases
 
 step "Bring in the example configuration (environments, lifecycles, the acme-web project)"
@@ -209,6 +209,13 @@ run readlink ../target/srv/acme-web/Production/current
 
 step "prod's dashboard"
 run zonectl dashboard
+
+step "Connected: the same release again, pushed with Git instead of carried"
+note "devtest's peer block for prod has a url; promote --push sends the same signed"
+note "bundle there, and prod imports it with the same checks"
+run zonectl -C ../devtest promote acme-web "$version" --to prod --push
+run zonectl import --incoming
+run zonectl review acme-web "$version"
 
 # Still to come: receipts. prod's deployments travel back to devtest as
 # signed receipts, and devtest's dashboard then shows Staging and
