@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/zonectl/zonectl/internal/inbox"
+	"github.com/zonectl/zonectl/internal/keys"
 	"github.com/zonectl/zonectl/internal/snapshot"
 )
 
@@ -25,7 +26,18 @@ environments and tenants of its lifecycle before it can accept.`,
 			if err != nil {
 				return err
 			}
-			r, err := inbox.ReviewRelease(sp.Repo, a[0], a[1])
+			// With the private key, secrets are compared by what they hold;
+			// without it, every re-encrypted secret shows as changed.
+			var decrypt func(string) (string, error)
+			if priv, err := sp.PrivateKey(); err == nil {
+				decrypt = func(c string) (string, error) {
+					b, err := keys.Decrypt(c, priv)
+					return string(b), err
+				}
+			} else if !g.out.json() {
+				g.out.infof("(no private key: sensitive values are compared as encrypted, so each shows as changed)\n")
+			}
+			r, err := inbox.ReviewRelease(sp.Repo, a[0], a[1], decrypt)
 			if err != nil {
 				return g.releaseError(err)
 			}

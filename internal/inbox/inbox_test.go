@@ -69,6 +69,12 @@ variable "DbPassword" {
     environment = ["Test"]
   }
 }
+variable "ApiKey" {
+  sensitive = true
+  value APIKEY {
+    environment = ["Production"]
+  }
+}
 variable "LogLevel" {
   value "debug" {
     environment = ["Test"]
@@ -179,8 +185,14 @@ func setup(t *testing.T) (devtest, prod *side) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	apikey, err := keys.Encrypt([]byte("prod-api-key"), openpgp.EntityList{devKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	project := strings.Replace(projectHCL, "DEVPASS", strconv.Quote(devpass), 1)
+	project = strings.Replace(project, "APIKEY", strconv.Quote(apikey), 1)
 	devtest.write(t, map[string]string{"keys/prod.asc": string(prod.pub), "environments.hcl": devtestHCL,
-		"projects/web/project.hcl": strings.Replace(projectHCL, "DEVPASS", strconv.Quote(devpass), 1)})
+		"projects/web/project.hcl": project})
 	prod.write(t, map[string]string{"keys/devtest.asc": string(devtest.pub), "environments.hcl": prodHCL})
 
 	st, _ := store.Open(filepath.Join(t.TempDir(), "store"))
@@ -216,7 +228,7 @@ func TestReviewAcceptDeploy(t *testing.T) {
 	_, prod := setup(t)
 	ctx := context.Background()
 
-	r, err := ReviewRelease(prod.sp.Repo, "web", "1.0.0")
+	r, err := ReviewRelease(prod.sp.Repo, "web", "1.0.0", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -320,5 +332,52 @@ func TestReject(t *testing.T) {
 	}
 	if _, err := Find(prod.sp.Repo, "web", "2.0.0"); err == nil {
 		t.Error("found a release that is not in the inbox")
+	}
+}
+
+// TestReviewComparesSecretsByValue re-promotes a release whose sensitive
+// value was re-encrypted for the target: with the target's key, review
+// sees no change; without it, the new ciphertext shows as a change.
+func TestReviewComparesSecretsByValue(t *testing.T) {
+	devtest, prod := setup(t)
+	ctx := context.Background()
+	env := prod.env()
+	values := []Value{
+		{Name: "LogLevel", Environment: "Staging", Value: str("info")},
+		{Name: "LogLevel", Environment: "Production", Value: str("warn")},
+		{Name: "DbPassword", Environment: "Staging", Value: nil},
+		{Name: "DbPassword", Environment: "Production", Value: nil},
+	}
+	if _, err := Accept(ctx, env, AcceptOptions{Project: "web", Version: "1.0.0", Lifecycle: "Prod", Values: values}); err != nil {
+		t.Fatal(err)
+	}
+	priv, _ := devtest.sp.PrivateKey()
+	penv := &promote.Env{Repo: devtest.sp.Repo, Signer: devtest.signer, Key: priv, Author: space.Who(devtest.sp.Repo.Git(), time.Now()), Now: time.Now()}
+	p, err := promote.Prepare(penv, promote.Options{Project: "web", Version: "1.0.0", Target: "prod"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Record(ctx, penv, ""); err != nil {
+		t.Fatal(err)
+	}
+	prod.git(t, "fetch", "-q", devtest.sp.Root(), "+refs/zonectl/promotions/prod/web:refs/zonectl/inbox/devtest/web/1.0.0")
+
+	prodKey, _ := prod.sp.PrivateKey()
+	decrypt := func(c string) (string, error) { b, err := keys.Decrypt(c, prodKey); return string(b), err }
+	r, err := ReviewRelease(prod.sp.Repo, "web", "1.0.0", decrypt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Diff.Empty() {
+		var b bytes.Buffer
+		r.Diff.Text(&b)
+		t.Errorf("a re-promotion with the same secret shows changes:\n%s", b.String())
+	}
+	r, err = ReviewRelease(prod.sp.Repo, "web", "1.0.0", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Diff.Variables) != 1 || r.Diff.Variables[0].Name != "ApiKey" {
+		t.Errorf("without the key, the re-encrypted ApiKey should show as changed: %+v", r.Diff.Variables)
 	}
 }

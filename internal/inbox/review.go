@@ -2,6 +2,10 @@ package inbox
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strings"
 
@@ -28,7 +32,12 @@ type Review struct {
 // else the highest version), and lists the missing template values for
 // the lifecycle the binding chooses, or this Space's every environment
 // before there is a binding.
-func ReviewRelease(repo *gitstore.Repo, project, version string) (*Review, error) {
+//
+// Sensitive values arrive encrypted anew with every promotion, so their
+// ciphertexts always differ; with decrypt set, they are compared by what
+// they hold instead (as keyed hashes of the plain values, which are shown
+// nowhere and leave no trace).
+func ReviewRelease(repo *gitstore.Repo, project, version string, decrypt func(string) (string, error)) (*Review, error) {
 	main, ok, err := repo.Ref(gitstore.MainBranch)
 	if err != nil || !ok {
 		return nil, fmt.Errorf("the Space has no main branch: %v", err)
@@ -48,10 +57,24 @@ func ReviewRelease(repo *gitstore.Repo, project, version string) (*Review, error
 	}
 	r.Previous = prev
 	old := snapshot.Side{}
+	newVars := &entry.Variables
 	if prev != nil {
-		old = snapshot.Side{Process: &prev.Process, Variables: &prev.Variables, Packages: prev.Release.Packages}
+		oldVars := &prev.Variables
+		if decrypt != nil {
+			key := make([]byte, 32)
+			if _, err := rand.Read(key); err != nil {
+				return nil, err
+			}
+			if oldVars, err = comparableSecrets(oldVars, decrypt, key); err != nil {
+				return nil, err
+			}
+			if newVars, err = comparableSecrets(newVars, decrypt, key); err != nil {
+				return nil, err
+			}
+		}
+		old = snapshot.Side{Process: &prev.Process, Variables: oldVars, Packages: prev.Release.Packages}
 	}
-	r.Diff = snapshot.Compare(old, snapshot.Side{Process: &entry.Process, Variables: &entry.Variables, Packages: entry.Release.Packages})
+	r.Diff = snapshot.Compare(old, snapshot.Side{Process: &entry.Process, Variables: newVars, Packages: entry.Release.Packages})
 	im := cfg.Import(entry.Release.Project)
 	if im != nil {
 		r.Lifecycle = im.Lifecycle.Name
@@ -115,4 +138,35 @@ func Reject(ctx context.Context, env *Env, project, version, reason string) (*En
 		Acceptance: &ledger.AcceptanceRecord{Source: entry.Source, InboxCommit: entry.Commit.String(), Revision: revision, Reason: reason},
 	}, nil, false)
 	return entry, err
+}
+
+// comparableSecrets returns vars with every sensitive value replaced by a
+// keyed hash of its plain text: equal secrets compare equal however they
+// were encrypted, and the hash, keyed by a random key used once, reveals
+// nothing. The diff never shows sensitive values in any case.
+func comparableSecrets(vars *snapshot.Variables, decrypt func(string) (string, error), key []byte) (*snapshot.Variables, error) {
+	out := *vars
+	out.Variables = make([]snapshot.Variable, len(vars.Variables))
+	for i, v := range vars.Variables {
+		out.Variables[i] = v
+		if !v.Sensitive {
+			continue
+		}
+		vals := make([]snapshot.Value, len(v.Values))
+		for j, val := range v.Values {
+			vals[j] = val
+			if val.Value == "" {
+				continue
+			}
+			plain, err := decrypt(val.Value)
+			if err != nil {
+				return nil, fmt.Errorf("compare a value of sensitive variable %q: %w", v.Name, err)
+			}
+			mac := hmac.New(sha256.New, key)
+			mac.Write([]byte(plain))
+			vals[j].Value = hex.EncodeToString(mac.Sum(nil))
+		}
+		out.Variables[i].Values = vals
+	}
+	return &out, nil
 }
