@@ -26,6 +26,9 @@ zonectl version >/dev/null
 work=$(mktemp -d "${TMPDIR:-/tmp}/zonectl-demo.XXXXXX")
 cleanup() {
 	gpgconf --kill all >/dev/null 2>&1 || true
+	if [ -s "$work/git-daemon.pid" ]; then
+		kill "$(cat "$work/git-daemon.pid")" 2>/dev/null || true
+	fi
 	if [ "${KEEP:-}" = 1 ]; then
 		echo "demo: kept $work"
 	else
@@ -82,8 +85,23 @@ step "Create the two Spaces, each a Git repository with its own key pair"
 run zonectl init devtest
 run zonectl init prod
 
+step "Serve prod's repository with stock git daemon on loopback, for the connected part"
+# A free port: git daemon refuses a busy one, so try a few.
+for try in 1 2 3 4 5 6 7 8; do
+	port=$((20000 + RANDOM % 20000))
+	rm -f "$work/git-daemon.pid"
+	git daemon --base-path="$work" --export-all --enable=receive-pack --listen=127.0.0.1 \
+		--port="$port" --reuseaddr --detach --pid-file="$work/git-daemon.pid" 2>/dev/null || continue
+	for wait in 1 2 3 4 5 6 7 8 9 10; do
+		git ls-remote "git://127.0.0.1:$port/prod" >/dev/null 2>&1 && break 2
+		sleep 0.2
+	done
+done
+git ls-remote "git://127.0.0.1:$port/prod" >/dev/null
+note "git://127.0.0.1:$port/prod"
+
 step "Trust each other: devtest takes receipts from prod, prod takes releases from devtest"
-run zonectl -C devtest peer add prod --key ../prod/keys/prod.asc --accepts receipts --url "file://$work/prod"
+run zonectl -C devtest peer add prod --key ../prod/keys/prod.asc --accepts receipts --url "git://127.0.0.1:$port/prod"
 run zonectl -C prod peer add devtest --key ../devtest/keys/devtest.asc --accepts releases
 
 step "Bring in the example configuration (environments, lifecycles, the acme-web project)"
@@ -211,8 +229,8 @@ step "prod's dashboard"
 run zonectl dashboard
 
 step "Connected: the same release again, pushed with Git instead of carried"
-note "devtest's peer block for prod has a url; promote --push sends the same signed"
-note "bundle there, and prod imports it with the same checks"
+note "devtest's peer block for prod has a url (git daemon on loopback); promote --push"
+note "sends the same signed bundle there, and prod imports it with the same checks"
 run zonectl -C ../devtest promote acme-web "$version" --to prod --push
 run zonectl import --incoming
 run zonectl review acme-web "$version"
