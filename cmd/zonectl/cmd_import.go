@@ -7,7 +7,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/zonectl/zonectl/internal/importer"
-	"github.com/zonectl/zonectl/internal/space"
 )
 
 func newImportCommand(g *globals) *cobra.Command {
@@ -40,7 +39,7 @@ removed from there, each one refused stays, and the command exits 3.`,
 			if err != nil {
 				return err
 			}
-			env := &importer.Env{Repo: s.sp.Repo, Signer: signer, Store: s.store, Author: space.Who(s.sp.Repo.Git(), time.Now()), Now: time.Now()}
+			env := &importer.Env{Repo: s.sp.Repo, Signer: signer, Store: s.store, Author: s.who(), Now: time.Now()}
 			if incoming {
 				return g.importIncoming(cmd, env)
 			}

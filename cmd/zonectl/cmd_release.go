@@ -12,7 +12,6 @@ import (
 	"github.com/zonectl/zonectl/internal/release"
 	"github.com/zonectl/zonectl/internal/semver"
 	"github.com/zonectl/zonectl/internal/snapshot"
-	"github.com/zonectl/zonectl/internal/space"
 	"github.com/zonectl/zonectl/internal/variables"
 )
 
@@ -68,7 +67,7 @@ created twice. The lifecycle's automatic environments are then deployed.`,
 			}
 			l, err := release.Create(cmd.Context(), env, release.CreateOptions{
 				Project: a[0], Version: opts.version, Ref: opts.ref, Packages: pins, Notes: opts.notes,
-				Now: time.Now(), Author: space.Who(s.sp.Repo.Git(), time.Now()),
+				Now: time.Now(), Author: s.who(),
 			})
 			if err != nil {
 				return g.releaseError(err)
@@ -231,7 +230,7 @@ re-snapshotted; the release commit itself is never rewritten.`,
 				return err
 			}
 			l, changed, err := release.Snapshot(cmd.Context(), env, release.SnapshotOptions{
-				Project: a[0], Version: a[1], Ref: ref, Author: space.Who(s.sp.Repo.Git(), time.Now()),
+				Project: a[0], Version: a[1], Ref: ref, Author: s.who(),
 			})
 			if err != nil {
 				return g.releaseError(err)

@@ -4,6 +4,8 @@ import (
 	"os"
 	"time"
 
+	"github.com/go-git/go-git/v5/plumbing/object"
+
 	"github.com/zonectl/zonectl/internal/deploy"
 	"github.com/zonectl/zonectl/internal/keys"
 	"github.com/zonectl/zonectl/internal/release"
@@ -64,7 +66,7 @@ func (s *session) deployEnv(dryRun bool) (*deploy.Env, error) {
 		Repo:       s.sp.Repo,
 		Store:      s.store,
 		SpaceName:  s.name,
-		Author:     space.Who(s.sp.Repo.Git(), time.Now()),
+		Author:     s.who(),
 		Output:     s.g.out.stdout,
 		WorkDir:    deploy.DefaultWorkDir(s.sp.Root()),
 		TargetRoot: getenv("ZONECTL_TARGET_ROOT"),
@@ -90,5 +92,8 @@ func (s *session) deployEnv(dryRun bool) (*deploy.Env, error) {
 	}
 	return env, nil
 }
+
+// who is the person recorded as doing what this command writes.
+func (s *session) who() object.Signature { return space.Who(s.sp.Repo.Git(), time.Now()) }
 
 func getenv(k string) string { return os.Getenv(k) }
