@@ -19,6 +19,7 @@ import (
 	"github.com/zonectl/zonectl/internal/ledger"
 	"github.com/zonectl/zonectl/internal/mask"
 	"github.com/zonectl/zonectl/internal/octostache"
+	"github.com/zonectl/zonectl/internal/receipt"
 	"github.com/zonectl/zonectl/internal/snapshot"
 	"github.com/zonectl/zonectl/internal/variables"
 )
@@ -125,14 +126,23 @@ func run(ctx context.Context, env *Env, t *target, tenant *config.Tenant, opts O
 	logData := masker.Bytes(log.Bytes())
 	sum := sha256.Sum256(logData)
 	rec.LogSHA256 = hex.EncodeToString(sum[:])
+	who := fmt.Sprintf("%s <%s>", env.Author.Name, env.Author.Email)
 	commit, err := ledger.Append(ctx, env.Repo, env.Signer, env.Author, ledger.Event{
-		Type: ledger.Deployment, Time: rec.Finished, Who: fmt.Sprintf("%s <%s>", env.Author.Name, env.Author.Email),
+		Type: ledger.Deployment, Time: rec.Finished, Who: who,
 		Project: rel.Release.Project, Version: rel.Release.Version, Release: rel.Commit.String(), Deployment: rec,
 	}, []gitstore.File{{Path: "log.txt", Data: logData}}, false)
 	if err != nil {
 		return o, fmt.Errorf("deployment %s finished %s but could not be recorded in the ledger: %w", id, o.State, err)
 	}
 	o.Ledger = commit.String()
+	// A deployment of a release from another Space is also a receipt for
+	// that Space, on the chain that travels back to it.
+	if from := rel.Release.ImportedFrom; from != nil {
+		if _, err := receipt.Append(ctx, env.Repo, env.Signer, env.Author, env.SpaceName, rel.Release.Project, rel.Release.Version,
+			receipt.Import{Source: from.Space, Revision: from.Revision, Promotion: from.Commit}, rec, who); err != nil {
+			return o, fmt.Errorf("deployment %s is recorded, but its receipt for %s is not: %w", id, from.Space, err)
+		}
+	}
 	return o, nil
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/zonectl/zonectl/internal/keys"
 	"github.com/zonectl/zonectl/internal/ledger"
 	"github.com/zonectl/zonectl/internal/promote"
+	"github.com/zonectl/zonectl/internal/receipt"
 	"github.com/zonectl/zonectl/internal/release"
 	"github.com/zonectl/zonectl/internal/space"
 	"github.com/zonectl/zonectl/internal/store"
@@ -305,6 +306,26 @@ func TestReviewAcceptDeploy(t *testing.T) {
 	}
 	if _, err := deploy.Deploy(ctx, denv, deploy.Options{Project: "web", Version: "1.0.0", Environment: "Production"}); err != nil {
 		t.Fatalf("deploy to Production: %v", err)
+	}
+
+	// Each deployment of devtest's release is a receipt for devtest,
+	// signed by prod, carrying no log.
+	chain, err := receipt.Chain(prod.sp.Repo, "devtest")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(chain) != 2 || chain[0].Position != 1 || chain[1].Position != 2 || chain[0].Environment != "Staging" || chain[1].Environment != "Production" ||
+		chain[0].State != "Success" || chain[0].Source != "devtest" || chain[0].Revision != 1 || chain[0].Promotion == "" || chain[0].LogSHA256 == "" {
+		t.Errorf("receipts = %+v", chain)
+	}
+	prodPub, _, _ := prod.sp.PublicKey()
+	for _, e := range chain {
+		if err := prod.sp.Repo.VerifyCommit(e.Commit, keys.VerifyFunc(keys.NewVerifier(openpgp.EntityList{prodPub}).VerifyOK)); err != nil {
+			t.Errorf("receipt %d: %v", e.Position, err)
+		}
+	}
+	if tree := prod.git(t, "ls-tree", "-r", "--name-only", "refs/zonectl/receipts/devtest"); tree != "receipt.json\n" {
+		t.Errorf("a receipt holds %q; only receipt.json belongs there", tree)
 	}
 
 	// Every commit accept wrote is signed by prod.

@@ -1,0 +1,165 @@
+package receipt
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/zonectl/zonectl/gitstore"
+	"github.com/zonectl/zonectl/internal/ledger"
+	"github.com/zonectl/zonectl/internal/snapshot"
+)
+
+// Schema names the receipt document format.
+const Schema = "zonectl.receipt/v1"
+
+// Receipt is receipt.json: one deployment of a peer's release.
+type Receipt struct {
+	Schema string `json:"schema"`
+	// Position is the receipt's place in its chain, from 1; a gap or a
+	// reorder shows as a position out of step.
+	Position int    `json:"position"`
+	Source   string `json:"source"` // the peer the release came from
+	Target   string `json:"target"` // this Space, which deployed it
+	Project  string `json:"project"`
+	Version  string `json:"version"`
+	Revision int    `json:"revision"`
+	// Promotion is the source's promotion commit the release was accepted
+	// from.
+	Promotion    string                `json:"promotion"`
+	DeploymentID string                `json:"deployment_id"`
+	Environment  string                `json:"environment"`
+	Tenant       string                `json:"tenant,omitempty"`
+	State        string                `json:"state"`
+	Started      time.Time             `json:"started"`
+	Finished     time.Time             `json:"finished"`
+	Who          string                `json:"who"`
+	Packages     []snapshot.PackageRef `json:"packages"`
+	LogSHA256    string                `json:"log_sha256"`
+}
+
+// Ref is the chain of receipts for releases from peer.
+func Ref(peer string) string { return "refs/zonectl/receipts/" + strings.ToLower(peer) }
+
+// Import is where an accepted release came from, as Append needs it.
+type Import struct {
+	Source    string
+	Revision  int
+	Promotion string
+}
+
+// Append adds the receipt of a deployment of an imported release to the
+// chain for its source, as a commit signed by this Space. The position is
+// taken under the Space lock, so two deployments never share one.
+func Append(ctx context.Context, repo *gitstore.Repo, signer gitstore.Signer, author object.Signature, target, project, version string, from Import, d *ledger.DeploymentRecord, who string) (plumbing.Hash, error) {
+	unlock, err := repo.Lock(ctx)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	defer unlock()
+	ref := Ref(from.Source)
+	tip, ok, err := repo.Ref(ref)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	position := 1
+	if ok {
+		last, err := read(repo, tip)
+		if err != nil {
+			return plumbing.ZeroHash, err
+		}
+		position = last.Position + 1
+	}
+	r := Receipt{
+		Schema: Schema, Position: position, Source: from.Source, Target: target,
+		Project: project, Version: version, Revision: from.Revision, Promotion: from.Promotion,
+		DeploymentID: d.ID, Environment: d.Environment, Tenant: d.Tenant, State: d.State,
+		Started: d.Started, Finished: d.Finished, Who: who, Packages: d.Packages, LogSHA256: d.LogSHA256,
+	}
+	if r.Packages == nil {
+		r.Packages = []snapshot.PackageRef{}
+	}
+	data, err := snapshot.Encode(r)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	tree, err := repo.WriteTree([]gitstore.File{{Path: "receipt.json", Data: data}})
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	to := d.Environment
+	if d.Tenant != "" {
+		to += " for " + d.Tenant
+	}
+	return repo.CommitLocked(gitstore.CommitOptions{
+		Ref: ref, Tree: tree, Author: author, Signer: signer,
+		Message: fmt.Sprintf("Receipt %d: %s %s deployed to %s: %s\n", position, project, version, to, d.State),
+	})
+}
+
+// Entry is a receipt with the commit that holds it.
+type Entry struct {
+	Commit plumbing.Hash
+	Receipt
+}
+
+// Chain reads the receipts for releases from peer, oldest first.
+func Chain(repo *gitstore.Repo, peer string) ([]Entry, error) {
+	tip, ok, err := repo.Ref(Ref(peer))
+	if err != nil || !ok {
+		return nil, err
+	}
+	var out []Entry
+	for h := tip; !h.IsZero(); {
+		r, err := read(repo, h)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Entry{Commit: h, Receipt: *r})
+		c, err := repo.Git().CommitObject(h)
+		if err != nil {
+			return nil, err
+		}
+		h = plumbing.ZeroHash
+		if c.NumParents() > 0 {
+			h = c.ParentHashes[0]
+		}
+	}
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return out, nil
+}
+
+func read(repo *gitstore.Repo, h plumbing.Hash) (*Receipt, error) {
+	c, err := repo.Git().CommitObject(h)
+	if err != nil {
+		return nil, fmt.Errorf("read receipt commit %s: %w", h, err)
+	}
+	f, err := c.File("receipt.json")
+	if err != nil {
+		return nil, fmt.Errorf("receipt commit %s has no receipt.json", h)
+	}
+	rd, err := f.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer rd.Close()
+	data, err := io.ReadAll(io.LimitReader(rd, 1<<20))
+	if err != nil {
+		return nil, err
+	}
+	var r Receipt
+	if err := snapshot.Decode("receipt.json of "+h.String(), data, &r); err != nil {
+		return nil, err
+	}
+	if r.Schema != Schema {
+		return nil, fmt.Errorf("receipt commit %s: unknown schema %q", h, r.Schema)
+	}
+	return &r, nil
+}
