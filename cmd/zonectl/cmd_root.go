@@ -89,9 +89,11 @@ another Space as a signed bundle, by push or across an air gap.`,
 		newPromoteCommand(g),
 		newImportCommand(g),
 		newBundleCommand(g),
+		newReceiptCommand(g),
 		newReviewCommand(g),
 		newAcceptCommand(g),
 		newRejectCommand(g),
+		newAuditCommand(g),
 	)
 	return root
 }

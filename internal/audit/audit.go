@@ -1,0 +1,117 @@
+package audit
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/ProtonMail/go-crypto/openpgp"
+	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/zonectl/zonectl/gitstore"
+	"github.com/zonectl/zonectl/hcl/config"
+	"github.com/zonectl/zonectl/internal/keys"
+	"github.com/zonectl/zonectl/internal/ledger"
+	"github.com/zonectl/zonectl/internal/store"
+)
+
+// auditor carries what the steps of Run share.
+type auditor struct {
+	repo *gitstore.Repo
+	cfg  *config.Space
+	own  *keys.Verifier
+	st   *store.Store
+	rep  *Report
+
+	refs     []*plumbing.Reference // every hash ref, sorted by name
+	verified map[plumbing.Hash]bool
+	events   []ledger.Entry
+	blobs    map[string]error // sha256 → the result of re-hashing it
+}
+
+// Run audits the Space in repo, whose configuration is cfg, whose own
+// public key is ownKey and whose package store is st. The steps, in order:
+//
+//  1. Signatures: every commit reachable from refs/zonectl/releases/*,
+//     refs/zonectl/promotions/* and refs/zonectl/receipts/* verifies with
+//     the Space's key; refs/zonectl/ledger's first-parent chain with the
+//     Space's key and the history merged into it with the keys of the peers
+//     this Space accepts receipts from; refs/zonectl/inbox/<source>/* and
+//     refs/zonectl/peers/<source>/receipts with that peer's key. On main,
+//     commits signed with the Space's key are zonectl's and must verify;
+//     unsigned commits, and commits signed by other keys, are people's
+//     edits and are reported for information.
+//  2. The ledger is read; an unreadable event is a failure.
+//  3. Packages: every package in the store's index re-hashes to its entry;
+//     every package a release pins or a deployment recorded re-hashes to
+//     the pinned SHA-256 and size. A package missing from the store fails
+//     when a deployment recorded it or the index lists it, and is reported
+//     for information otherwise (a release never deployed here).
+//  4. Logs: each deployment's log.txt hashes to its log_sha256.
+//  5. Ledger references: every event's release commit exists, every
+//     deployment's release exists, every acceptance's inbox commit exists.
+//  6. The auditor's view: each successful deployment in a verified ledger
+//     commit, with its approvals, packages and, for an imported release,
+//     its origin.
+//
+// Findings go into the Report; Run returns an error only when the
+// repository or the store cannot be read.
+func Run(repo *gitstore.Repo, cfg *config.Space, ownKey *openpgp.Entity, st *store.Store) (*Report, error) {
+	if repo == nil || cfg == nil || ownKey == nil || st == nil {
+		return nil, fmt.Errorf("audit: repository, configuration, key and store are all needed")
+	}
+	a := &auditor{
+		repo:     repo,
+		cfg:      cfg,
+		own:      keys.NewVerifier(openpgp.EntityList{ownKey}),
+		st:       st,
+		rep:      &Report{Checks: []Check{}, Deployments: []Deployment{}},
+		verified: map[plumbing.Hash]bool{},
+		blobs:    map[string]error{},
+	}
+	if err := a.loadRefs(); err != nil {
+		return nil, err
+	}
+	for _, step := range []func() error{
+		a.checkSignatures, // 1.
+		a.readLedger,      // 2.
+		a.checkPackages,   // 3.
+		a.checkLogs,       // 4.
+		a.checkReferences, // 5.
+		a.buildView,       // 6.
+	} {
+		if err := step(); err != nil {
+			return nil, err
+		}
+	}
+	return a.rep, nil
+}
+
+func (a *auditor) loadRefs() error {
+	iter, err := a.repo.Git().References()
+	if err != nil {
+		return fmt.Errorf("audit: list refs: %w", err)
+	}
+	defer iter.Close()
+	err = iter.ForEach(func(r *plumbing.Reference) error {
+		if r.Type() == plumbing.HashReference {
+			a.refs = append(a.refs, r)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("audit: list refs: %w", err)
+	}
+	sort.Slice(a.refs, func(i, j int) bool { return a.refs[i].Name() < a.refs[j].Name() })
+	return nil
+}
+
+// readLedger reads the ledger's events (step 2).
+func (a *auditor) readLedger() error {
+	events, err := ledger.Events(a.repo)
+	if err != nil {
+		a.rep.add(Check{What: WhatLedger, Ref: ledger.Ref, Result: Fail, Detail: fmt.Sprintf("cannot read the ledger's events: %v", err)})
+		return nil
+	}
+	a.events = events
+	return nil
+}

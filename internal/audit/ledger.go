@@ -1,0 +1,105 @@
+package audit
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/zonectl/zonectl/internal/ledger"
+	"github.com/zonectl/zonectl/internal/release"
+)
+
+// checkReferences is step 5: what the ledger names must exist.
+func (a *auditor) checkReferences() error {
+	for _, e := range a.events {
+		ev := e.Event
+		add := func(ok bool, detail string) {
+			c := Check{What: WhatLedger, Ref: ledger.Ref, Commit: e.Commit, Result: Pass, Detail: detail}
+			if !ok {
+				c.Result = Fail
+			}
+			a.rep.add(c)
+		}
+		what := fmt.Sprintf("%s event for %s %s", ev.Type, ev.Project, ev.Version)
+		if ev.Release != "" {
+			if a.commitExists(ev.Release) {
+				add(true, fmt.Sprintf("%s: release commit %s exists", what, ev.Release))
+			} else {
+				add(false, fmt.Sprintf("%s names release commit %s, which is not in the repository", what, ev.Release))
+			}
+		}
+		if ev.Type == ledger.Deployment {
+			ref, err := release.Ref(ev.Project, ev.Version)
+			ok := false
+			if err == nil {
+				_, ok, err = a.repo.Ref(ref)
+				if err != nil {
+					return fmt.Errorf("audit: read %s: %w", ref, err)
+				}
+			}
+			if ok {
+				add(true, fmt.Sprintf("%s: the release exists", what))
+			} else {
+				add(false, fmt.Sprintf("%s: the Space has no such release", what))
+			}
+		}
+		if acc := ev.Acceptance; acc != nil && (ev.Type == ledger.Acceptance || ev.Type == ledger.Rejection) {
+			if a.commitExists(acc.InboxCommit) {
+				add(true, fmt.Sprintf("%s: inbox commit %s exists", what, acc.InboxCommit))
+			} else {
+				add(false, fmt.Sprintf("%s names inbox commit %q, which is not in the repository", what, acc.InboxCommit))
+			}
+		}
+	}
+	return nil
+}
+
+// buildView is step 6: the successful deployments the verified ledger
+// records, oldest first.
+func (a *auditor) buildView() error {
+	for _, e := range a.events {
+		ev := e.Event
+		d := ev.Deployment
+		if ev.Type != ledger.Deployment || d == nil || d.State != ledger.StateSuccess {
+			continue
+		}
+		if !a.verified[plumbing.NewHash(e.Commit)] {
+			continue // its signature failed: reported in step 1, not vouched for here
+		}
+		row := Deployment{
+			Project: ev.Project, Version: ev.Version, Environment: d.Environment, Tenant: d.Tenant,
+			ID: d.ID, Who: ev.Who, When: d.Finished, Approved: d.Approved, Packages: d.Packages,
+			Release: ev.Release, LedgerEvent: e.Commit,
+		}
+		if row.When.IsZero() {
+			row.When = ev.Time
+		}
+		row.Imported = a.origin(ev)
+		a.rep.Deployments = append(a.rep.Deployments, row)
+	}
+	return nil
+}
+
+// origin says where the release an event concerns came from, when it was
+// imported: from its release.json, with the sequence from the import event.
+func (a *auditor) origin(ev ledger.Event) *Origin {
+	if !a.commitExists(ev.Release) {
+		return nil
+	}
+	l, err := release.LoadCommit(a.repo, "release commit "+ev.Release, plumbing.NewHash(ev.Release))
+	if err != nil || l.Release.ImportedFrom == nil {
+		return nil
+	}
+	im := l.Release.ImportedFrom
+	o := &Origin{Space: im.Space, Fingerprint: im.Fingerprint, PromotionCommit: im.Commit, Revision: im.Revision}
+	for _, e := range a.events {
+		r := e.Event.Import
+		if e.Event.Type == ledger.Import && r != nil &&
+			strings.EqualFold(e.Event.Project, ev.Project) && e.Event.Version == ev.Version &&
+			strings.EqualFold(r.Source, im.Space) && r.Revision == im.Revision {
+			o.Sequence = r.Sequence
+		}
+	}
+	return o
+}
