@@ -7,7 +7,7 @@ BIN     := bin/zonectl
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: all build test vet fmt-check check-tools demo bench fuzz clean
+.PHONY: all build test vet fmt-check check-tools browser-deps demo bench fuzz clean
 
 all: build
 
@@ -29,8 +29,18 @@ vet:
 # test runs the whole suite: unit tests, fixture tests, fuzz seeds, the
 # end-to-end scripts in cmd/zonectl/testdata/script and the stock git/gpg
 # interoperability tests.
+#
+# The browser test (cmd/zonectl/browser_test.go) opens the HTML dashboard
+# in headless Chromium (chromium, chromium-browser or google-chrome on the
+# PATH). When none is there and the test runs as root with apt-get, it
+# installs Debian's chromium package itself; otherwise it fails, saying
+# how to install it. browser-deps installs it up front.
 test: check-tools fmt-check vet
 	$(GO) test -count=1 ./...
+
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || command -v google-chrome >/dev/null 2>&1 || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 # demo runs the secure-environments example end to end in a temporary
 # directory and prints the result. It never touches your own keys: the

@@ -1,23 +1,32 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/zonectl/zonectl/internal/atomicfile"
 	"github.com/zonectl/zonectl/internal/dashboard"
 	"github.com/zonectl/zonectl/internal/ledger"
 )
 
 func newDashboardCommand(g *globals) *cobra.Command {
-	var project string
+	var project, htmlFile string
 	cmd := &cobra.Command{
-		Use:   "dashboard [--project P]",
+		Use:   "dashboard [--project P] [--html FILE]",
 		Short: "Show each project's releases across its environments",
 		Long: `Show projects × environments in lifecycle order: in each cell the release
 deployed there now with its state, and the previous successful release.
---output json gives the same model.`,
+--output json gives the same model.
+
+--html FILE writes the same grid as one self-contained HTML page (inline
+CSS, nothing loaded from the network), coloured by state, with each
+deployment's details a click away; it stacks on narrow screens. With
+--html the table or JSON model is not printed, only where the page went,
+so a script's stdout says what it produced.`,
 		Args: args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			sp, err := g.openSpace()
@@ -33,6 +42,9 @@ deployed there now with its state, and the previous successful release.
 				return err
 			}
 			m := dashboard.Build(cfg, entries, project)
+			if htmlFile != "" {
+				return g.writeDashboardHTML(m, htmlFile)
+			}
 			if g.out.json() {
 				return g.out.printJSON(m)
 			}
@@ -41,10 +53,33 @@ deployed there now with its state, and the previous successful release.
 		},
 	}
 	cmd.Flags().StringVar(&project, "project", "", "show only `PROJECT`")
+	cmd.Flags().StringVar(&htmlFile, "html", "", "write the dashboard as a self-contained HTML page to `FILE`")
 	_ = cmd.RegisterFlagCompletionFunc("project", func(cmd *cobra.Command, _ []string, s string) ([]string, cobra.ShellCompDirective) {
 		return completeProjects(g)(cmd, nil, s)
 	})
 	return cmd
+}
+
+// writeDashboardHTML writes the page to file (relative to -C, like every
+// file argument) atomically, so a browser or web server never reads half
+// a page, and says where it went.
+func (g *globals) writeDashboardHTML(m *dashboard.Model, file string) error {
+	var b bytes.Buffer
+	if err := m.HTML(&b, time.Now()); err != nil {
+		return err
+	}
+	path, err := g.resolve(file)
+	if err != nil {
+		return err
+	}
+	if err := atomicfile.Write(path, b.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("cannot write the dashboard page %q: %w", file, err)
+	}
+	if g.out.json() {
+		return g.out.printJSON(map[string]string{"html": file})
+	}
+	g.out.printf("Wrote %s\n", file)
+	return nil
 }
 
 // printDashboard writes one table per project: a column per environment,
