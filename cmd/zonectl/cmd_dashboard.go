@@ -42,6 +42,9 @@ so a script's stdout says what it produced.`,
 				return err
 			}
 			m := dashboard.Build(cfg, entries, project)
+			if err := addReceipts(sp, cfg, m); err != nil {
+				return err
+			}
 			if htmlFile != "" {
 				return g.writeDashboardHTML(m, htmlFile)
 			}

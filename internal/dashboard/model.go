@@ -42,6 +42,10 @@ type Deployment struct {
 	Tenant   string    `json:"tenant,omitempty"`
 	Finished time.Time `json:"finished"`
 	ID       string    `json:"id,omitempty"`
+	// ReportedBy is the Space whose signed receipt this is, for a remote
+	// environment; Reported is when that deployment finished there.
+	ReportedBy string     `json:"reported_by,omitempty"`
+	Reported   *time.Time `json:"reported,omitempty"`
 }
 
 // Build makes the dashboard from the configuration and the ledger.

@@ -139,7 +139,7 @@ func run(ctx context.Context, env *Env, t *target, tenant *config.Tenant, opts O
 	// that Space, on the chain that travels back to it.
 	if from := rel.Release.ImportedFrom; from != nil {
 		if _, err := receipt.Append(ctx, env.Repo, env.Signer, env.Author, env.SpaceName, rel.Release.Project, rel.Release.Version,
-			receipt.Import{Source: from.Space, Revision: from.Revision, Promotion: from.Commit}, rec, who); err != nil {
+			receipt.Origin{Source: from.Space, Revision: from.Revision, Promotion: from.Commit}, rec, who); err != nil {
 			return o, fmt.Errorf("deployment %s is recorded, but its receipt for %s is not: %w", id, from.Space, err)
 		}
 	}

@@ -17,6 +17,7 @@ const (
 	Promotion       = "promotion"
 	Acceptance      = "acceptance"
 	Import          = "import"
+	Receipts        = "receipts"
 	Rejection       = "rejection"
 )
 
@@ -42,6 +43,15 @@ type Event struct {
 	Promotion  *PromotionRecord  `json:"promotion,omitempty"`
 	Acceptance *AcceptanceRecord `json:"acceptance,omitempty"`
 	Import     *ImportRecord     `json:"import,omitempty"`
+	Receipts   *ReceiptsRecord   `json:"receipts,omitempty"`
+}
+
+// ReceiptsRecord is a peer's receipts verified and merged here.
+type ReceiptsRecord struct {
+	Peer  string `json:"peer"`
+	Tip   string `json:"tip"`
+	First int    `json:"first"` // positions of the receipts new here
+	Last  int    `json:"last"`
 }
 
 // ImportRecord is a release bundle verified and staged in the inbox.

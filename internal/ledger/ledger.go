@@ -22,6 +22,17 @@ const Ref = "refs/zonectl/ledger"
 // extra files (such as log.txt) beside event.json. The caller may hold the
 // Space lock; locked says so, and Append then does not take it again.
 func Append(ctx context.Context, repo *gitstore.Repo, signer gitstore.Signer, author object.Signature, ev Event, extra []gitstore.File, locked bool) (plumbing.Hash, error) {
+	return appendEvent(ctx, repo, signer, author, ev, extra, nil, locked)
+}
+
+// Merge records ev as a merge commit whose second parent is merged: a
+// history signed by someone else (a peer's receipts) joins the ledger
+// without a single commit of it being rewritten.
+func Merge(ctx context.Context, repo *gitstore.Repo, signer gitstore.Signer, author object.Signature, ev Event, merged plumbing.Hash, locked bool) (plumbing.Hash, error) {
+	return appendEvent(ctx, repo, signer, author, ev, nil, []plumbing.Hash{merged}, locked)
+}
+
+func appendEvent(ctx context.Context, repo *gitstore.Repo, signer gitstore.Signer, author object.Signature, ev Event, extra []gitstore.File, parents []plumbing.Hash, locked bool) (plumbing.Hash, error) {
 	ev.Schema = Schema
 	if ev.Time.IsZero() {
 		ev.Time = time.Now().UTC()
@@ -35,7 +46,7 @@ func Append(ctx context.Context, repo *gitstore.Repo, signer gitstore.Signer, au
 	if err != nil {
 		return plumbing.ZeroHash, fmt.Errorf("write ledger event: %w", err)
 	}
-	opts := gitstore.CommitOptions{Ref: Ref, Tree: tree, Message: Summary(ev) + "\n", Author: author, Signer: signer}
+	opts := gitstore.CommitOptions{Ref: Ref, Tree: tree, ExtraParents: parents, Message: Summary(ev) + "\n", Author: author, Signer: signer}
 	if locked {
 		return repo.CommitLocked(opts)
 	}
@@ -56,6 +67,10 @@ func Summary(ev Event) string {
 	case Import:
 		if im := ev.Import; im != nil {
 			return fmt.Sprintf("Import %s %s from %s (revision %d, sequence %d)", ev.Project, ev.Version, im.Source, im.Revision, im.Sequence)
+		}
+	case Receipts:
+		if r := ev.Receipts; r != nil {
+			return fmt.Sprintf("Merge %d receipt(s) from %s (%d to %d)", r.Last-r.First+1, r.Peer, r.First, r.Last)
 		}
 	case Acceptance:
 		if a := ev.Acceptance; a != nil {

@@ -46,8 +46,8 @@ type Receipt struct {
 // Ref is the chain of receipts for releases from peer.
 func Ref(peer string) string { return "refs/zonectl/receipts/" + strings.ToLower(peer) }
 
-// Import is where an accepted release came from, as Append needs it.
-type Import struct {
+// Origin is where an accepted release came from, as Append needs it.
+type Origin struct {
 	Source    string
 	Revision  int
 	Promotion string
@@ -56,7 +56,7 @@ type Import struct {
 // Append adds the receipt of a deployment of an imported release to the
 // chain for its source, as a commit signed by this Space. The position is
 // taken under the Space lock, so two deployments never share one.
-func Append(ctx context.Context, repo *gitstore.Repo, signer gitstore.Signer, author object.Signature, target, project, version string, from Import, d *ledger.DeploymentRecord, who string) (plumbing.Hash, error) {
+func Append(ctx context.Context, repo *gitstore.Repo, signer gitstore.Signer, author object.Signature, target, project, version string, from Origin, d *ledger.DeploymentRecord, who string) (plumbing.Hash, error) {
 	unlock, err := repo.Lock(ctx)
 	if err != nil {
 		return plumbing.ZeroHash, err
@@ -109,8 +109,10 @@ type Entry struct {
 }
 
 // Chain reads the receipts for releases from peer, oldest first.
-func Chain(repo *gitstore.Repo, peer string) ([]Entry, error) {
-	tip, ok, err := repo.Ref(Ref(peer))
+func Chain(repo *gitstore.Repo, peer string) ([]Entry, error) { return chainFrom(repo, Ref(peer)) }
+
+func chainFrom(repo *gitstore.Repo, ref string) ([]Entry, error) {
+	tip, ok, err := repo.Ref(ref)
 	if err != nil || !ok {
 		return nil, err
 	}

@@ -1,0 +1,40 @@
+package dashboard
+
+import (
+	"strings"
+
+	"github.com/zonectl/zonectl/internal/receipt"
+)
+
+// AddReceipts fills the cells of remote environments owned by peer from
+// the receipts this Space verified from it: the latest deployment there,
+// and the previous success of another version, each saying which Space
+// reported it and when.
+func (m *Model) AddReceipts(peer string, entries []receipt.Entry) {
+	for pi := range m.Projects {
+		p := &m.Projects[pi]
+		for ci := range p.Cells {
+			c := &p.Cells[ci]
+			if !c.Remote || !strings.EqualFold(c.Space, peer) {
+				continue
+			}
+			c.Current, c.Previous = nil, nil
+			for i := len(entries) - 1; i >= 0; i-- {
+				e := entries[i]
+				if !strings.EqualFold(e.Project, p.Name) || !strings.EqualFold(e.Environment, c.Environment) {
+					continue
+				}
+				finished := e.Finished
+				d := &Deployment{Version: e.Version, State: e.State, Tenant: e.Tenant, Finished: e.Finished, ID: e.DeploymentID, ReportedBy: peer, Reported: &finished}
+				if c.Current == nil {
+					c.Current = d
+					continue
+				}
+				if e.State == "Success" && e.Version != c.Current.Version {
+					c.Previous = d
+					break
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,169 @@
+package receipt
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/zonectl/zonectl/gitstore"
+	"github.com/zonectl/zonectl/gitstore/bundle"
+	"github.com/zonectl/zonectl/internal/envelope"
+	"github.com/zonectl/zonectl/internal/keys"
+	"github.com/zonectl/zonectl/internal/zbundle"
+)
+
+// ManifestSchema is the receipt bundle manifest's schema version.
+var ManifestSchema = envelope.Schema{Major: 1, Minor: 0}
+
+// Member names of a receipt bundle, an uncompressed tar like a release
+// bundle, checkable with the same stock tools.
+const (
+	ManifestName  = "manifest.json"
+	SignatureName = "manifest.json.asc"
+	GitBundleName = "receipts.bundle"
+)
+
+// Manifest is the signed root of a receipt bundle: who reports to whom,
+// how far the chain goes, and the Git bundle that carries it.
+type Manifest struct {
+	Source  zbundle.Peer `json:"source"` // the Space that deployed and signed the receipts
+	Target  zbundle.Peer `json:"target"` // the Space whose releases they are
+	Created time.Time    `json:"created"`
+	// Tip is the newest receipt commit, at Position Last.
+	Tip  string      `json:"tip"`
+	Last int         `json:"last"`
+	Git  zbundle.Git `json:"git"`
+}
+
+// ExportOptions says where a receipt bundle goes.
+type ExportOptions struct {
+	Peer        string // the source Space the receipts are for
+	Fingerprint string // its key
+	Out         string // the file to create; it must not exist
+	Now         time.Time
+}
+
+// Export writes the chain of receipts for a peer as a signed receipt
+// bundle. The chain is small, so the Git bundle is always full: the
+// source takes what it has not seen and ignores the rest.
+func Export(ctx context.Context, repo *gitstore.Repo, signer *keys.Signer, self string, opts ExportOptions) (*Manifest, error) {
+	chain, err := Chain(repo, opts.Peer)
+	if err != nil {
+		return nil, err
+	}
+	if len(chain) == 0 {
+		return nil, fmt.Errorf("no deployment of a release from %q has happened here: there are no receipts for it", opts.Peer)
+	}
+	if _, err := os.Lstat(opts.Out); err == nil {
+		return nil, fmt.Errorf("%s exists; choose another --out or remove it", opts.Out)
+	}
+	tip := chain[len(chain)-1]
+	var gitBuf bytes.Buffer
+	hdr, err := bundle.Create(ctx, &gitBuf, repo.Git().Storer, bundle.CreateOptions{
+		Refs: []bundle.Reference{{Name: Ref(opts.Peer), Hash: tip.Commit}},
+	})
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(gitBuf.Bytes())
+	m := &Manifest{
+		Source:  zbundle.Peer{Space: self, Fingerprint: signer.Fingerprint()},
+		Target:  zbundle.Peer{Space: opts.Peer, Fingerprint: opts.Fingerprint},
+		Created: opts.Now.UTC().Truncate(time.Second),
+		Tip:     tip.Commit.String(), Last: tip.Position,
+		Git: zbundle.Git{BundleSHA256: hex.EncodeToString(sum[:]), BundleSize: int64(gitBuf.Len()), ObjectFormat: "sha1",
+			Refs: []zbundle.GitRef{}, Prerequisites: []string{}},
+	}
+	for _, r := range hdr.References {
+		m.Git.Refs = append(m.Git.Refs, zbundle.GitRef{Name: r.Name, Hash: r.Hash.String()})
+	}
+	data, sig, err := envelope.Seal(m, envelope.TypeReceiptManifest, ManifestSchema, signer)
+	if err != nil {
+		return nil, err
+	}
+	var out bytes.Buffer
+	tw := tar.NewWriter(&out)
+	for _, f := range []struct {
+		name string
+		data []byte
+	}{{ManifestName, data}, {SignatureName, sig}, {GitBundleName, gitBuf.Bytes()}} {
+		if err := tw.WriteHeader(&tar.Header{Name: f.name, Mode: 0o644, Size: int64(len(f.data)), ModTime: m.Created, Typeflag: tar.TypeReg, Format: tar.FormatUSTAR}); err != nil {
+			return nil, err
+		}
+		if _, err := tw.Write(f.data); err != nil {
+			return nil, err
+		}
+	}
+	if err := tw.Close(); err != nil {
+		return nil, err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(opts.Out), "."+filepath.Base(opts.Out)+".*")
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(out.Bytes()); err != nil {
+		tmp.Close()
+		return nil, err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return nil, err
+	}
+	if err := tmp.Close(); err != nil {
+		return nil, err
+	}
+	if err := os.Link(tmp.Name(), opts.Out); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return nil, fmt.Errorf("%s appeared while the bundle was written; it was left alone", opts.Out)
+		}
+		return nil, err
+	}
+	return m, nil
+}
+
+// members reads a receipt bundle strictly: exactly its three members, in
+// order, regular files of bounded size.
+func members(r io.Reader, name string) (map[string][]byte, error) {
+	tr := tar.NewReader(r)
+	out := map[string][]byte{}
+	limits := map[string]int64{ManifestName: envelope.MaxSize, SignatureName: envelope.MaxSignatureSize, GitBundleName: 64 << 20}
+	order := []string{ManifestName, SignatureName, GitBundleName}
+	for i := 0; ; i++ {
+		h, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, refuse(name, "not a receipt bundle: %v", err)
+		}
+		if i >= len(order) || h.Name != order[i] {
+			return nil, refuse(name, "member %q is not one a receipt bundle holds, in its place (%s)", h.Name, order)
+		}
+		if h.Typeflag != tar.TypeReg || h.Size > limits[h.Name] {
+			return nil, refuse(name, "member %q is not a regular file within %d bytes", h.Name, limits[h.Name])
+		}
+		data, err := io.ReadAll(io.LimitReader(tr, h.Size))
+		if err != nil {
+			return nil, refuse(name, "member %q: %v", h.Name, err)
+		}
+		out[h.Name] = data
+	}
+	if len(out) != len(order) {
+		return nil, refuse(name, "it lacks members: a receipt bundle holds %s", order)
+	}
+	return out, nil
+}
+
+func refuse(file, format string, args ...any) error {
+	return &keys.VerificationError{What: "receipt bundle " + file, Reason: fmt.Sprintf(format, args...)}
+}
