@@ -235,17 +235,23 @@ run zonectl -C ../devtest promote acme-web "$version" --to prod --push
 run zonectl import --incoming
 run zonectl review acme-web "$version"
 
-# Still to come: receipts. prod's deployments travel back to devtest as
-# signed receipts, and devtest's dashboard then shows Staging and
-# Production too:
-#
-#   zonectl receipt export --to devtest --out ../receipts.bundle
-#   cd ../devtest && zonectl receipt import ../receipts.bundle
+step "prod: send the deployment receipts back to devtest"
+note "one signed commit per deployment of devtest's release: where, when, who, outcome,"
+note "package hashes and a digest of the log (the log itself stays in prod)"
+run git log --format='%h %s' refs/zonectl/receipts/devtest
+run zonectl receipt export --to devtest --out ../receipts.zreceipts
 
 cd "$work/devtest"
 
-step "devtest's dashboard: acme-web $version across the lifecycle"
-note "Staging and Production stay empty here until prod's receipts come back (to come)"
-run zonectl dashboard
+step "devtest: verify prod's receipts and merge them into the ledger"
+run zonectl receipt import ../receipts.zreceipts
+say "git verify-commit refs/zonectl/peers/prod/receipts 2>&1 | grep 'Good signature'   # prod's own signature, kept"
+zonectl -C ../prod keys export | gpg --batch --quiet --import 2>/dev/null
+git verify-commit refs/zonectl/peers/prod/receipts 2>&1 | grep 'Good signature'
 
-printf '\n%sDone in %ds.%s Still to come: receipts, so the devtest dashboard shows the prod deployments.\n' "$bold" "$SECONDS" "$plain"
+step "devtest's dashboard: acme-web $version across every environment, local and remote"
+run zonectl dashboard
+run zonectl dashboard --html ../dashboard.html
+run zonectl audit
+
+printf '\n%sDone in %ds.%s The devtest dashboard shows Production %s from prod.\n' "$bold" "$SECONDS" "$plain" "$version"
