@@ -16,7 +16,7 @@ func newReceiptCommand(g *globals) *cobra.Command {
 		Short: "Send deployment receipts back to the Space a release came from",
 		Args:  args(cobra.NoArgs),
 	}
-	cmd.AddCommand(newReceiptExportCommand(g), newReceiptImportCommand(g))
+	cmd.AddCommand(newReceiptExportCommand(g), newReceiptPushCommand(g), newReceiptImportCommand(g))
 	return cmd
 }
 
@@ -72,9 +72,57 @@ projects or peers, and no logs.`,
 	return cmd
 }
 
+func newReceiptPushCommand(g *globals) *cobra.Command {
+	var to string
+	cmd := &cobra.Command{
+		Use:   "push --to SPACE",
+		Short: "Send the receipts for SPACE's releases to its url with Git",
+		Long: `Write the receipt bundle for SPACE, as receipt export does, and push it with Git
+to the url in SPACE's peer block, for SPACE to take with
+zonectl receipt import --incoming.`,
+		Args: args(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			s, err := g.session()
+			if err != nil {
+				return err
+			}
+			cfg, _ := s.sp.Load()
+			peer := cfg.Peer(to)
+			if peer == nil {
+				return usagef(fmt.Errorf("%q is not a peer of this Space", to))
+			}
+			if peer.URL == "" {
+				return usagef(fmt.Errorf("peer %q has no url to push to: add url = \"...\" to its peer block, or use receipt export --out", peer.Name))
+			}
+			list, err := keys.ReadPublic("public_key of peer "+peer.Name, []byte(peer.PublicKey))
+			if err != nil {
+				return err
+			}
+			signer, err := s.signer()
+			if err != nil {
+				return err
+			}
+			m, err := receipt.Push(cmd.Context(), s.sp.Repo, signer, s.name, peer.URL, receipt.ExportOptions{Peer: peer.Name, Fingerprint: keys.Fingerprint(list[0]), Now: time.Now(), Author: s.who()})
+			if err != nil {
+				return err
+			}
+			if g.out.json() {
+				return g.out.printJSON(map[string]any{"pushed_to": peer.URL, "manifest": m})
+			}
+			g.out.printf("Pushed %d receipt(s) for %s to %s\n", m.Last, peer.Name, peer.URL)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&to, "to", "", "the peer `SPACE` the receipts are for")
+	_ = cmd.MarkFlagRequired("to")
+	_ = cmd.RegisterFlagCompletionFunc("to", completeSpaces(g))
+	return cmd
+}
+
 func newReceiptImportCommand(g *globals) *cobra.Command {
-	return &cobra.Command{
-		Use:   "import FILE",
+	var incoming bool
+	cmd := &cobra.Command{
+		Use:   "import FILE | import --incoming",
 		Short: "Verify a peer's receipts and merge them into the ledger",
 		Long: `Verify a receipt bundle from a peer this Space accepts receipts from, and merge
 the receipts new here into the ledger with a merge commit signed by this Space.
@@ -82,12 +130,12 @@ Refused, exit 3 with no ref written, when the bundle is not signed by that
 peer, is for another Space, does not hash as pinned, or its chain has an
 unsigned commit, a gap, a reorder, a rewrite of what was merged before, a
 receipt for a release this Space never promoted to the peer, or package
-hashes other than those sent. The same bundle again is a no-op.`,
-		Args: args(cobra.ExactArgs(1)),
+hashes other than those sent. The same bundle again is a no-op.
+--incoming takes, the same way, the receipt bundles connected peers pushed.`,
+		Args: args(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, a []string) error {
-			path, err := g.resolve(a[0])
-			if err != nil {
-				return err
+			if incoming == (len(a) == 1) {
+				return usagef(fmt.Errorf("give a receipt bundle FILE, or --incoming for bundles pushed by connected peers"))
 			}
 			s, err := g.session()
 			if err != nil {
@@ -98,9 +146,37 @@ hashes other than those sent. The same bundle again is a no-op.`,
 				return err
 			}
 			cfg, _ := s.sp.Load()
-			res, err := receipt.Import(cmd.Context(), &receipt.ImportEnv{
-				Repo: s.sp.Repo, Signer: signer, Author: s.who(), Now: time.Now(), Config: cfg, Fingerprint: signer.Fingerprint(),
-			}, path)
+			env := &receipt.ImportEnv{Repo: s.sp.Repo, Signer: signer, Author: s.who(), Now: time.Now(), Config: cfg, Fingerprint: signer.Fingerprint()}
+			if incoming {
+				results, err := receipt.ImportIncoming(cmd.Context(), env)
+				if err != nil {
+					return err
+				}
+				refused := 0
+				for _, r := range results {
+					switch {
+					case r.Err != nil:
+						refused++
+						g.out.printf("%s: refused: %s\n", r.Ref, r.Err)
+					case r.Result.Again:
+						g.out.printf("%s: nothing new from %s\n", r.Ref, r.Result.Peer)
+					default:
+						g.out.printf("%s: merged %d receipt(s) from %s\n", r.Ref, len(r.Result.New), r.Result.Peer)
+					}
+				}
+				if len(results) == 0 {
+					g.out.printf("No pushed receipts are waiting.\n")
+				}
+				if refused > 0 {
+					return &failure{summary: "receipts refused", verification: true}
+				}
+				return nil
+			}
+			path, err := g.resolve(a[0])
+			if err != nil {
+				return err
+			}
+			res, err := receipt.Import(cmd.Context(), env, path)
 			if err != nil {
 				return err
 			}
@@ -118,4 +194,6 @@ hashes other than those sent. The same bundle again is a no-op.`,
 			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&incoming, "incoming", false, "import the receipt bundles connected peers pushed")
+	return cmd
 }

@@ -3,7 +3,6 @@ package importer
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"sort"
 	"strings"
@@ -81,19 +80,6 @@ func incomingRefs(env *Env) ([]ref, error) {
 
 // importRef copies the bundle out of an incoming commit and imports it.
 func importRef(ctx context.Context, env *Env, name string, h plumbing.Hash) (*Result, error) {
-	c, err := env.Repo.Git().CommitObject(h)
-	if err != nil {
-		return nil, refuse(name, "not a commit: %v", err)
-	}
-	f, err := c.File(incomingFile)
-	if err != nil {
-		return nil, refuse(name, "it holds no %s", incomingFile)
-	}
-	rd, err := f.Reader()
-	if err != nil {
-		return nil, err
-	}
-	defer rd.Close()
 	if err := os.MkdirAll(env.Store.Dir(), 0o755); err != nil {
 		return nil, err
 	}
@@ -102,12 +88,12 @@ func importRef(ctx context.Context, env *Env, name string, h plumbing.Hash) (*Re
 		return nil, err
 	}
 	defer os.Remove(tmp.Name())
-	_, err = io.Copy(tmp, rd)
+	err = env.Repo.ReadFile(h, incomingFile, tmp)
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
-		return nil, err
+		return nil, refuse(name, "%v", err)
 	}
 	return importAs(ctx, env, tmp.Name(), name)
 }

@@ -2,13 +2,8 @@ package promote
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"os"
 	"strings"
-
-	"github.com/go-git/go-git/v5"
-	gitconfig "github.com/go-git/go-git/v5/config"
 
 	"github.com/zonectl/zonectl/gitstore"
 )
@@ -31,40 +26,11 @@ func Push(ctx context.Context, env *Env, p *Promotion, bundlePath, url string) e
 	if url == "" {
 		return fmt.Errorf("peer %q has no url to push to; add one to its peer block, or carry a bundle written with --out", p.Target)
 	}
-	f, err := os.Open(bundlePath)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return err
-	}
-	blob, err := env.Repo.WriteBlob(f, info.Size())
-	if err != nil {
-		return err
-	}
-	treeHash, err := env.Repo.TreeOf(IncomingFile, blob)
-	if err != nil {
-		return err
-	}
-	local := fmt.Sprintf("refs/zonectl/outgoing/%s/%d", strings.ToLower(p.Target), p.Sequence)
-	commit, err := env.Repo.Commit(ctx, gitstore.CommitOptions{
-		Ref: local, Tree: treeHash, Author: env.Author, Signer: env.Signer,
-		Message: fmt.Sprintf("Release bundle for %s: %s %s (revision %d, sequence %d)\n", p.Target, p.Release.Release.Project, p.Release.Release.Version, p.Revision, p.Sequence),
+	return env.Repo.PushFile(ctx, gitstore.PushFileOptions{
+		URL: url, Path: bundlePath, Name: IncomingFile,
+		RemoteRef: fmt.Sprintf("%s%s/%d", IncomingPrefix, strings.ToLower(env.Name), p.Sequence),
+		LocalRef:  fmt.Sprintf("refs/zonectl/outgoing/%s/%d", strings.ToLower(p.Target), p.Sequence),
+		Message:   fmt.Sprintf("Release bundle for %s: %s %s (revision %d, sequence %d)\n", p.Target, p.Release.Release.Project, p.Release.Release.Version, p.Revision, p.Sequence),
+		Author:    env.Author, Signer: env.Signer,
 	})
-	if err != nil {
-		return err
-	}
-	defer env.Repo.DeleteRef(local, commit)
-	remote := git.NewRemote(env.Repo.Git().Storer, &gitconfig.RemoteConfig{Name: "zonectl-peer", URLs: []string{url}})
-	dst := fmt.Sprintf("%s%s/%d", IncomingPrefix, strings.ToLower(env.Name), p.Sequence)
-	err = remote.PushContext(ctx, &git.PushOptions{
-		RemoteName: "zonectl-peer",
-		RefSpecs:   []gitconfig.RefSpec{gitconfig.RefSpec(local + ":" + dst)},
-	})
-	if err != nil && !errors.Is(err, git.NoErrAlreadyUpToDate) {
-		return fmt.Errorf("push to %s: %w", url, err)
-	}
-	return nil
 }

@@ -14,6 +14,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/go-git/go-git/v5/plumbing/object"
+
 	"github.com/zonectl/zonectl/gitstore"
 	"github.com/zonectl/zonectl/gitstore/bundle"
 	"github.com/zonectl/zonectl/internal/envelope"
@@ -50,6 +52,7 @@ type ExportOptions struct {
 	Fingerprint string // its key
 	Out         string // the file to create; it must not exist
 	Now         time.Time
+	Author      object.Signature // who pushes, for Push
 }
 
 // Export writes the chain of receipts for a peer as a signed receipt
