@@ -36,9 +36,10 @@ sha256sum and git can check. With --push, the bundle goes to the peer's url
 (file://, ssh://, http(s)://) with Git, for the peer to import with
 zonectl import --incoming.
 
-A bundle builds on the ones sent to SPACE before: its Git bundle is thin
-against the previous promotion, and packages an earlier bundle carried are
-not sent again. --full makes one that stands alone, for a target that never
+A bundle builds on what SPACE has: the promotions and packages its receipts
+name, once it has sent receipts back, else the previous promotion sent to it
+and what that carried. Its Git bundle is thin against those, and those
+packages are not sent again. --full makes one that stands alone, for a target that never
 imported the earlier ones.`,
 		Args:              args(cobra.ExactArgs(2)),
 		ValidArgsFunction: completeProjects(g),
@@ -129,7 +130,7 @@ imported the earlier ones.`,
 				g.out.printf("  package    %s %s  sha256 %s  %s, %s\n", pk.ID, pk.Version, pk.SHA256[:12], humanBytes(pk.Size), carried)
 			}
 			if len(m.Git.Prerequisites) > 0 {
-				g.out.printf("  builds on  %s (the previous promotion)\n", m.Git.Prerequisites[0][:12])
+				g.out.printf("  builds on  %s (what %s has, by its receipts or by what was sent before)\n", m.Git.Prerequisites[0][:12], m.Target.Space)
 			}
 			g.out.printf("  expires    %s\n", m.Expires.Format(time.RFC3339))
 			return nil

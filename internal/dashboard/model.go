@@ -69,6 +69,9 @@ func Build(cfg *config.Space, entries []ledger.Entry, project string) *Model {
 		row := Project{Name: p.name, Lifecycle: p.lifecycle, Cells: []Cell{}}
 		for _, c := range columns(cfg, p.lifecycle, envs) {
 			c.Current, c.Previous = latest(entries, p.name, c.Environment)
+			if c.Remote && c.Current == nil {
+				c.Current = promoted(entries, p.name, c.Space)
+			}
 			row.Cells = append(row.Cells, c)
 		}
 		m.Projects = append(m.Projects, row)
@@ -117,3 +120,20 @@ func latest(entries []ledger.Entry, project, env string) (current, previous *Dep
 	}
 	return current, previous
 }
+
+// promoted is the latest promotion of a project to the Space owning a
+// remote environment: until that Space's receipts say more, the release is
+// "Promoted", awaiting acceptance there.
+func promoted(entries []ledger.Entry, project, space string) *Deployment {
+	for i := len(entries) - 1; i >= 0; i-- {
+		ev := entries[i].Event
+		if ev.Type == ledger.Promotion && ev.Promotion != nil && strings.EqualFold(ev.Project, project) && strings.EqualFold(ev.Promotion.Target, space) {
+			return &Deployment{Version: ev.Version, State: StatePromoted, Finished: ev.Time}
+		}
+	}
+	return nil
+}
+
+// StatePromoted is a remote cell's state once a release is sent to its
+// Space and before that Space reports a deployment.
+const StatePromoted = "Promoted"

@@ -18,7 +18,7 @@ func (m *Model) AddReceipts(peer string, entries []receipt.Entry) {
 			if !c.Remote || !strings.EqualFold(c.Space, peer) {
 				continue
 			}
-			c.Current, c.Previous = nil, nil
+			var current, previous *Deployment
 			for i := len(entries) - 1; i >= 0; i-- {
 				e := entries[i]
 				if !strings.EqualFold(e.Project, p.Name) || !strings.EqualFold(e.Environment, c.Environment) {
@@ -26,14 +26,20 @@ func (m *Model) AddReceipts(peer string, entries []receipt.Entry) {
 				}
 				finished := e.Finished
 				d := &Deployment{Version: e.Version, State: e.State, Tenant: e.Tenant, Finished: e.Finished, ID: e.DeploymentID, ReportedBy: peer, Reported: &finished}
-				if c.Current == nil {
-					c.Current = d
+				if current == nil {
+					current = d
 					continue
 				}
-				if e.State == "Success" && e.Version != c.Current.Version {
-					c.Previous = d
+				if e.State == "Success" && e.Version != current.Version {
+					previous = d
 					break
 				}
+			}
+			// A promotion of another version, newer than every receipt,
+			// stays on show: that is where the release stands now.
+			if current != nil && (c.Current == nil || c.Current.State != StatePromoted ||
+				c.Current.Version == current.Version || !current.Finished.Before(c.Current.Finished)) {
+				c.Current, c.Previous = current, previous
 			}
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/zonectl/zonectl/gitstore/bundle"
+	"github.com/zonectl/zonectl/internal/receipt"
 	"github.com/zonectl/zonectl/internal/release"
 	"github.com/zonectl/zonectl/internal/store"
 	"github.com/zonectl/zonectl/internal/zbundle"
@@ -36,10 +37,11 @@ type BuildOptions struct {
 // that pins them all, signed by this Space for the target. The file
 // appears whole or not at all.
 //
-// Unless opts.Full, a bundle builds on the ones sent to the target before:
-// the Git bundle is thin against the previous promotion commit, and a
-// package whose bytes an earlier promotion to the target carried is not
-// sent again. A target that never imported those refuses the bundle,
+// Unless opts.Full, a bundle builds on what the target has: the
+// promotions and packages its receipts name when it has sent receipts,
+// else the previous promotion sent to it and what that carried. The Git
+// bundle is thin against those commits and those packages are not sent
+// again. A target that never imported those refuses the bundle,
 // naming what it lacks; --full then makes one that stands alone.
 func Build(ctx context.Context, env *Env, p *Promotion, st *store.Store, opts BuildOptions) (*zbundle.Manifest, error) {
 	if p.Commit.IsZero() {
@@ -61,9 +63,8 @@ func Build(ctx context.Context, env *Env, p *Promotion, st *store.Store, opts Bu
 	h := sha256.New()
 	var exclude []plumbing.Hash
 	sent := map[string]bool{}
-	if !opts.Full && !p.Parent.IsZero() {
-		exclude = []plumbing.Hash{p.Parent}
-		if sent, err = sentPackages(env, p.Parent); err != nil {
+	if !opts.Full {
+		if exclude, sent, err = knownToTarget(env, p); err != nil {
 			return nil, err
 		}
 	}
@@ -178,6 +179,37 @@ func Build(ctx context.Context, env *Env, p *Promotion, st *store.Store, opts Bu
 		return nil, err
 	}
 	return m, nil
+}
+
+// knownToTarget says what the target is known to have, for a thin bundle:
+// the promotion commits and packages its receipts name, when it has sent
+// receipts back; else, by assumption, the previous promotion sent to it and
+// everything that carried.
+func knownToTarget(env *Env, p *Promotion) ([]plumbing.Hash, map[string]bool, error) {
+	entries, err := receipt.Merged(env.Repo, p.Target)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(entries) > 0 {
+		var commits []plumbing.Hash
+		seen := map[string]bool{}
+		pkgs := map[string]bool{}
+		for _, e := range entries {
+			for _, pk := range e.Packages {
+				pkgs[pk.SHA256] = true
+			}
+			if e.Promotion != "" && !seen[e.Promotion] {
+				seen[e.Promotion] = true
+				commits = append(commits, plumbing.NewHash(e.Promotion))
+			}
+		}
+		return commits, pkgs, nil
+	}
+	if p.Parent.IsZero() {
+		return nil, map[string]bool{}, nil
+	}
+	pkgs, err := sentPackages(env, p.Parent)
+	return []plumbing.Hash{p.Parent}, pkgs, err
 }
 
 // sentPackages lists the hashes of the packages earlier promotions on the
