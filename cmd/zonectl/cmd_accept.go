@@ -53,7 +53,7 @@ under refs/zonectl/releases/; the work tree must be clean.`,
 			if err != nil {
 				return err
 			}
-			env := &inbox.Env{Repo: s.sp.Repo, Signer: signer, PublicKey: pub, Author: s.who(), Now: time.Now()}
+			env := &inbox.Env{Name: s.name, Repo: s.sp.Repo, Signer: signer, PublicKey: pub, Author: s.who(), Now: time.Now()}
 			ao := inbox.AcceptOptions{Project: a[0], Version: a[1], Lifecycle: opts.lifecycle, Values: values}
 			res, err := inbox.Accept(cmd.Context(), env, ao)
 			var missing *inbox.MissingError
@@ -175,7 +175,7 @@ func newRejectCommand(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			env := &inbox.Env{Repo: s.sp.Repo, Signer: signer, Author: s.who(), Now: time.Now()}
+			env := &inbox.Env{Name: s.name, Repo: s.sp.Repo, Signer: signer, Author: s.who(), Now: time.Now()}
 			e, err := inbox.Reject(cmd.Context(), env, a[0], a[1], reason)
 			if err != nil {
 				return err

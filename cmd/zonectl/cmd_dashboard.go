@@ -120,7 +120,7 @@ func cellText(d *dashboard.Deployment) string {
 	if d == nil {
 		return "-"
 	}
-	mark := map[string]string{"Success": "✓", "Failed": "✗", "Waiting": "…", "Promoted": "→"}[d.State]
+	mark := map[string]string{"Success": "✓", "Failed": "✗", "Waiting": "…", "Promoted": "→", "Accepted": "+", "Rejected": "✗ rejected"}[d.State]
 	s := d.Version + " " + mark
 	if d.Tenant != "" {
 		s += " (" + d.Tenant + ")"

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -189,6 +190,10 @@ hashes other than those sent. The same bundle again is a no-op.
 			}
 			g.out.printf("Merged %d receipt(s) from %s:\n", len(res.New), res.Peer)
 			for _, e := range res.New {
+				if e.Environment == "" {
+					g.out.printf("  %d. %s %s %s (%s)\n", e.Position, e.Project, e.Version, strings.ToLower(e.State), e.Finished.Format(time.RFC3339))
+					continue
+				}
 				g.out.printf("  %d. %s %s to %s%s: %s (%s)\n", e.Position, e.Project, e.Version, e.Environment, tenantSuffix(e.Tenant), e.State, e.Finished.Format(time.RFC3339))
 			}
 			return nil

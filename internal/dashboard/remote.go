@@ -21,7 +21,10 @@ func (m *Model) AddReceipts(peer string, entries []receipt.Entry) {
 			var current, previous *Deployment
 			for i := len(entries) - 1; i >= 0; i-- {
 				e := entries[i]
-				if !strings.EqualFold(e.Project, p.Name) || !strings.EqualFold(e.Environment, c.Environment) {
+				// An acceptance or rejection names no environment: it is
+				// where the release stands in all of that Space's until a
+				// deployment there says more.
+				if !strings.EqualFold(e.Project, p.Name) || (e.Environment != "" && !strings.EqualFold(e.Environment, c.Environment)) {
 					continue
 				}
 				finished := e.Finished

@@ -33,6 +33,12 @@ func TestAddReceiptsAndPromotions(t *testing.T) {
 		{name: "re-promotion of the deployed version does not hide it", promoted: &Deployment{Version: "1.1.0", State: StatePromoted, Finished: t0.Add(2 * time.Hour)},
 			receipts: []receipt.Entry{rec(1, "1.1.0", "Success", t0)}, current: "1.1.0 Success", reporter: "prod"},
 		{name: "receipts of another Space are not prod's", receipts: nil, current: ""},
+		{name: "accepted, not deployed yet", receipts: []receipt.Entry{{Receipt: receipt.Receipt{Position: 1, Project: "web", Version: "1.1.0", State: receipt.StateAccepted, Finished: t0}}},
+			current: "1.1.0 Accepted", reporter: "prod"},
+		{name: "deployed after acceptance", receipts: []receipt.Entry{{Receipt: receipt.Receipt{Position: 1, Project: "web", Version: "1.1.0", State: receipt.StateAccepted, Finished: t0}}, rec(2, "1.1.0", "Success", t0.Add(time.Hour))},
+			current: "1.1.0 Success", reporter: "prod"},
+		{name: "rejected", receipts: []receipt.Entry{rec(1, "1.0.0", "Success", t0), {Receipt: receipt.Receipt{Position: 2, Project: "web", Version: "1.1.0", State: receipt.StateRejected, Finished: t0.Add(time.Hour)}}},
+			current: "1.1.0 Rejected", previous: "1.0.0 Success", reporter: "prod"},
 	}
 	words := func(d *Deployment) string {
 		if d == nil {

@@ -19,12 +19,14 @@ import (
 	"github.com/zonectl/zonectl/internal/atomicfile"
 	"github.com/zonectl/zonectl/internal/keys"
 	"github.com/zonectl/zonectl/internal/ledger"
+	"github.com/zonectl/zonectl/internal/receipt"
 	"github.com/zonectl/zonectl/internal/release"
 	"github.com/zonectl/zonectl/internal/snapshot"
 )
 
 // Env is the target Space accepting a release.
 type Env struct {
+	Name   string // this Space's name, for the receipts it writes
 	Repo   *gitstore.Repo
 	Signer gitstore.Signer
 	// PublicKey is this Space's key: sensitive values are encrypted to it.
@@ -199,6 +201,12 @@ func Accept(ctx context.Context, env *Env, opts AcceptOptions) (*AcceptResult, e
 		Type: ledger.Acceptance, Time: env.Now.UTC(), Who: who, Project: project, Version: opts.Version, Release: relCommit.String(),
 		Acceptance: &ledger.AcceptanceRecord{Source: source, InboxCommit: entry.Commit.String(), Revision: revision, Lifecycle: lc, BindingCommit: bindingCommit.String()},
 	}, nil, true); err != nil {
+		return nil, err
+	}
+	// The source learns of the acceptance through the receipts chain.
+	if _, err := receipt.AppendLocked(env.Repo, env.Signer, env.Author, cfg.Name(), project, opts.Version,
+		receipt.Origin{Source: source, Revision: revision, Promotion: entry.Commit.String()},
+		&ledger.DeploymentRecord{State: receipt.StateAccepted, Started: env.Now.UTC(), Finished: env.Now.UTC()}, who); err != nil {
 		return nil, err
 	}
 	res := &AcceptResult{BindingFile: file, BindingCommit: bindingCommit, Values: values,

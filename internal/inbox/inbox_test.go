@@ -220,7 +220,7 @@ func setup(t *testing.T) (devtest, prod *side) {
 
 func (s *side) env() *Env {
 	pub, _, _ := s.sp.PublicKey()
-	return &Env{Repo: s.sp.Repo, Signer: s.signer, PublicKey: pub, Author: space.Who(s.sp.Repo.Git(), time.Now()), Now: time.Now()}
+	return &Env{Name: "prod", Repo: s.sp.Repo, Signer: s.signer, PublicKey: pub, Author: space.Who(s.sp.Repo.Git(), time.Now()), Now: time.Now()}
 }
 
 func str(s string) *string { return &s }
@@ -314,8 +314,9 @@ func TestReviewAcceptDeploy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(chain) != 2 || chain[0].Position != 1 || chain[1].Position != 2 || chain[0].Environment != "Staging" || chain[1].Environment != "Production" ||
-		chain[0].State != "Success" || chain[0].Source != "devtest" || chain[0].Revision != 1 || chain[0].Promotion == "" || chain[0].LogSHA256 == "" {
+	if len(chain) != 3 || chain[0].State != receipt.StateAccepted || chain[0].Environment != "" ||
+		chain[1].Position != 2 || chain[2].Position != 3 || chain[1].Environment != "Staging" || chain[2].Environment != "Production" ||
+		chain[1].State != "Success" || chain[1].Source != "devtest" || chain[1].Revision != 1 || chain[1].Promotion == "" || chain[1].LogSHA256 == "" {
 		t.Errorf("receipts = %+v", chain)
 	}
 	prodPub, _, _ := prod.sp.PublicKey()

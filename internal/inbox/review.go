@@ -11,6 +11,7 @@ import (
 
 	"github.com/zonectl/zonectl/gitstore"
 	"github.com/zonectl/zonectl/internal/ledger"
+	"github.com/zonectl/zonectl/internal/receipt"
 	"github.com/zonectl/zonectl/internal/release"
 	"github.com/zonectl/zonectl/internal/semver"
 	"github.com/zonectl/zonectl/internal/snapshot"
@@ -132,11 +133,19 @@ func Reject(ctx context.Context, env *Env, project, version, reason string) (*En
 	if entry.Release.Promoted != nil {
 		revision = entry.Release.Promoted.Revision
 	}
+	who := fmt.Sprintf("%s <%s>", env.Author.Name, env.Author.Email)
 	_, err = ledger.Append(ctx, env.Repo, env.Signer, env.Author, ledger.Event{
-		Type: ledger.Rejection, Time: env.Now.UTC(), Who: fmt.Sprintf("%s <%s>", env.Author.Name, env.Author.Email),
+		Type: ledger.Rejection, Time: env.Now.UTC(), Who: who,
 		Project: entry.Release.Project, Version: version, Release: entry.Commit.String(),
 		Acceptance: &ledger.AcceptanceRecord{Source: entry.Source, InboxCommit: entry.Commit.String(), Revision: revision, Reason: reason},
 	}, nil, false)
+	if err != nil {
+		return entry, err
+	}
+	// The source learns of the rejection through the receipts chain.
+	_, err = receipt.Append(ctx, env.Repo, env.Signer, env.Author, env.Name, entry.Release.Project, version,
+		receipt.Origin{Source: entry.Source, Revision: revision, Promotion: entry.Commit.String()},
+		&ledger.DeploymentRecord{State: receipt.StateRejected, Started: env.Now.UTC(), Finished: env.Now.UTC()}, who)
 	return entry, err
 }
 

@@ -15,6 +15,12 @@ import (
 	"github.com/zonectl/zonectl/internal/snapshot"
 )
 
+// States a receipt carries besides a deployment's.
+const (
+	StateAccepted = "Accepted"
+	StateRejected = "Rejected"
+)
+
 // Schema names the receipt document format.
 const Schema = "zonectl.receipt/v1"
 
@@ -62,6 +68,13 @@ func Append(ctx context.Context, repo *gitstore.Repo, signer gitstore.Signer, au
 		return plumbing.ZeroHash, err
 	}
 	defer unlock()
+	return AppendLocked(repo, signer, author, target, project, version, from, d, who)
+}
+
+// AppendLocked is Append for a caller that holds the Space lock. An
+// acceptance or rejection is a receipt too: d then names no environment
+// and its state is StateAccepted or StateRejected.
+func AppendLocked(repo *gitstore.Repo, signer gitstore.Signer, author object.Signature, target, project, version string, from Origin, d *ledger.DeploymentRecord, who string) (plumbing.Hash, error) {
 	ref := Ref(from.Source)
 	tip, ok, err := repo.Ref(ref)
 	if err != nil {
@@ -96,10 +109,11 @@ func Append(ctx context.Context, repo *gitstore.Repo, signer gitstore.Signer, au
 	if d.Tenant != "" {
 		to += " for " + d.Tenant
 	}
-	return repo.CommitLocked(gitstore.CommitOptions{
-		Ref: ref, Tree: tree, Author: author, Signer: signer,
-		Message: fmt.Sprintf("Receipt %d: %s %s deployed to %s: %s\n", position, project, version, to, d.State),
-	})
+	msg := fmt.Sprintf("Receipt %d: %s %s deployed to %s: %s\n", position, project, version, to, d.State)
+	if d.Environment == "" {
+		msg = fmt.Sprintf("Receipt %d: %s %s %s\n", position, project, version, strings.ToLower(d.State))
+	}
+	return repo.CommitLocked(gitstore.CommitOptions{Ref: ref, Tree: tree, Author: author, Signer: signer, Message: msg})
 }
 
 // Entry is a receipt with the commit that holds it.
