@@ -251,6 +251,8 @@ git verify-commit refs/zonectl/peers/prod/receipts 2>&1 | grep 'Good signature'
 
 step "devtest's dashboard: acme-web $version across every environment, local and remote"
 run zonectl dashboard
+say "zonectl --output json dashboard | grep -A6 '\"environment\": \"Production\"'"
+zonectl --output json dashboard | grep -A9 '"environment": "Production"'
 run zonectl dashboard --html ../dashboard.html
 run zonectl audit
 
