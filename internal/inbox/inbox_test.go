@@ -21,6 +21,7 @@ import (
 	"github.com/zonectl/zonectl/internal/promote"
 	"github.com/zonectl/zonectl/internal/receipt"
 	"github.com/zonectl/zonectl/internal/release"
+	"github.com/zonectl/zonectl/internal/snapshot"
 	"github.com/zonectl/zonectl/internal/space"
 	"github.com/zonectl/zonectl/internal/store"
 )
@@ -401,5 +402,72 @@ func TestReviewComparesSecretsByValue(t *testing.T) {
 	}
 	if len(r.Diff.Variables) != 1 || r.Diff.Variables[0].Name != "ApiKey" {
 		t.Errorf("without the key, the re-encrypted ApiKey should show as changed: %+v", r.Diff.Variables)
+	}
+}
+
+// TestReceiptImportRefusesForeignReleasesAndPackages: receipts that prod
+// signs, but that claim a release devtest never sent it, or packages
+// devtest did not send, are refused with devtest's refs unchanged.
+func TestReceiptImportRefusesForeignReleasesAndPackages(t *testing.T) {
+	devtest, prod := setup(t)
+	ctx := context.Background()
+	env := prod.env()
+	values := []Value{
+		{Name: "LogLevel", Environment: "Staging", Value: str("info")},
+		{Name: "LogLevel", Environment: "Production", Value: str("warn")},
+		{Name: "DbPassword", Environment: "Staging", Value: nil},
+		{Name: "DbPassword", Environment: "Production", Value: nil},
+	}
+	res, err := Accept(ctx, env, AcceptOptions{Project: "web", Version: "1.0.0", Lifecycle: "Prod", Values: values})
+	if err != nil {
+		t.Fatal(err)
+	}
+	promotion := res.Release.Release.ImportedFrom.Commit
+	devCfg, _ := devtest.sp.Load()
+	devPub, _, _ := devtest.sp.PublicKey()
+	importEnv := &receipt.ImportEnv{Repo: devtest.sp.Repo, Signer: devtest.signer, Author: space.Who(devtest.sp.Repo.Git(), time.Now()),
+		Now: time.Now(), Config: devCfg, Fingerprint: keys.Fingerprint(devPub)}
+
+	for _, tc := range []struct {
+		name     string
+		origin   receipt.Origin
+		packages []snapshot.PackageRef
+		want     string
+	}{
+		{"never promoted", receipt.Origin{Source: "devtest", Revision: 1, Promotion: devtest.git(t, "rev-parse", "refs/heads/main")[:40]}, nil, "which this Space never sent to prod"},
+		{"other packages", receipt.Origin{Source: "devtest", Revision: 1, Promotion: promotion},
+			[]snapshot.PackageRef{{ID: "web", Version: "1.0.0", SHA256: strings.Repeat("ab", 32), Size: 1}}, "which is not what this Space sent"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			unlock, err := prod.sp.Repo.Lock(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = receipt.AppendLocked(prod.sp.Repo, prod.signer, env.Author, "prod", "web", "1.0.0", tc.origin,
+				&ledger.DeploymentRecord{ID: "D-x", Environment: "Staging", State: "Success", Packages: tc.packages}, "someone")
+			unlock()
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := filepath.Join(t.TempDir(), "r.zreceipts")
+			if _, err := receipt.Export(ctx, prod.sp.Repo, prod.signer, "prod", receipt.ExportOptions{Peer: "devtest", Fingerprint: keys.Fingerprint(devPub), Out: out, Now: time.Now()}); err != nil {
+				t.Fatal(err)
+			}
+			before := devtest.git(t, "for-each-ref", "refs/zonectl")
+			_, err = receipt.Import(ctx, importEnv, out)
+			var ve *keys.VerificationError
+			if !errors.As(err, &ve) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("import: %v, want a refusal saying %q", err, tc.want)
+			}
+			if after := devtest.git(t, "for-each-ref", "refs/zonectl"); after != before {
+				t.Errorf("refs changed:\n%s\n---\n%s", before, after)
+			}
+			// Undo the bad receipt so the next case starts clean.
+			tip, _, _ := prod.sp.Repo.Ref(receipt.Ref("devtest"))
+			c, _ := prod.sp.Repo.Git().CommitObject(tip)
+			if err := prod.sp.Repo.UpdateRef(receipt.Ref("devtest"), c.ParentHashes[0], tip); err != nil {
+				t.Fatal(err)
+			}
+		})
 	}
 }
