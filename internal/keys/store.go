@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
+
+	"github.com/zonectl/zonectl/internal/atomicfile"
 )
 
 // Environment variables that say where a Space's private key is and how to
@@ -68,52 +70,16 @@ func normalizeFingerprint(fingerprint string) (string, error) {
 // if path exists. A crash leaves no half-written key at path, and two
 // concurrent writers cannot overwrite each other.
 func WritePrivate(path string, armored []byte) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return fmt.Errorf("write private key %q: %w", path, err)
 	}
-	if _, err := os.Lstat(path); err == nil {
-		return fmt.Errorf("write private key %q: file exists; refusing to overwrite a private key", path)
-	}
-	tmp, err := os.CreateTemp(dir, ".zonectl-key-*.tmp")
-	if err != nil {
-		return fmt.Errorf("write private key %q: %w", path, err)
-	}
-	defer func() {
-		tmp.Close()
-		os.Remove(tmp.Name())
-	}()
-	if err := tmp.Chmod(0o600); err != nil {
-		return fmt.Errorf("write private key %q: %w", path, err)
-	}
-	if _, err := tmp.Write(armored); err != nil {
-		return fmt.Errorf("write private key %q: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("write private key %q: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write private key %q: %w", path, err)
-	}
-	if err := os.Link(tmp.Name(), path); err != nil {
+	if err := atomicfile.WriteNew(path, armored, 0o600); err != nil {
 		if errors.Is(err, fs.ErrExist) {
 			return fmt.Errorf("write private key %q: file exists; refusing to overwrite a private key", path)
 		}
 		return fmt.Errorf("write private key %q: %w", path, err)
 	}
-	syncDir(dir)
 	return nil
-}
-
-// syncDir makes a new directory entry durable. Not every platform can sync a
-// directory; the key is already written, so a failure here is not reported.
-func syncDir(dir string) {
-	d, err := os.Open(dir)
-	if err != nil {
-		return
-	}
-	d.Sync()
-	d.Close()
 }
 
 // LoadPrivate finds, reads and unlocks the private key of the Space whose
