@@ -1,0 +1,98 @@
+package delta
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"math/rand/v2"
+	"sync"
+	"testing"
+
+	"github.com/klauspost/compress/zstd"
+)
+
+// benchPair returns 32 MiB of deterministic data, half text and half
+// random, and a next version with about 2% of its bytes edited: 1 KiB
+// replacements, insertions and deletions that shift offsets.
+var benchPair = sync.OnceValues(func() ([]byte, []byte) {
+	const size = 32 << 20
+	var basis []byte
+	for i := uint64(0); len(basis) < size; i++ {
+		if i%2 == 0 {
+			basis = append(basis, text(100+i, 1<<20)...)
+		} else {
+			basis = append(basis, randBytes(100+i, 1<<20)...)
+		}
+	}
+	r := rand.New(rand.NewPCG(42, 42))
+	target := bytes.Clone(basis)
+	const edit = 1 << 10
+	for range size / 50 / edit {
+		p := r.IntN(len(target) - edit)
+		switch r.IntN(3) {
+		case 0:
+			copy(target[p:], randBytes(r.Uint64(), edit))
+		case 1:
+			target = append(target[:p], append(randBytes(r.Uint64(), edit), target[p:]...)...)
+		default:
+			target = append(target[:p], target[p+edit:]...)
+		}
+	}
+	return basis, target
+})
+
+// BenchmarkEncode reports our delta beside the reference of zstd alone
+// (klauspost, default level) compressing the same target:
+//
+//	go test -run '^$' -bench Encode -benchtime 3x ./internal/delta/
+func BenchmarkEncode(b *testing.B) {
+	basis, target := benchPair()
+	b.Run("delta", func(b *testing.B) {
+		b.SetBytes(int64(len(target)))
+		var st *Stats
+		for b.Loop() {
+			var err error
+			st, err = Encode(context.Background(), io.Discard, bytes.NewReader(basis), int64(len(basis)), bytes.NewReader(target), Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(st.DeltaSize), "delta-bytes")
+		b.ReportMetric(float64(st.DeltaSize)/float64(len(target)), "ratio")
+	})
+	b.Run("zstd-alone", func(b *testing.B) {
+		b.SetBytes(int64(len(target)))
+		var n int64
+		for b.Loop() {
+			cw := &countWriter{w: io.Discard}
+			zw, err := zstd.NewWriter(cw, zstd.WithEncoderConcurrency(1))
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := zw.Write(target); err != nil {
+				b.Fatal(err)
+			}
+			if err := zw.Close(); err != nil {
+				b.Fatal(err)
+			}
+			n = cw.n
+		}
+		b.ReportMetric(float64(n), "delta-bytes")
+		b.ReportMetric(float64(n)/float64(len(target)), "ratio")
+	})
+}
+
+// BenchmarkApply measures rebuilding the target, basis hash included.
+func BenchmarkApply(b *testing.B) {
+	basis, target := benchPair()
+	var d bytes.Buffer
+	if _, err := Encode(context.Background(), &d, bytes.NewReader(basis), int64(len(basis)), bytes.NewReader(target), Options{}); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(target)))
+	for b.Loop() {
+		if err := Apply(context.Background(), io.Discard, bytes.NewReader(basis), int64(len(basis)), bytes.NewReader(d.Bytes())); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
