@@ -78,6 +78,19 @@ type PackageData struct {
 	// Path is the member holding the data, "packages/<sha256>"; empty when
 	// Kind is DataNone.
 	Path string `json:"path,omitempty"`
+	// For DataDelta: the delta's own size and SHA-256 (the member's), and
+	// the basis, a package the target has, that it applies to.
+	DeltaSize   int64  `json:"delta_size,omitempty"`
+	DeltaSHA256 string `json:"delta_sha256,omitempty"`
+	Basis       *Basis `json:"basis,omitempty"`
+}
+
+// Basis names the package version a delta is made against.
+type Basis struct {
+	ID      string `json:"id"`
+	Version string `json:"version"`
+	SHA256  string `json:"sha256"`
+	Size    int64  `json:"size"`
 }
 
 // A DataKind says how a package's bytes travel in a bundle.
@@ -89,6 +102,9 @@ const (
 	// DataWhole: the bundle holds the package's bytes as they are, in
 	// packages/<the package's sha256>.
 	DataWhole DataKind = "whole"
+	// DataDelta: the bundle holds a binary delta (internal/delta) from the
+	// basis to the package, in packages/<the delta's sha256>.
+	DataDelta DataKind = "delta"
 )
 
 // SealManifest checks m and signs it with signer, returning the bytes of
@@ -189,10 +205,14 @@ func (m *Manifest) Files() []Member {
 	files := []Member{{Name: GitBundleName, Size: m.Git.BundleSize, SHA256: m.Git.BundleSHA256}}
 	seen := map[string]bool{}
 	for _, p := range m.Packages {
-		if p.Data.Kind != DataWhole || seen[p.Data.Path] {
+		if p.Data.Kind == DataNone || seen[p.Data.Path] {
 			continue
 		}
 		seen[p.Data.Path] = true
+		if p.Data.Kind == DataDelta {
+			files = append(files, Member{Name: p.Data.Path, Size: p.Data.DeltaSize, SHA256: p.Data.DeltaSHA256})
+			continue
+		}
 		files = append(files, Member{Name: p.Data.Path, Size: p.Size, SHA256: p.SHA256})
 	}
 	return files

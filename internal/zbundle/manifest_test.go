@@ -63,7 +63,17 @@ func TestManifestValidate(t *testing.T) {
 		}, "listed twice"},
 		{"negative size", func(m *Manifest) { m.Packages[2].Size = -1 }, "negative"},
 		{"package hash", func(m *Manifest) { m.Packages[2].SHA256 = "x" }, "invalid sha256"},
-		{"unknown kind", func(m *Manifest) { m.Packages[0].Data.Kind = "delta" }, `data kind "delta" is not one this zonectl knows`},
+		{"unknown kind", func(m *Manifest) { m.Packages[0].Data.Kind = "xdelta" }, `data kind "xdelta" is not one this zonectl knows`},
+		{"delta without basis", func(m *Manifest) { m.Packages[0].Data.Kind = DataDelta }, "a delta without a basis"},
+		{"delta against itself", func(m *Manifest) {
+			p := &m.Packages[0]
+			p.Data = PackageData{Kind: DataDelta, Basis: &Basis{ID: p.ID, Version: "0.9.0", SHA256: p.SHA256, Size: 1}, DeltaSHA256: p.SHA256, DeltaSize: 1, Path: PackagePath(p.SHA256)}
+		}, "a delta against the package itself"},
+		{"delta at the wrong path", func(m *Manifest) {
+			p := &m.Packages[0]
+			d := strings.Repeat("cd", 32)
+			p.Data = PackageData{Kind: DataDelta, Basis: &Basis{ID: p.ID, Version: "0.9.0", SHA256: strings.Repeat("ef", 32), Size: 1}, DeltaSHA256: d, DeltaSize: 1, Path: PackagePath(p.SHA256)}
+		}, "the delta is"},
 		{"empty kind", func(m *Manifest) { m.Packages[0].Data.Kind = "" }, `data kind ""`},
 		{"none with path", func(m *Manifest) { m.Packages[2].Data.Path = "packages/x" }, "has a path"},
 		{"whole without path", func(m *Manifest) { m.Packages[0].Data.Path = "" }, "data path"},

@@ -168,8 +168,22 @@ func checkPackages(pkgs []Package) error {
 			if want := PackagePath(p.SHA256); p.Data.Path != want {
 				return fmt.Errorf("%s: data path %q: the whole package is %q", name, p.Data.Path, want)
 			}
+		case DataDelta:
+			b := p.Data.Basis
+			switch {
+			case b == nil:
+				return fmt.Errorf("%s: a delta without a basis", name)
+			case store.CheckSHA256(b.SHA256) != nil || b.Size < 0:
+				return fmt.Errorf("%s: the delta's basis is not a valid package reference", name)
+			case b.SHA256 == p.SHA256:
+				return fmt.Errorf("%s: a delta against the package itself", name)
+			case store.CheckSHA256(p.Data.DeltaSHA256) != nil || p.Data.DeltaSize < 0:
+				return fmt.Errorf("%s: the delta's size or SHA-256 is not valid", name)
+			case p.Data.Path != PackagePath(p.Data.DeltaSHA256):
+				return fmt.Errorf("%s: data path %q: the delta is %q", name, p.Data.Path, PackagePath(p.Data.DeltaSHA256))
+			}
 		default:
-			return fmt.Errorf("%s: data kind %q is not one this zonectl knows (%q, %q)", name, p.Data.Kind, DataNone, DataWhole)
+			return fmt.Errorf("%s: data kind %q is not one this zonectl knows (%q, %q, %q)", name, p.Data.Kind, DataNone, DataWhole, DataDelta)
 		}
 	}
 	return nil
