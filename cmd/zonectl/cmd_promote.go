@@ -124,8 +124,11 @@ imported the earlier ones.`,
 			g.out.printf("  for        %s (key %s)\n", joinNames(p.TargetEnvironments), m.Target.Fingerprint)
 			for _, pk := range m.Packages {
 				carried := "sent"
-				if pk.Data.Kind == "none" {
+				switch {
+				case pk.Data.Kind == "none":
 					carried = "sent before, not included"
+				case pk.Data.Basis != nil:
+					carried = fmt.Sprintf("sent as a %s delta against %s", humanBytes(pk.Data.DeltaSize), pk.Data.Basis.Version)
 				}
 				g.out.printf("  package    %s %s  sha256 %s  %s, %s\n", pk.ID, pk.Version, pk.SHA256[:12], humanBytes(pk.Size), carried)
 			}

@@ -17,6 +17,7 @@ import (
 	"github.com/zonectl/zonectl/gitstore"
 	"github.com/zonectl/zonectl/gitstore/bundle"
 	"github.com/zonectl/zonectl/hcl/config"
+	"github.com/zonectl/zonectl/internal/delta"
 	"github.com/zonectl/zonectl/internal/inbox"
 	"github.com/zonectl/zonectl/internal/keys"
 	"github.com/zonectl/zonectl/internal/ledger"
@@ -139,6 +140,18 @@ func importAs(ctx context.Context, env *Env, file, name string) (*Result, error)
 
 	res := &Result{Manifest: m, Signer: sig, InboxRef: ref, Commit: commit}
 	for _, p := range m.Packages {
+		if p.Data.Kind == zbundle.DataDelta && !env.Store.Has(p.SHA256) && !env.Store.Has(p.Data.Basis.SHA256) {
+			return nil, refuse(name, "package %s %s comes as a delta against %s %s (sha256 %s), which this Space's store does not have; ask %s for a --full bundle", p.ID, p.Version, p.Data.Basis.ID, p.Data.Basis.Version, p.Data.Basis.SHA256, m.Source.Space)
+		}
+	}
+	for _, p := range m.Packages {
+		if p.Data.Kind == zbundle.DataDelta && !env.Store.Has(p.SHA256) {
+			if err := rebuild(ctx, env, p, filepath.Join(tmp, filepath.FromSlash(p.Data.Path))); err != nil {
+				return nil, refuse(name, "package %s %s: %v", p.ID, p.Version, err)
+			}
+			res.PackagesWritten++
+			continue
+		}
 		if p.Data.Kind != zbundle.DataWhole || env.Store.Has(p.SHA256) {
 			continue
 		}
@@ -188,6 +201,33 @@ func importAs(ctx context.Context, env *Env, file, name string) (*Result, error)
 			ManifestSHA256: manifestHash(r.Manifest()), InboxRef: ref},
 	}, nil, true)
 	return res, err
+}
+
+// rebuild applies a package's delta to its basis in the store and puts
+// the result in the store, where it becomes visible only once it hashes to
+// what the manifest pins.
+func rebuild(ctx context.Context, env *Env, p zbundle.Package, deltaPath string) error {
+	basisPath, err := env.Store.BlobPath(p.Data.Basis.SHA256)
+	if err != nil {
+		return err
+	}
+	basis, err := os.Open(basisPath)
+	if err != nil {
+		return err
+	}
+	defer basis.Close()
+	d, err := os.Open(deltaPath)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	pr, pw := io.Pipe()
+	go func() {
+		pw.CloseWithError(delta.Apply(ctx, pw, basis, p.Data.Basis.Size, d))
+	}()
+	err = env.Store.PutBlob(ctx, pr, p.SHA256, p.Size)
+	pr.CloseWithError(err)
+	return err
 }
 
 func readBundle(f io.Reader, name string) (*zbundle.Reader, error) {

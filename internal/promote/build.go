@@ -10,13 +10,17 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/zonectl/zonectl/gitstore/bundle"
+	"github.com/zonectl/zonectl/internal/delta"
 	"github.com/zonectl/zonectl/internal/receipt"
 	"github.com/zonectl/zonectl/internal/release"
+	"github.com/zonectl/zonectl/internal/semver"
+	"github.com/zonectl/zonectl/internal/snapshot"
 	"github.com/zonectl/zonectl/internal/store"
 	"github.com/zonectl/zonectl/internal/zbundle"
 )
@@ -62,7 +66,7 @@ func Build(ctx context.Context, env *Env, p *Promotion, st *store.Store, opts Bu
 	defer gitTmp.Close()
 	h := sha256.New()
 	var exclude []plumbing.Hash
-	sent := map[string]bool{}
+	sent := map[string]snapshot.PackageRef{}
 	if !opts.Full {
 		if exclude, sent, err = knownToTarget(env, p); err != nil {
 			return nil, err
@@ -104,16 +108,27 @@ func Build(ctx context.Context, env *Env, p *Promotion, st *store.Store, opts Bu
 		m.Git.Prerequisites = append(m.Git.Prerequisites, pr.Hash.String())
 	}
 	total := gitSize
+	deltas := map[string]string{} // member → delta file
 	for _, pk := range p.Release.Release.Packages {
 		if !st.Has(pk.SHA256) {
 			return nil, fmt.Errorf("package %s %s (sha256 %s) is not in the package store; push it again before promoting", pk.ID, pk.Version, pk.SHA256)
 		}
-		if sent[pk.SHA256] {
+		if _, ok := sent[pk.SHA256]; ok {
 			m.Packages = append(m.Packages, zbundle.Package{PackageRef: pk, Data: zbundle.PackageData{Kind: zbundle.DataNone}})
 			continue
 		}
-		m.Packages = append(m.Packages, zbundle.Package{PackageRef: pk, Data: zbundle.PackageData{Kind: zbundle.DataWhole, Path: zbundle.PackagePath(pk.SHA256)}})
-		total += pk.Size
+		data, deltaFile, err := packageData(ctx, st, pk, sent, dir)
+		if err != nil {
+			return nil, err
+		}
+		if deltaFile != "" {
+			defer os.Remove(deltaFile)
+			deltas[data.Path] = deltaFile
+			total += data.DeltaSize
+		} else {
+			total += pk.Size
+		}
+		m.Packages = append(m.Packages, zbundle.Package{PackageRef: pk, Data: data})
 	}
 	data, sig, err := zbundle.SealManifest(m, env.Signer)
 	if err != nil {
@@ -148,15 +163,24 @@ func Build(ctx context.Context, env *Env, p *Promotion, st *store.Store, opts Bu
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if pk.Data.Kind != zbundle.DataWhole || added[pk.Data.Path] {
+		if pk.Data.Kind == zbundle.DataNone || added[pk.Data.Path] {
 			continue
 		}
 		added[pk.Data.Path] = true
-		r, err := st.Open(pk.SHA256)
+		var (
+			r    io.ReadCloser
+			size = pk.Size
+		)
+		if pk.Data.Kind == zbundle.DataDelta {
+			r, err = os.Open(deltas[pk.Data.Path])
+			size = pk.Data.DeltaSize
+		} else {
+			r, err = st.Open(pk.SHA256)
+		}
 		if err != nil {
 			return nil, err
 		}
-		err = w.AddFile(pk.Data.Path, pk.Size, &counting{r: r, add: progress})
+		err = w.AddFile(pk.Data.Path, size, &counting{r: r, add: progress})
 		r.Close()
 		if err != nil {
 			return nil, fmt.Errorf("add package %s %s: %w", pk.ID, pk.Version, err)
@@ -181,11 +205,76 @@ func Build(ctx context.Context, env *Env, p *Promotion, st *store.Store, opts Bu
 	return m, nil
 }
 
+// packageData decides how a package the target lacks travels: as a delta
+// against a version of the same package the target has, when one is in
+// the store and the delta is clearly smaller, else whole. A delta is
+// written to a temporary file in dir, whose name is returned.
+func packageData(ctx context.Context, st *store.Store, pk snapshot.PackageRef, known map[string]snapshot.PackageRef, dir string) (zbundle.PackageData, string, error) {
+	whole := zbundle.PackageData{Kind: zbundle.DataWhole, Path: zbundle.PackagePath(pk.SHA256)}
+	var basis *snapshot.PackageRef
+	for _, k := range known {
+		if strings.EqualFold(k.ID, pk.ID) && st.Has(k.SHA256) && (basis == nil || newerVersion(k.Version, basis.Version)) {
+			k := k
+			basis = &k
+		}
+	}
+	if basis == nil || pk.Size == 0 {
+		return whole, "", nil
+	}
+	bpath, err := st.BlobPath(basis.SHA256)
+	if err != nil {
+		return whole, "", nil
+	}
+	bf, err := os.Open(bpath)
+	if err != nil {
+		return zbundle.PackageData{}, "", err
+	}
+	defer bf.Close()
+	target, err := st.Open(pk.SHA256)
+	if err != nil {
+		return zbundle.PackageData{}, "", err
+	}
+	defer target.Close()
+	tmp, err := os.CreateTemp(dir, ".delta-*")
+	if err != nil {
+		return zbundle.PackageData{}, "", err
+	}
+	h := sha256.New()
+	stats, err := delta.Encode(ctx, io.MultiWriter(tmp, h), bf, basis.Size, target, delta.Options{})
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return zbundle.PackageData{}, "", fmt.Errorf("delta of package %s %s against %s: %w", pk.ID, pk.Version, basis.Version, err)
+	}
+	// Not worth it unless clearly smaller: the target then rebuilds the
+	// package from its basis for little gain.
+	if stats.DeltaSize*10 >= pk.Size*9 {
+		os.Remove(tmp.Name())
+		return whole, "", nil
+	}
+	sum := hex.EncodeToString(h.Sum(nil))
+	return zbundle.PackageData{
+		Kind: zbundle.DataDelta, Path: zbundle.PackagePath(sum), DeltaSize: stats.DeltaSize, DeltaSHA256: sum,
+		Basis: &zbundle.Basis{ID: basis.ID, Version: basis.Version, SHA256: basis.SHA256, Size: basis.Size},
+	}, tmp.Name(), nil
+}
+
+func newerVersion(a, b string) bool {
+	va, errA := semver.Parse(a)
+	vb, errB := semver.Parse(b)
+	if errA != nil || errB != nil {
+		return a > b
+	}
+	return semver.Compare(va, vb) > 0
+}
+
 // knownToTarget says what the target is known to have, for a thin bundle:
 // the promotion commits and packages its receipts name, when it has sent
 // receipts back; else, by assumption, the previous promotion sent to it and
 // everything that carried.
-func knownToTarget(env *Env, p *Promotion) ([]plumbing.Hash, map[string]bool, error) {
+func knownToTarget(env *Env, p *Promotion) ([]plumbing.Hash, map[string]snapshot.PackageRef, error) {
 	entries, err := receipt.Merged(env.Repo, p.Target)
 	if err != nil {
 		return nil, nil, err
@@ -193,10 +282,10 @@ func knownToTarget(env *Env, p *Promotion) ([]plumbing.Hash, map[string]bool, er
 	if len(entries) > 0 {
 		var commits []plumbing.Hash
 		seen := map[string]bool{}
-		pkgs := map[string]bool{}
+		pkgs := map[string]snapshot.PackageRef{}
 		for _, e := range entries {
 			for _, pk := range e.Packages {
-				pkgs[pk.SHA256] = true
+				pkgs[pk.SHA256] = pk
 			}
 			if e.Promotion != "" && !seen[e.Promotion] {
 				seen[e.Promotion] = true
@@ -206,7 +295,7 @@ func knownToTarget(env *Env, p *Promotion) ([]plumbing.Hash, map[string]bool, er
 		return commits, pkgs, nil
 	}
 	if p.Parent.IsZero() {
-		return nil, map[string]bool{}, nil
+		return nil, map[string]snapshot.PackageRef{}, nil
 	}
 	pkgs, err := sentPackages(env, p.Parent)
 	return []plumbing.Hash{p.Parent}, pkgs, err
@@ -214,15 +303,15 @@ func knownToTarget(env *Env, p *Promotion) ([]plumbing.Hash, map[string]bool, er
 
 // sentPackages lists the hashes of the packages earlier promotions on the
 // same chain carried to the target.
-func sentPackages(env *Env, tip plumbing.Hash) (map[string]bool, error) {
-	sent := map[string]bool{}
+func sentPackages(env *Env, tip plumbing.Hash) (map[string]snapshot.PackageRef, error) {
+	sent := map[string]snapshot.PackageRef{}
 	for h := tip; !h.IsZero(); {
 		l, err := release.LoadCommit(env.Repo, "promotion "+h.String(), h)
 		if err != nil {
 			return nil, err
 		}
 		for _, pk := range l.Release.Packages {
-			sent[pk.SHA256] = true
+			sent[pk.SHA256] = pk
 		}
 		c, err := env.Repo.Git().CommitObject(h)
 		if err != nil {
