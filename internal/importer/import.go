@@ -140,6 +140,11 @@ func importAs(ctx context.Context, env *Env, file, name string) (*Result, error)
 
 	res := &Result{Manifest: m, Signer: sig, InboxRef: ref, Commit: commit}
 	for _, p := range m.Packages {
+		if have, err := env.Store.Get(p.ID, p.Version); err == nil && have.SHA256 != p.SHA256 {
+			return nil, refuse(name, "package %s %s in this Space's store has other bytes (sha256 %s) than the bundle's (%s)", p.ID, p.Version, have.SHA256, p.SHA256)
+		}
+	}
+	for _, p := range m.Packages {
 		if p.Data.Kind == zbundle.DataDelta && !env.Store.Has(p.SHA256) && !env.Store.Has(p.Data.Basis.SHA256) {
 			return nil, refuse(name, "package %s %s comes as a delta against %s %s (sha256 %s), which this Space's store does not have; ask %s for a --full bundle", p.ID, p.Version, p.Data.Basis.ID, p.Data.Basis.Version, p.Data.Basis.SHA256, m.Source.Space)
 		}
@@ -169,6 +174,13 @@ func importAs(ctx context.Context, env *Env, file, name string) (*Result, error)
 	for _, p := range m.Packages {
 		if !env.Store.Has(p.SHA256) {
 			return nil, refuse(name, "package %s %s (sha256 %s) is neither in the bundle nor in this Space's store", p.ID, p.Version, p.SHA256)
+		}
+	}
+	// Name the packages in the store's index, so package list shows what
+	// arrived; the bytes are there already, checked by hash.
+	for _, p := range m.Packages {
+		if err := indexPackage(ctx, env, p, m.Source.Space); err != nil {
+			return nil, err
 		}
 	}
 	gb, err := os.Open(filepath.Join(tmp, zbundle.GitBundleName))
@@ -201,6 +213,24 @@ func importAs(ctx context.Context, env *Env, file, name string) (*Result, error)
 			ManifestSHA256: manifestHash(r.Manifest()), InboxRef: ref},
 	}, nil, true)
 	return res, err
+}
+
+// indexPackage records a staged package under its id and version.
+func indexPackage(ctx context.Context, env *Env, p zbundle.Package, source string) error {
+	if have, err := env.Store.Get(p.ID, p.Version); err == nil && have.SHA256 == p.SHA256 {
+		return nil
+	}
+	path, err := env.Store.BlobPath(p.SHA256)
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, _, err = env.Store.Push(ctx, f, store.PushOptions{ID: p.ID, Version: p.Version, FileName: "imported from " + source, PushedBy: env.Author.Name, Now: env.Now})
+	return err
 }
 
 // rebuild applies a package's delta to its basis in the store and puts
