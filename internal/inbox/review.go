@@ -102,20 +102,11 @@ func lastAccepted(repo *gitstore.Repo, project, version string) (*release.Loaded
 		if l.Release.Version == version {
 			return l, nil
 		}
-		if best == nil || newer(l.Release.Version, best.Release.Version) {
+		if best == nil || semver.Newer(l.Release.Version, best.Release.Version) {
 			best = l
 		}
 	}
 	return best, nil
-}
-
-func newer(a, b string) bool {
-	va, errA := semver.Parse(a)
-	vb, errB := semver.Parse(b)
-	if errA != nil || errB != nil {
-		return a > b
-	}
-	return semver.Compare(va, vb) > 0
 }
 
 // Reject records that an imported release is refused, with the reason,

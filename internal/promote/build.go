@@ -213,7 +213,7 @@ func packageData(ctx context.Context, st *store.Store, pk snapshot.PackageRef, k
 	whole := zbundle.PackageData{Kind: zbundle.DataWhole, Path: zbundle.PackagePath(pk.SHA256)}
 	var basis *snapshot.PackageRef
 	for _, k := range known {
-		if strings.EqualFold(k.ID, pk.ID) && st.Has(k.SHA256) && (basis == nil || newerVersion(k.Version, basis.Version)) {
+		if strings.EqualFold(k.ID, pk.ID) && st.Has(k.SHA256) && (basis == nil || semver.Newer(k.Version, basis.Version)) {
 			k := k
 			basis = &k
 		}
@@ -259,15 +259,6 @@ func packageData(ctx context.Context, st *store.Store, pk snapshot.PackageRef, k
 		Kind: zbundle.DataDelta, Path: zbundle.PackagePath(sum), DeltaSize: stats.DeltaSize, DeltaSHA256: sum,
 		Basis: &zbundle.Basis{ID: basis.ID, Version: basis.Version, SHA256: basis.SHA256, Size: basis.Size},
 	}, tmp.Name(), nil
-}
-
-func newerVersion(a, b string) bool {
-	va, errA := semver.Parse(a)
-	vb, errB := semver.Parse(b)
-	if errA != nil || errB != nil {
-		return a > b
-	}
-	return semver.Compare(va, vb) > 0
 }
 
 // knownToTarget says what the target is known to have, for a thin bundle:

@@ -251,12 +251,5 @@ func foldEq(a, b string) bool { return strings.EqualFold(a, b) }
 
 // sortVersions orders versions newest first by SemVer.
 func sortVersions(vs []string) {
-	sort.SliceStable(vs, func(i, j int) bool {
-		a, errA := semver.Parse(vs[i])
-		b, errB := semver.Parse(vs[j])
-		if errA != nil || errB != nil {
-			return vs[i] > vs[j]
-		}
-		return semver.Compare(a, b) > 0
-	})
+	sort.SliceStable(vs, func(i, j int) bool { return semver.Newer(vs[i], vs[j]) })
 }

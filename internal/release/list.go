@@ -8,6 +8,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/zonectl/zonectl/gitstore"
+	"github.com/zonectl/zonectl/internal/semver"
 )
 
 // Versions lists the versions of a project's releases, newest first.
@@ -49,9 +50,7 @@ func List(repo *gitstore.Repo, project string) ([]*Loaded, error) {
 		if !strings.EqualFold(a.Project, b.Project) {
 			return strings.ToLower(a.Project) < strings.ToLower(b.Project)
 		}
-		vs := []string{a.Version, b.Version}
-		sortVersions(vs)
-		return vs[0] == a.Version && a.Version != b.Version
+		return semver.Newer(a.Version, b.Version)
 	})
 	return out, nil
 }

@@ -195,3 +195,14 @@ func compareIdentifier(a, b string) int {
 	}
 	return strings.Compare(a, b)
 }
+
+// Newer reports whether version string a ranks above b. Strings that are
+// not SemVer compare as text, so a list with a stray one still sorts.
+func Newer(a, b string) bool {
+	va, errA := Parse(a)
+	vb, errB := Parse(b)
+	if errA != nil || errB != nil {
+		return a > b
+	}
+	return Compare(va, vb) > 0
+}

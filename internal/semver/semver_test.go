@@ -144,3 +144,17 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestNewer(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		want bool
+	}{
+		{"1.10.0", "1.9.0", true}, {"1.9.0", "1.10.0", false}, {"1.0.0", "1.0.0-rc.1", true},
+		{"1.0.0", "1.0.0", false}, {"1.0.0+b2", "1.0.0+b1", false}, {"banana", "apple", true},
+	} {
+		if got := Newer(tc.a, tc.b); got != tc.want {
+			t.Errorf("Newer(%q, %q) = %v, want %v", tc.a, tc.b, got, tc.want)
+		}
+	}
+}
