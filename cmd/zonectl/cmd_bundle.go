@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -162,20 +161,7 @@ func inspectGit(path string, m *zbundle.Manifest) error {
 	if err != nil {
 		return err
 	}
-	if len(hdr.References) != len(m.Git.Refs) || len(hdr.Prerequisites) != len(m.Git.Prerequisites) {
-		return errors.New("the Git bundle's references or prerequisites are not the pinned ones")
-	}
-	for i, ref := range hdr.References {
-		if ref.Name != m.Git.Refs[i].Name || ref.Hash.String() != m.Git.Refs[i].Hash {
-			return fmt.Errorf("reference %s %s is not the pinned %s %s", ref.Name, ref.Hash, m.Git.Refs[i].Name, m.Git.Refs[i].Hash)
-		}
-	}
-	for i, p := range hdr.Prerequisites {
-		if p.Hash.String() != m.Git.Prerequisites[i] {
-			return fmt.Errorf("prerequisite %s is not the pinned %s", p.Hash, m.Git.Prerequisites[i])
-		}
-	}
-	return nil
+	return m.Git.CheckHeader(hdr)
 }
 
 // printInspection writes the manifest's summary and the checks, and fails

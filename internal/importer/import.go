@@ -391,18 +391,10 @@ func checkGit(ctx context.Context, repo *gitstore.Repo, m *zbundle.Manifest, sou
 	if err != nil {
 		return plumbing.ZeroHash, refuse(name, "release.bundle: %v", err)
 	}
-	if len(hdr.References) != len(m.Git.Refs) || len(hdr.Prerequisites) != len(m.Git.Prerequisites) {
-		return plumbing.ZeroHash, refuse(name, "release.bundle's references or prerequisites are not the ones the manifest pins")
+	if err := m.Git.CheckHeader(hdr); err != nil {
+		return plumbing.ZeroHash, refuse(name, "%v", err)
 	}
-	for i, r := range hdr.References {
-		if r.Name != m.Git.Refs[i].Name || r.Hash.String() != m.Git.Refs[i].Hash {
-			return plumbing.ZeroHash, refuse(name, "release.bundle's reference %s %s is not the pinned %s %s", r.Name, r.Hash, m.Git.Refs[i].Name, m.Git.Refs[i].Hash)
-		}
-	}
-	for i, p := range hdr.Prerequisites {
-		if p.Hash.String() != m.Git.Prerequisites[i] {
-			return plumbing.ZeroHash, refuse(name, "release.bundle's prerequisite %s is not the pinned %s", p.Hash, m.Git.Prerequisites[i])
-		}
+	for _, p := range hdr.Prerequisites {
 		if _, err := repo.Git().CommitObject(p.Hash); err != nil {
 			return plumbing.ZeroHash, refuse(name, "it builds on commit %s, which this Space does not have: import the earlier bundles from %s first, or ask for a full one", p.Hash, source)
 		}

@@ -11,13 +11,13 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/zonectl/zonectl/gitstore"
 	"github.com/zonectl/zonectl/gitstore/bundle"
+	"github.com/zonectl/zonectl/internal/atomicfile"
 	"github.com/zonectl/zonectl/internal/envelope"
 	"github.com/zonectl/zonectl/internal/keys"
 	"github.com/zonectl/zonectl/internal/zbundle"
@@ -109,23 +109,7 @@ func Export(ctx context.Context, repo *gitstore.Repo, signer *keys.Signer, self 
 	if err := tw.Close(); err != nil {
 		return nil, err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(opts.Out), "."+filepath.Base(opts.Out)+".*")
-	if err != nil {
-		return nil, err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(out.Bytes()); err != nil {
-		tmp.Close()
-		return nil, err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return nil, err
-	}
-	if err := tmp.Close(); err != nil {
-		return nil, err
-	}
-	if err := os.Link(tmp.Name(), opts.Out); err != nil {
+	if err := atomicfile.WriteNew(opts.Out, out.Bytes(), 0o644); err != nil {
 		if errors.Is(err, fs.ErrExist) {
 			return nil, fmt.Errorf("%s appeared while the bundle was written; it was left alone", opts.Out)
 		}
