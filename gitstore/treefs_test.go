@@ -52,3 +52,17 @@ func TestTreeFS(t *testing.T) {
 		}
 	}
 }
+
+func TestRefsUnder(t *testing.T) {
+	r := newRepo(t)
+	a := commitOn(t, r, "refs/zonectl/inbox/devtest/web/1.0.0", "one")
+	b := commitOn(t, r, "refs/zonectl/inbox/devtest/api/2.0.0", "two")
+	commitOn(t, r, "refs/zonectl/ledger", "other")
+	got, err := r.RefsUnder("refs/zonectl/inbox/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].Name != "refs/zonectl/inbox/devtest/api/2.0.0" || got[0].Hash != b || got[1].Hash != a {
+		t.Errorf("RefsUnder = %+v", got)
+	}
+}

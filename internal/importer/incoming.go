@@ -53,22 +53,16 @@ type ref struct {
 }
 
 func incomingRefs(env *Env) ([]ref, error) {
-	iter, err := env.Repo.Git().References()
+	named, err := env.Repo.RefsUnder(IncomingPrefix)
 	if err != nil {
 		return nil, err
 	}
-	defer iter.Close()
 	var refs []ref
-	err = iter.ForEach(func(r *plumbing.Reference) error {
-		name := r.Name().String()
-		if r.Type() != plumbing.HashReference || !strings.HasPrefix(name, IncomingPrefix) {
-			return nil
-		}
+	for _, r := range named {
 		var seq uint64
-		fmt.Sscanf(name[strings.LastIndexByte(name, '/')+1:], "%d", &seq)
-		refs = append(refs, ref{name: name, hash: r.Hash(), seq: seq})
-		return nil
-	})
+		fmt.Sscanf(r.Name[strings.LastIndexByte(r.Name, '/')+1:], "%d", &seq)
+		refs = append(refs, ref{name: r.Name, hash: r.Hash, seq: seq})
+	}
 	sort.Slice(refs, func(i, j int) bool {
 		if refs[i].seq != refs[j].seq {
 			return refs[i].seq < refs[j].seq

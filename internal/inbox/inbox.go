@@ -5,8 +5,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/go-git/go-git/v5/plumbing"
-
 	"github.com/zonectl/zonectl/gitstore"
 	"github.com/zonectl/zonectl/internal/release"
 )
@@ -53,25 +51,19 @@ func Find(repo *gitstore.Repo, project, version string) (*Entry, error) {
 
 // List reads every release in the inbox, by source, project and version.
 func List(repo *gitstore.Repo) ([]*Entry, error) {
-	iter, err := repo.Git().References()
+	refs, err := repo.RefsUnder(RefPrefix)
 	if err != nil {
 		return nil, err
 	}
-	defer iter.Close()
 	var out []*Entry
-	err = iter.ForEach(func(r *plumbing.Reference) error {
-		name := r.Name().String()
-		if r.Type() != plumbing.HashReference || !strings.HasPrefix(name, RefPrefix) {
-			return nil
-		}
-		source, _, _ := strings.Cut(strings.TrimPrefix(name, RefPrefix), "/")
-		l, err := release.LoadCommit(repo, name, r.Hash())
+	for _, r := range refs {
+		source, _, _ := strings.Cut(strings.TrimPrefix(r.Name, RefPrefix), "/")
+		l, err := release.LoadCommit(repo, r.Name, r.Hash)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		out = append(out, &Entry{Source: source, Loaded: l})
-		return nil
-	})
+	}
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]
 		if a.Source != b.Source {

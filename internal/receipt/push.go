@@ -62,22 +62,14 @@ func ImportIncoming(ctx context.Context, env *ImportEnv) ([]Incoming, error) {
 		hash plumbing.Hash
 		n    int
 	}
-	iter, err := env.Repo.Git().References()
+	named, err := env.Repo.RefsUnder(IncomingPrefix)
 	if err != nil {
 		return nil, err
 	}
 	var refs []ref
-	err = iter.ForEach(func(r *plumbing.Reference) error {
-		name := r.Name().String()
-		if r.Type() == plumbing.HashReference && strings.HasPrefix(name, IncomingPrefix) {
-			n, _ := strconv.Atoi(name[strings.LastIndexByte(name, '/')+1:])
-			refs = append(refs, ref{name, r.Hash(), n})
-		}
-		return nil
-	})
-	iter.Close()
-	if err != nil {
-		return nil, err
+	for _, r := range named {
+		n, _ := strconv.Atoi(r.Name[strings.LastIndexByte(r.Name, '/')+1:])
+		refs = append(refs, ref{r.Name, r.Hash, n})
 	}
 	sort.Slice(refs, func(i, j int) bool { return refs[i].n < refs[j].n })
 	var out []Incoming

@@ -56,16 +56,14 @@ func List(repo *gitstore.Repo, project string) ([]*Loaded, error) {
 }
 
 func eachRef(repo *gitstore.Repo, prefix string, fn func(name string, h plumbing.Hash) error) error {
-	iter, err := repo.Git().References()
+	refs, err := repo.RefsUnder(prefix)
 	if err != nil {
 		return err
 	}
-	defer iter.Close()
-	return iter.ForEach(func(r *plumbing.Reference) error {
-		name := r.Name().String()
-		if r.Type() != plumbing.HashReference || !strings.HasPrefix(name, prefix) {
-			return nil
+	for _, r := range refs {
+		if err := fn(r.Name, r.Hash); err != nil {
+			return err
 		}
-		return fn(name, r.Hash())
-	})
+	}
+	return nil
 }
