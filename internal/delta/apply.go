@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 
 	"github.com/klauspost/compress/zstd"
@@ -15,11 +14,16 @@ import (
 // maxTargetSize bounds the total output a delta may describe.
 const maxTargetSize = 1 << 62
 
+// outChunk is the size of each of Apply's two output buffers: one is
+// hashed while the other is filled.
+const outChunk = 1 << 20
+
 // Apply rebuilds the target described by delta from basis, writing it to w.
 //
 //  1. Read the header and check the basis size it records.
-//  2. Hash the whole basis (one sequential read through ReaderAt) and check
-//     the SHA-256 the header records, before writing anything.
+//  2. Check the basis SHA-256 the header records: against basis.SHA256
+//     when the caller knows it, else by hashing the whole basis (one
+//     sequential read) before writing anything.
 //  3. Decode the ops, bounds-checking every field, writing COPY and INSERT
 //     output to w while hashing it.
 //  4. At END, refuse anything that follows, then check the target size and
@@ -29,20 +33,24 @@ const maxTargetSize = 1 << 62
 // are *MismatchError; a malformed delta wraps ErrCorrupt. On any error, w
 // may have received part of a wrong target: callers write to a temporary
 // file and rename it only on success.
-func Apply(ctx context.Context, w io.Writer, basis io.ReaderAt, basisSize int64, delta io.Reader) error {
-	if basisSize < 0 {
-		return fmt.Errorf("delta: negative basis size %d", basisSize)
+func Apply(ctx context.Context, w io.Writer, basis Basis, delta io.Reader) error {
+	if err := basis.check(); err != nil {
+		return err
 	}
 	h, err := readHeader(delta)
 	if err != nil {
 		return err
 	}
-	if h.basisSize != basisSize {
+	if h.basisSize != basis.Size {
 		return &MismatchError{What: "basis", Field: "size",
-			Want: fmt.Sprint(h.basisSize), Have: fmt.Sprint(basisSize)}
+			Want: fmt.Sprint(h.basisSize), Have: fmt.Sprint(basis.Size)}
 	}
-	buf := make([]byte, min(max(basisSize, 64<<10), maxInsert)) // grows to maxInsert for INSERT
-	if err := checkBasis(ctx, basis, basisSize, h.basisSum, buf); err != nil {
+	if basis.SHA256 != nil {
+		if have := [sha256.Size]byte(basis.SHA256); have != h.basisSum {
+			return &MismatchError{What: "basis", Field: "sha256",
+				Want: fmt.Sprintf("%x", h.basisSum), Have: fmt.Sprintf("%x", have)}
+		}
+	} else if err := checkBasis(ctx, basis.R, basis.Size, h.basisSum); err != nil {
 		return err
 	}
 
@@ -55,20 +63,23 @@ func Apply(ctx context.Context, w io.Writer, basis io.ReaderAt, basisSize int64,
 		return fmt.Errorf("delta: %w", err)
 	}
 	defer zr.Close()
+	size := int(min(max(basis.Size, 64<<10), outChunk))
 	a := &applier{
-		basis:     basis,
-		basisSize: basisSize,
+		basis:     basis.R,
+		basisSize: basis.Size,
 		r:         bufio.NewReaderSize(zr, 64<<10),
-		sum:       sha256.New(),
-		buf:       buf,
+		w:         w,
+		sum:       newAsyncSum(),
+		bufs:      [2][]byte{make([]byte, size), make([]byte, size)},
 	}
-	a.w = io.MultiWriter(w, a.sum)
+	defer a.sum.close()
 	return a.run(ctx)
 }
 
 // checkBasis hashes the basis and compares it with want.
-func checkBasis(ctx context.Context, basis io.ReaderAt, size int64, want [sha256.Size]byte, buf []byte) error {
+func checkBasis(ctx context.Context, basis io.ReaderAt, size int64, want [sha256.Size]byte) error {
 	sum := sha256.New()
+	buf := make([]byte, min(max(size, 64<<10), outChunk))
 	for off := int64(0); off < size; {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -87,14 +98,43 @@ func checkBasis(ctx context.Context, basis io.ReaderAt, size int64, want [sha256
 	return nil
 }
 
+// applier writes the target through two alternating buffers: while one is
+// written to w and hashed on the side, the next is filled from the basis
+// and the literals.
 type applier struct {
 	basis     io.ReaderAt
 	basisSize int64
 	r         *bufio.Reader
 	w         io.Writer
-	sum       hash.Hash
-	buf       []byte
+	sum       *asyncSum
+	bufs      [2][]byte
+	cur       int // the buffer being filled
+	fill      int // bytes in it
 	written   int64
+}
+
+// space returns the free part of the current buffer, flushing it first
+// when it is full.
+func (a *applier) space() ([]byte, error) {
+	if a.fill == len(a.bufs[a.cur]) {
+		if err := a.flush(); err != nil {
+			return nil, err
+		}
+	}
+	return a.bufs[a.cur][a.fill:], nil
+}
+
+// flush hands the current buffer to the hash, writes it, and turns to the
+// other one, whose hash hand has waited for.
+func (a *applier) flush() error {
+	p := a.bufs[a.cur][:a.fill]
+	a.sum.hand(p)
+	if _, err := a.w.Write(p); err != nil {
+		return err
+	}
+	a.cur ^= 1
+	a.fill = 0
+	return nil
 }
 
 func (a *applier) run(ctx context.Context) error {
@@ -144,13 +184,15 @@ func (a *applier) copyOp(op int) error {
 		return err
 	}
 	for pos, end := int64(off), int64(off+n); pos < end; {
-		c := int(min(int64(len(a.buf)), end-pos))
-		if err := readFullAt(a.basis, a.buf[:c], pos); err != nil {
-			return fmt.Errorf("delta: op %d: reading basis at offset %d: %w", op, pos, err)
-		}
-		if _, err := a.w.Write(a.buf[:c]); err != nil {
+		p, err := a.space()
+		if err != nil {
 			return err
 		}
+		c := int(min(int64(len(p)), end-pos))
+		if err := readFullAt(a.basis, p[:c], pos); err != nil {
+			return fmt.Errorf("delta: op %d: reading basis at offset %d: %w", op, pos, err)
+		}
+		a.fill += c
 		pos += int64(c)
 	}
 	return nil
@@ -167,17 +209,22 @@ func (a *applier) insertOp(op int) error {
 	if err := a.grow(op, n); err != nil {
 		return err
 	}
-	if int(n) > len(a.buf) {
-		a.buf = make([]byte, n)
-	}
-	if _, err := io.ReadFull(a.r, a.buf[:n]); err != nil {
-		if err == io.EOF {
-			err = io.ErrUnexpectedEOF
+	for left := int(n); left > 0; {
+		p, err := a.space()
+		if err != nil {
+			return err
 		}
-		return fmt.Errorf("delta: op %d: reading %d insert bytes: %w: %w", op, n, ErrCorrupt, err)
+		c := min(len(p), left)
+		if _, err := io.ReadFull(a.r, p[:c]); err != nil {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return fmt.Errorf("delta: op %d: reading %d insert bytes: %w: %w", op, n, ErrCorrupt, err)
+		}
+		a.fill += c
+		left -= c
 	}
-	_, err = a.w.Write(a.buf[:n])
-	return err
+	return nil
 }
 
 func (a *applier) endOp(op int) error {
@@ -198,13 +245,14 @@ func (a *applier) endOp(op int) error {
 	case !errors.Is(err, io.EOF):
 		return fmt.Errorf("delta: after END: %w: %w", ErrCorrupt, err)
 	}
+	if err := a.flush(); err != nil {
+		return err
+	}
 	if size != uint64(a.written) {
 		return &MismatchError{What: "target", Field: "size",
 			Want: fmt.Sprint(size), Have: fmt.Sprint(a.written)}
 	}
-	var have [sha256.Size]byte
-	a.sum.Sum(have[:0])
-	if have != want {
+	if have := a.sum.sum(); have != want {
 		return &MismatchError{What: "target", Field: "sha256",
 			Want: fmt.Sprintf("%x", want), Have: fmt.Sprintf("%x", have)}
 	}

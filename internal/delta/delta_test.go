@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
+	"io"
 	"math/rand/v2"
 	"testing"
 )
@@ -16,7 +17,7 @@ func roundTrip(t testing.TB, basis, target []byte, opts Options) (*Stats, []byte
 	t.Helper()
 	ctx := context.Background()
 	var d bytes.Buffer
-	st, err := Encode(ctx, &d, bytes.NewReader(basis), int64(len(basis)), bytes.NewReader(target), opts)
+	st, err := Encode(ctx, &d, basisOf(basis), bytes.NewReader(target), opts)
 	if err != nil {
 		t.Fatalf("Encode: %v", err)
 	}
@@ -25,13 +26,20 @@ func roundTrip(t testing.TB, basis, target []byte, opts Options) (*Stats, []byte
 	}
 	delta := bytes.Clone(d.Bytes())
 	var out bytes.Buffer
-	if err := Apply(ctx, &out, bytes.NewReader(basis), int64(len(basis)), &d); err != nil {
+	if err := Apply(ctx, &out, basisOf(basis), &d); err != nil {
 		t.Fatalf("Apply: %v", err)
 	}
 	if !bytes.Equal(out.Bytes(), target) {
 		t.Fatalf("round trip differs: got %d bytes, want %d", out.Len(), len(target))
 	}
 	return st, delta
+}
+
+func basisOf(b []byte) Basis { return Basis{R: bytes.NewReader(b), Size: int64(len(b))} }
+
+// knownBasis is basisOf with the hash the caller claims to know.
+func knownBasis(b []byte, sum [32]byte) Basis {
+	return Basis{R: bytes.NewReader(b), Size: int64(len(b)), SHA256: sum[:]}
 }
 
 func randBytes(seed uint64, n int) []byte {
@@ -157,7 +165,7 @@ func TestOptionsValidate(t *testing.T) {
 func encode(t *testing.T, basis, target []byte) []byte {
 	t.Helper()
 	var d bytes.Buffer
-	if _, err := Encode(context.Background(), &d, bytes.NewReader(basis), int64(len(basis)), bytes.NewReader(target), Options{}); err != nil {
+	if _, err := Encode(context.Background(), &d, basisOf(basis), bytes.NewReader(target), Options{}); err != nil {
 		t.Fatal(err)
 	}
 	return d.Bytes()
@@ -165,7 +173,7 @@ func encode(t *testing.T, basis, target []byte) []byte {
 
 func apply(basis, delta []byte, basisSize int64) error {
 	var out bytes.Buffer
-	return Apply(context.Background(), &out, bytes.NewReader(basis), basisSize, bytes.NewReader(delta))
+	return Apply(context.Background(), &out, Basis{R: bytes.NewReader(basis), Size: basisSize}, bytes.NewReader(delta))
 }
 
 func TestApplyTruncatedBasis(t *testing.T) {
@@ -183,6 +191,40 @@ func TestApplyTruncatedBasis(t *testing.T) {
 	other[500] ^= 1
 	if err := apply(other, d, int64(len(other))); !isMismatch(err, "basis", "sha256") {
 		t.Errorf("changed basis: got %v, want basis sha256 mismatch", err)
+	}
+}
+
+// A caller that knows the basis's hash skips hashing it: a claim that
+// differs from the delta's header is refused before anything is read, and
+// a basis whose bytes differ from the claim still cannot yield a target.
+func TestKnownBasisHash(t *testing.T) {
+	basis := randBytes(12, 300<<10)
+	target := patchEvery(basis, 4096)
+	sum := sha256.Sum256(basis)
+	var d bytes.Buffer
+	if _, err := Encode(context.Background(), &d, knownBasis(basis, sum), bytes.NewReader(target), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if want := encode(t, basis, target); !bytes.Equal(d.Bytes(), want) {
+		t.Fatal("a delta made with the basis hash given differs from one made hashing it")
+	}
+	var out bytes.Buffer
+	if err := Apply(context.Background(), &out, knownBasis(basis, sum), bytes.NewReader(d.Bytes())); err != nil || !bytes.Equal(out.Bytes(), target) {
+		t.Fatalf("known basis hash: %v", err)
+	}
+	wrong := sum
+	wrong[0] ^= 1
+	out.Reset()
+	if err := Apply(context.Background(), &out, knownBasis(basis, wrong), bytes.NewReader(d.Bytes())); !isMismatch(err, "basis", "sha256") || out.Len() != 0 {
+		t.Errorf("claimed hash differs from the header: got %v and %d bytes written, want basis sha256 mismatch and none", err, out.Len())
+	}
+	other := bytes.Clone(basis)
+	other[len(other)/2+100] ^= 1 // a byte the target copies, not a patched one
+	if err := Apply(context.Background(), &out, knownBasis(other, sum), bytes.NewReader(d.Bytes())); !isMismatch(err, "target", "sha256") {
+		t.Errorf("basis bytes differ from the claimed hash: got %v, want target sha256 mismatch", err)
+	}
+	if _, err := Encode(context.Background(), io.Discard, Basis{R: bytes.NewReader(basis), Size: int64(len(basis)), SHA256: sum[:5]}, bytes.NewReader(target), Options{}); err == nil {
+		t.Error("a 5-byte basis hash was accepted")
 	}
 }
 
@@ -226,7 +268,7 @@ func TestApplyCrafted(t *testing.T) {
 	want := []byte("cdefXY0123")
 	good := cat(copyOp(12, 4), insertOp([]byte("XY")), copyOp(0, 4), endOp(want))
 	var out bytes.Buffer
-	if err := Apply(context.Background(), &out, bytes.NewReader(basis), int64(len(basis)), bytes.NewReader(craft(t, basis, good))); err != nil || out.String() != string(want) {
+	if err := Apply(context.Background(), &out, basisOf(basis), bytes.NewReader(craft(t, basis, good))); err != nil || out.String() != string(want) {
 		t.Fatalf("crafted good delta: got %q, %v", out.String(), err)
 	}
 	tests := []struct {
@@ -293,7 +335,7 @@ func TestContextCanceled(t *testing.T) {
 	cancel()
 	basis := randBytes(11, 10<<10)
 	var d bytes.Buffer
-	if _, err := Encode(ctx, &d, bytes.NewReader(basis), int64(len(basis)), bytes.NewReader(basis), Options{}); !errors.Is(err, context.Canceled) {
+	if _, err := Encode(ctx, &d, basisOf(basis), bytes.NewReader(basis), Options{}); !errors.Is(err, context.Canceled) {
 		t.Errorf("Encode: got %v, want context.Canceled", err)
 	}
 }

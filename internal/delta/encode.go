@@ -3,11 +3,9 @@ package delta
 import (
 	"bufio"
 	"context"
-	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"math/bits"
 
@@ -29,21 +27,23 @@ type Stats struct {
 }
 
 // Encode writes to w a delta that rebuilds target from basis. It reads the
-// basis twice at most through ReaderAt (once to hash and index it, then to
-// verify matches) and streams the target, never holding more than 4 MiB of
-// it. Memory is the anchor index (see the package doc) plus bounded buffers.
-func Encode(ctx context.Context, w io.Writer, basis io.ReaderAt, basisSize int64, target io.Reader, opts Options) (*Stats, error) {
+// basis through its ReaderAt once in full to index it (and hash it, unless
+// basis.SHA256 is given), then where matches are verified, and streams the
+// target, never holding more than 4 MiB of it. Memory is the anchor index
+// (see the package doc) plus bounded buffers.
+func Encode(ctx context.Context, w io.Writer, basis Basis, target io.Reader, opts Options) (*Stats, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
 	opts = opts.withDefaults()
-	if basisSize < 0 {
-		return nil, fmt.Errorf("delta: negative basis size %d", basisSize)
+	if err := basis.check(); err != nil {
+		return nil, err
 	}
-	ix, basisSum, err := buildIndex(ctx, basis, basisSize, opts.AnchorBits)
+	ix, basisSum, err := buildIndex(ctx, basis, opts.AnchorBits)
 	if err != nil {
 		return nil, fmt.Errorf("delta: indexing basis: %w", err)
 	}
+	basisSize := basis.Size
 
 	cw := &countWriter{w: w}
 	if _, err := cw.Write(header{basisSize: basisSize, basisSum: basisSum}.marshal()); err != nil {
@@ -58,22 +58,24 @@ func Encode(ctx context.Context, w io.Writer, basis io.ReaderAt, basisSize int64
 	}
 	e := &encoder{
 		ctx:       ctx,
-		basis:     basis,
+		basis:     basis.R,
 		basisSize: basisSize,
 		ix:        ix,
 		minMatch:  opts.MinMatch,
 		r:         target,
-		sum:       sha256.New(),
+		sum:       newAsyncSum(),
 		buf:       make([]byte, 64<<10), // grows to targetBufSize
 		scratch:   make([]byte, 64<<10),
 		ow:        &opWriter{w: bufio.NewWriterSize(zw, 64<<10)},
 	}
+	defer e.sum.close()
 	if err := e.run(); err != nil {
 		zw.Close()
 		return nil, err
 	}
 	size := e.base + int64(e.n)
-	if err := e.ow.end(size, e.sum.Sum(nil)); err != nil {
+	sum := e.sum.sum()
+	if err := e.ow.end(size, sum[:]); err != nil {
 		zw.Close()
 		return nil, err
 	}
@@ -102,8 +104,8 @@ type encoder struct {
 	minMatch  int
 
 	r    io.Reader
-	sum  hash.Hash
-	buf  []byte // target bytes from absolute offset base
+	sum  *asyncSum // of the target, fed as it is read
+	buf  []byte    // target bytes from absolute offset base
 	base int64
 	n    int  // valid bytes in buf
 	eof  bool // r is exhausted
@@ -154,6 +156,7 @@ func (e *encoder) run() error {
 // fill drops buf[:keep], which must hold no pending literals, and reads
 // the target until buf is full or the target ends.
 func (e *encoder) fill(keep int) error {
+	e.sum.wait() // buf is about to change
 	copy(e.buf, e.buf[keep:e.n])
 	e.n -= keep
 	e.base += int64(keep)
@@ -163,9 +166,9 @@ func (e *encoder) fill(keep int) error {
 		copy(grown, e.buf[:e.n])
 		e.buf = grown
 	}
+	read := e.n
 	for e.n < len(e.buf) && !e.eof {
 		m, err := e.r.Read(e.buf[e.n:])
-		e.sum.Write(e.buf[e.n : e.n+m])
 		e.n += m
 		if errors.Is(err, io.EOF) {
 			e.eof = true
@@ -173,6 +176,7 @@ func (e *encoder) fill(keep int) error {
 			return fmt.Errorf("delta: reading target at offset %d: %w", e.base+int64(e.n), err)
 		}
 	}
+	e.sum.hand(e.buf[read:e.n])
 	return nil
 }
 

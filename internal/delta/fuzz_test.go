@@ -22,7 +22,7 @@ var fuzzBasis = []byte("0123456789abcdefghijklmnopqrstuvwxyz ZONECTL basis for f
 func FuzzApply(f *testing.F) {
 	target := []byte("abcdefghijXYZ0123456789 ZONECTL")
 	var d bytes.Buffer
-	if _, err := Encode(context.Background(), &d, bytes.NewReader(fuzzBasis), int64(len(fuzzBasis)), bytes.NewReader(target), Options{MinMatch: 8}); err != nil {
+	if _, err := Encode(context.Background(), &d, basisOf(fuzzBasis), bytes.NewReader(target), Options{MinMatch: 8}); err != nil {
 		f.Fatal(err)
 	}
 	f.Add(d.Bytes())
@@ -33,7 +33,7 @@ func FuzzApply(f *testing.F) {
 		// Output is bounded by limitWriter: a hostile delta must not make
 		// Apply allocate; writes past the limit stop it with an error.
 		w := &limitWriter{n: 64 << 20}
-		err := Apply(context.Background(), w, bytes.NewReader(fuzzBasis), int64(len(fuzzBasis)), bytes.NewReader(delta))
+		err := Apply(context.Background(), w, basisOf(fuzzBasis), bytes.NewReader(delta))
 		if err == nil && !bytes.HasPrefix(delta, []byte(magic)) {
 			t.Fatal("delta without magic applied")
 		}

@@ -45,25 +45,37 @@ type index struct {
 
 func isAnchor(h uint64, shift uint) bool { return h>>shift == 0 }
 
-// buildIndex reads the whole basis once, hashing it with SHA-256 and
-// sampling anchors.
-func buildIndex(ctx context.Context, basis io.ReaderAt, size int64, bits int) (*index, [sha256.Size]byte, error) {
+// buildIndex reads the whole basis once, sampling anchors, and hashes it
+// with SHA-256 on the side unless the caller knows its hash.
+func buildIndex(ctx context.Context, basis Basis, bits int) (*index, [sha256.Size]byte, error) {
+	size := basis.Size
 	ix := &index{shift: uint(64 - bits)}
 	minGap := int64(1) << (bits - 1)
-	ix.anchors = make([]anchor, 0, min(size>>(bits-1), 1<<20)+1)
-	sum := sha256.New()
-	buf := make([]byte, min(size, 1<<20))
+	// Anchors come about one per 2^bits bytes; reserving that many up
+	// front, plus an eighth, keeps append from doubling a large index.
+	ix.anchors = make([]anchor, 0, size>>bits+size>>(bits+3)+1)
+	var sum *asyncSum
+	if basis.SHA256 == nil {
+		sum = newAsyncSum()
+		defer sum.close()
+	}
+	// Two buffers, so that one is hashed while the other is scanned.
+	bufs := [2][]byte{make([]byte, min(size, 1<<20)), make([]byte, min(size, 1<<20))}
 	var h uint64
 	last := -minGap
-	for off := int64(0); off < size; {
+	for off, turn := int64(0), 0; off < size; turn ^= 1 {
 		if err := ctx.Err(); err != nil {
 			return nil, [32]byte{}, err
 		}
+		buf := bufs[turn]
 		n := int(min(int64(len(buf)), size-off))
-		if err := readFullAt(basis, buf[:n], off); err != nil {
+		// hand waited for the hash of this buffer's last turn.
+		if err := readFullAt(basis.R, buf[:n], off); err != nil {
 			return nil, [32]byte{}, err
 		}
-		sum.Write(buf[:n])
+		if sum != nil {
+			sum.hand(buf[:n])
+		}
 		for i, b := range buf[:n] {
 			h = h<<1 + gear[b]
 			pos := off + int64(i) + 1 // offset just past b
@@ -84,7 +96,10 @@ func buildIndex(ctx context.Context, basis io.ReaderAt, size int64, bits int) (*
 		return int(min(max(a.end-b.end, -1), 1))
 	})
 	ix.anchors = capRuns(ix.anchors)
-	return ix, sumOf(sum), nil
+	if sum == nil {
+		return ix, [sha256.Size]byte(basis.SHA256), nil
+	}
+	return ix, sum.sum(), nil
 }
 
 // capRuns keeps at most maxCandidates anchors per hash, in place.

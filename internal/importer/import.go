@@ -2,6 +2,7 @@ package importer
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -251,9 +252,16 @@ func rebuild(ctx context.Context, env *Env, p zbundle.Package, deltaPath string)
 		return err
 	}
 	defer d.Close()
+	// The store names its blobs by hash, and the basis was picked by its
+	// name: Apply need not read it twice. A blob damaged on disk still
+	// cannot slip through, as the rebuilt package must hash to the manifest.
+	sum, err := hex.DecodeString(p.Data.Basis.SHA256)
+	if err != nil {
+		return fmt.Errorf("basis sha256 %q: %w", p.Data.Basis.SHA256, err)
+	}
 	pr, pw := io.Pipe()
 	go func() {
-		pw.CloseWithError(delta.Apply(ctx, pw, basis, p.Data.Basis.Size, d))
+		pw.CloseWithError(delta.Apply(ctx, pw, delta.Basis{R: basis, Size: p.Data.Basis.Size, SHA256: sum}, d))
 	}()
 	err = env.Store.PutBlob(ctx, pr, p.SHA256, p.Size)
 	pr.CloseWithError(err)

@@ -239,8 +239,14 @@ func packageData(ctx context.Context, st *store.Store, pk snapshot.PackageRef, k
 	if err != nil {
 		return zbundle.PackageData{}, "", err
 	}
+	basisSum, err := hex.DecodeString(basis.SHA256)
+	if err != nil {
+		return zbundle.PackageData{}, "", fmt.Errorf("package %s %s: bad sha256 %q in the store", basis.ID, basis.Version, basis.SHA256)
+	}
 	h := sha256.New()
-	stats, err := delta.Encode(ctx, io.MultiWriter(tmp, h), bf, basis.Size, target, delta.Options{})
+	// The store names blobs by their hash, so the basis need not be
+	// hashed again; Apply checks the target's own hash anyway.
+	stats, err := delta.Encode(ctx, io.MultiWriter(tmp, h), delta.Basis{R: bf, Size: basis.Size, SHA256: basisSum}, target, delta.Options{})
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
