@@ -186,7 +186,11 @@ func (g *globals) printInspection(m *zbundle.Manifest, members []zbundle.Member,
 				g.out.printf("  builds on   %s\n", p)
 			}
 			for _, p := range m.Packages {
-				g.out.printf("  package     %s %s  sha256 %s  %s  (%s)\n", p.ID, p.Version, p.SHA256, humanBytes(p.Size), p.Data.Kind)
+				kind := string(p.Data.Kind)
+				if p.Data.IsDelta() {
+					kind = fmt.Sprintf("%s of %s against %s", kind, humanBytes(p.Data.DeltaSize), p.Data.Basis.Version)
+				}
+				g.out.printf("  package     %s %s  sha256 %s  %s  (%s)\n", p.ID, p.Version, p.SHA256, humanBytes(p.Size), kind)
 			}
 			g.out.printf("\n")
 		}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/zonectl/zonectl/internal/promote"
 	"github.com/zonectl/zonectl/internal/space"
+	"github.com/zonectl/zonectl/internal/zbundle"
 )
 
 type promoteOptions struct {
@@ -125,8 +126,10 @@ imported the earlier ones.`,
 			for _, pk := range m.Packages {
 				carried := "sent"
 				switch {
-				case pk.Data.Kind == "none":
+				case pk.Data.Kind == zbundle.DataNone:
 					carried = "sent before, not included"
+				case pk.Data.Kind == zbundle.DataContentDelta:
+					carried = fmt.Sprintf("sent as a %s content delta against %s (rebuilt with %s)", humanBytes(pk.Data.DeltaSize), pk.Data.Basis.Version, pk.Data.Rebuild.Describe())
 				case pk.Data.Basis != nil:
 					carried = fmt.Sprintf("sent as a %s delta against %s", humanBytes(pk.Data.DeltaSize), pk.Data.Basis.Version)
 				}

@@ -39,6 +39,7 @@ func TestScript(t *testing.T) {
 			"status":  cmdStatus,
 			"mode":    cmdMode,
 			"httpgit": cmdHTTPGit,
+			"gotargz": cmdGoTarGz,
 		},
 		Setup: func(env *testscript.Env) error {
 			// Every script gets its own configuration directory (where

@@ -2,7 +2,6 @@ package importer
 
 import (
 	"context"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -18,7 +17,6 @@ import (
 	"github.com/zonectl/zonectl/gitstore"
 	"github.com/zonectl/zonectl/gitstore/bundle"
 	"github.com/zonectl/zonectl/hcl/config"
-	"github.com/zonectl/zonectl/internal/delta"
 	"github.com/zonectl/zonectl/internal/inbox"
 	"github.com/zonectl/zonectl/internal/keys"
 	"github.com/zonectl/zonectl/internal/ledger"
@@ -146,13 +144,13 @@ func importAs(ctx context.Context, env *Env, file, name string) (*Result, error)
 		}
 	}
 	for _, p := range m.Packages {
-		if p.Data.Kind == zbundle.DataDelta && !env.Store.Has(p.SHA256) && !env.Store.Has(p.Data.Basis.SHA256) {
+		if p.Data.IsDelta() && !env.Store.Has(p.SHA256) && !env.Store.Has(p.Data.Basis.SHA256) {
 			return nil, refuse(name, "package %s %s comes as a delta against %s %s (sha256 %s), which this Space's store does not have; ask %s for a --full bundle", p.ID, p.Version, p.Data.Basis.ID, p.Data.Basis.Version, p.Data.Basis.SHA256, m.Source.Space)
 		}
 	}
 	for _, p := range m.Packages {
-		if p.Data.Kind == zbundle.DataDelta && !env.Store.Has(p.SHA256) {
-			if err := rebuild(ctx, env, p, filepath.Join(tmp, filepath.FromSlash(p.Data.Path))); err != nil {
+		if p.Data.IsDelta() && !env.Store.Has(p.SHA256) {
+			if err := rebuild(ctx, env, p, filepath.Join(tmp, filepath.FromSlash(p.Data.Path)), tmp, m.Source.Space); err != nil {
 				return nil, refuse(name, "package %s %s: %v", p.ID, p.Version, err)
 			}
 			res.PackagesWritten++
@@ -231,40 +229,6 @@ func indexPackage(ctx context.Context, env *Env, p zbundle.Package, source strin
 	}
 	defer f.Close()
 	_, _, err = env.Store.Push(ctx, f, store.PushOptions{ID: p.ID, Version: p.Version, FileName: "imported from " + source, PushedBy: env.Author.Name, Now: env.Now})
-	return err
-}
-
-// rebuild applies a package's delta to its basis in the store and puts
-// the result in the store, where it becomes visible only once it hashes to
-// what the manifest pins.
-func rebuild(ctx context.Context, env *Env, p zbundle.Package, deltaPath string) error {
-	basisPath, err := env.Store.BlobPath(p.Data.Basis.SHA256)
-	if err != nil {
-		return err
-	}
-	basis, err := os.Open(basisPath)
-	if err != nil {
-		return err
-	}
-	defer basis.Close()
-	d, err := os.Open(deltaPath)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	// The store names its blobs by hash, and the basis was picked by its
-	// name: Apply need not read it twice. A blob damaged on disk still
-	// cannot slip through, as the rebuilt package must hash to the manifest.
-	sum, err := hex.DecodeString(p.Data.Basis.SHA256)
-	if err != nil {
-		return fmt.Errorf("basis sha256 %q: %w", p.Data.Basis.SHA256, err)
-	}
-	pr, pw := io.Pipe()
-	go func() {
-		pw.CloseWithError(delta.Apply(ctx, pw, delta.Basis{R: basis, Size: p.Data.Basis.Size, SHA256: sum}, d))
-	}()
-	err = env.Store.PutBlob(ctx, pr, p.SHA256, p.Size)
-	pr.CloseWithError(err)
 	return err
 }
 

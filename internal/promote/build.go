@@ -10,16 +10,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/zonectl/zonectl/gitstore/bundle"
-	"github.com/zonectl/zonectl/internal/delta"
 	"github.com/zonectl/zonectl/internal/receipt"
 	"github.com/zonectl/zonectl/internal/release"
-	"github.com/zonectl/zonectl/internal/semver"
 	"github.com/zonectl/zonectl/internal/snapshot"
 	"github.com/zonectl/zonectl/internal/store"
 	"github.com/zonectl/zonectl/internal/zbundle"
@@ -171,7 +168,7 @@ func Build(ctx context.Context, env *Env, p *Promotion, st *store.Store, opts Bu
 			r    io.ReadCloser
 			size = pk.Size
 		)
-		if pk.Data.Kind == zbundle.DataDelta {
+		if pk.Data.IsDelta() {
 			r, err = os.Open(deltas[pk.Data.Path])
 			size = pk.Data.DeltaSize
 		} else {
@@ -203,68 +200,6 @@ func Build(ctx context.Context, env *Env, p *Promotion, st *store.Store, opts Bu
 		return nil, err
 	}
 	return m, nil
-}
-
-// packageData decides how a package the target lacks travels: as a delta
-// against a version of the same package the target has, when one is in
-// the store and the delta is clearly smaller, else whole. A delta is
-// written to a temporary file in dir, whose name is returned.
-func packageData(ctx context.Context, st *store.Store, pk snapshot.PackageRef, known map[string]snapshot.PackageRef, dir string) (zbundle.PackageData, string, error) {
-	whole := zbundle.PackageData{Kind: zbundle.DataWhole, Path: zbundle.PackagePath(pk.SHA256)}
-	var basis *snapshot.PackageRef
-	for _, k := range known {
-		if strings.EqualFold(k.ID, pk.ID) && st.Has(k.SHA256) && (basis == nil || semver.Newer(k.Version, basis.Version)) {
-			k := k
-			basis = &k
-		}
-	}
-	if basis == nil || pk.Size == 0 {
-		return whole, "", nil
-	}
-	bpath, err := st.BlobPath(basis.SHA256)
-	if err != nil {
-		return whole, "", nil
-	}
-	bf, err := os.Open(bpath)
-	if err != nil {
-		return zbundle.PackageData{}, "", err
-	}
-	defer bf.Close()
-	target, err := st.Open(pk.SHA256)
-	if err != nil {
-		return zbundle.PackageData{}, "", err
-	}
-	defer target.Close()
-	tmp, err := os.CreateTemp(dir, ".delta-*")
-	if err != nil {
-		return zbundle.PackageData{}, "", err
-	}
-	basisSum, err := hex.DecodeString(basis.SHA256)
-	if err != nil {
-		return zbundle.PackageData{}, "", fmt.Errorf("package %s %s: bad sha256 %q in the store", basis.ID, basis.Version, basis.SHA256)
-	}
-	h := sha256.New()
-	// The store names blobs by their hash, so the basis need not be
-	// hashed again; Apply checks the target's own hash anyway.
-	stats, err := delta.Encode(ctx, io.MultiWriter(tmp, h), delta.Basis{R: bf, Size: basis.Size, SHA256: basisSum}, target, delta.Options{})
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return zbundle.PackageData{}, "", fmt.Errorf("delta of package %s %s against %s: %w", pk.ID, pk.Version, basis.Version, err)
-	}
-	// Not worth it unless clearly smaller: the target then rebuilds the
-	// package from its basis for little gain.
-	if stats.DeltaSize*10 >= pk.Size*9 {
-		os.Remove(tmp.Name())
-		return whole, "", nil
-	}
-	sum := hex.EncodeToString(h.Sum(nil))
-	return zbundle.PackageData{
-		Kind: zbundle.DataDelta, Path: zbundle.PackagePath(sum), DeltaSize: stats.DeltaSize, DeltaSHA256: sum,
-		Basis: &zbundle.Basis{ID: basis.ID, Version: basis.Version, SHA256: basis.SHA256, Size: basis.Size},
-	}, tmp.Name(), nil
 }
 
 // knownToTarget says what the target is known to have, for a thin bundle:

@@ -44,9 +44,9 @@ func newEncoder(w io.Writer, p Params) (io.WriteCloser, error) {
 	return nil, fmt.Errorf("deflate encoder %q is not one this zonectl has (%q, %q)", p.Encoder, EncoderGo, EncoderKlauspost)
 }
 
-// encoderVersion says which build of an encoder this zonectl carries, so
+// EncoderVersion says which build of an encoder this zonectl carries, so
 // that a rebuild that fails can say whether the two sides differ.
-func encoderVersion(name string) string {
+func EncoderVersion(name string) string {
 	if name == EncoderGo {
 		return runtime.Version()
 	}

@@ -119,7 +119,7 @@ func Detect(ctx context.Context, r io.ReaderAt, size int64) (p Params, ok bool, 
 	for _, c := range live {
 		if c.enc.Close() == nil && c.err == nil && c.matched == consumed {
 			c.p.Header = hdr
-			c.p.EncoderVersion = encoderVersion(c.p.Encoder)
+			c.p.EncoderVersion = EncoderVersion(c.p.Encoder)
 			return c.p, true, nil
 		}
 	}

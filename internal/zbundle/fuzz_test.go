@@ -66,7 +66,7 @@ func wantCheckOrIO(t *testing.T, err error) {
 func FuzzManifest(f *testing.F) {
 	fx := newFixture(f, []byte("git bundle"))
 	f.Add(fx.manifest)
-	f.Add(bytes.Replace(fx.manifest, []byte(`"schema": "1.0"`), []byte(`"schema": "1.9"`), 1))
+	f.Add(bytes.Replace(fx.manifest, []byte(`"schema": "1.1"`), []byte(`"schema": "1.9"`), 1))
 	f.Add(bytes.Replace(fx.manifest, []byte(`"kind": "none"`), []byte(`"kind": "delta"`), 1))
 	f.Add(bytes.Replace(fx.manifest, []byte(`12:00:00Z`), []byte(`12:00:00.5+01:00`), 1))
 	f.Add([]byte(`{"type": "zonectl.release-bundle.manifest", "schema": "1.0", "packages": [{"data": {}}]}`))

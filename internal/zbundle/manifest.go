@@ -7,12 +7,15 @@ import (
 
 	"github.com/zonectl/zonectl/internal/envelope"
 	"github.com/zonectl/zonectl/internal/keys"
+	"github.com/zonectl/zonectl/internal/recompress"
 	"github.com/zonectl/zonectl/internal/snapshot"
 )
 
 // Schema is the version of the manifest format that this zonectl writes;
 // it reads every manifest of the same major version.
-var Schema = envelope.Schema{Major: 1, Minor: 0}
+//
+// 1.1 added the data kind content-delta; a 1.0 reader refuses it by kind.
+var Schema = envelope.Schema{Major: 1, Minor: 1}
 
 // DefaultLifetime is how long a bundle may be imported after it was made,
 // unless promote is told otherwise.
@@ -83,7 +86,14 @@ type PackageData struct {
 	DeltaSize   int64  `json:"delta_size,omitempty"`
 	DeltaSHA256 string `json:"delta_sha256,omitempty"`
 	Basis       *Basis `json:"basis,omitempty"`
+	// For DataContentDelta: how to compress the rebuilt content back into
+	// the package's exact bytes.
+	Rebuild *recompress.Params `json:"rebuild,omitempty"`
 }
+
+// IsDelta reports whether the data is a delta of either kind, which
+// needs its basis to rebuild the package.
+func (d PackageData) IsDelta() bool { return d.Kind == DataDelta || d.Kind == DataContentDelta }
 
 // Basis names the package version a delta is made against.
 type Basis struct {
@@ -105,6 +115,11 @@ const (
 	// DataDelta: the bundle holds a binary delta (internal/delta) from the
 	// basis to the package, in packages/<the delta's sha256>.
 	DataDelta DataKind = "delta"
+	// DataContentDelta: the bundle holds a delta from the basis's
+	// uncompressed content to the package's (both are gzip files), in
+	// packages/<the delta's sha256>; Rebuild says how to compress the
+	// result back into the package's exact bytes.
+	DataContentDelta DataKind = "content-delta"
 )
 
 // SealManifest checks m and signs it with signer, returning the bytes of
@@ -209,7 +224,7 @@ func (m *Manifest) Files() []Member {
 			continue
 		}
 		seen[p.Data.Path] = true
-		if p.Data.Kind == DataDelta {
+		if p.Data.IsDelta() {
 			files = append(files, Member{Name: p.Data.Path, Size: p.Data.DeltaSize, SHA256: p.Data.DeltaSHA256})
 			continue
 		}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/zonectl/zonectl/internal/envelope"
 	"github.com/zonectl/zonectl/internal/keys"
+	"github.com/zonectl/zonectl/internal/recompress"
 )
 
 func TestManifestValidate(t *testing.T) {
@@ -74,6 +75,20 @@ func TestManifestValidate(t *testing.T) {
 			d := strings.Repeat("cd", 32)
 			p.Data = PackageData{Kind: DataDelta, Basis: &Basis{ID: p.ID, Version: "0.9.0", SHA256: strings.Repeat("ef", 32), Size: 1}, DeltaSHA256: d, DeltaSize: 1, Path: PackagePath(p.SHA256)}
 		}, "the delta is"},
+		{"content delta without rebuild", func(m *Manifest) {
+			p := &m.Packages[0]
+			d := strings.Repeat("cd", 32)
+			p.Data = PackageData{Kind: DataContentDelta, Basis: &Basis{ID: p.ID, Version: "0.9.0", SHA256: strings.Repeat("ef", 32), Size: 1}, DeltaSHA256: d, DeltaSize: 1, Path: PackagePath(d)}
+		}, "a content delta without rebuild settings"},
+		{"content delta with a bad rebuild", func(m *Manifest) {
+			p := &m.Packages[0]
+			d := strings.Repeat("cd", 32)
+			p.Data = PackageData{Kind: DataContentDelta, Basis: &Basis{ID: p.ID, Version: "0.9.0", SHA256: strings.Repeat("ef", 32), Size: 1}, DeltaSHA256: d, DeltaSize: 1, Path: PackagePath(d),
+				Rebuild: &recompress.Params{Format: "gzip", Encoder: "zlib", Level: 6, Header: []byte("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff")}}
+		}, `rebuild: deflate encoder "zlib" is not one this zonectl has`},
+		{"rebuild on a whole package", func(m *Manifest) {
+			m.Packages[0].Data.Rebuild = &recompress.Params{Format: "gzip", Encoder: recompress.EncoderGo, Level: 6, Header: []byte("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff")}
+		}, `rebuild settings on data of kind "whole"`},
 		{"empty kind", func(m *Manifest) { m.Packages[0].Data.Kind = "" }, `data kind ""`},
 		{"none with path", func(m *Manifest) { m.Packages[2].Data.Path = "packages/x" }, "has a path"},
 		{"whole without path", func(m *Manifest) { m.Packages[0].Data.Path = "" }, "data path"},
@@ -125,7 +140,7 @@ func TestSealOpenManifest(t *testing.T) {
 		t.Errorf("signed by %s", sig.Fingerprint)
 	}
 	for _, want := range []string{
-		"{\n  \"type\": \"zonectl.release-bundle.manifest\",\n  \"schema\": \"1.0\",\n  \"source\": {",
+		"{\n  \"type\": \"zonectl.release-bundle.manifest\",\n  \"schema\": \"1.1\",\n  \"source\": {",
 		`"bundle_sha256": "`,
 		`"prerequisites": []`,
 		`"data": {` + "\n" + `        "kind": "none"` + "\n      }",

@@ -168,7 +168,7 @@ func checkPackages(pkgs []Package) error {
 			if want := PackagePath(p.SHA256); p.Data.Path != want {
 				return fmt.Errorf("%s: data path %q: the whole package is %q", name, p.Data.Path, want)
 			}
-		case DataDelta:
+		case DataDelta, DataContentDelta:
 			b := p.Data.Basis
 			switch {
 			case b == nil:
@@ -181,9 +181,19 @@ func checkPackages(pkgs []Package) error {
 				return fmt.Errorf("%s: the delta's size or SHA-256 is not valid", name)
 			case p.Data.Path != PackagePath(p.Data.DeltaSHA256):
 				return fmt.Errorf("%s: data path %q: the delta is %q", name, p.Data.Path, PackagePath(p.Data.DeltaSHA256))
+			case p.Data.Kind == DataContentDelta && p.Data.Rebuild == nil:
+				return fmt.Errorf("%s: a content delta without rebuild settings", name)
 			}
 		default:
-			return fmt.Errorf("%s: data kind %q is not one this zonectl knows (%q, %q, %q)", name, p.Data.Kind, DataNone, DataWhole, DataDelta)
+			return fmt.Errorf("%s: data kind %q is not one this zonectl knows (%q, %q, %q, %q)", name, p.Data.Kind, DataNone, DataWhole, DataDelta, DataContentDelta)
+		}
+		if p.Data.Rebuild != nil {
+			if p.Data.Kind != DataContentDelta {
+				return fmt.Errorf("%s: rebuild settings on data of kind %q", name, p.Data.Kind)
+			}
+			if err := p.Data.Rebuild.Validate(); err != nil {
+				return fmt.Errorf("%s: rebuild: %w", name, err)
+			}
 		}
 	}
 	return nil

@@ -1,0 +1,86 @@
+package importer
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/zonectl/zonectl/internal/delta"
+	"github.com/zonectl/zonectl/internal/recompress"
+	"github.com/zonectl/zonectl/internal/store"
+	"github.com/zonectl/zonectl/internal/zbundle"
+)
+
+// rebuild applies a package's delta to its basis in the store and puts
+// the result in the store, where it becomes visible only once it hashes to
+// what the manifest pins. A content delta applies to the basis's
+// uncompressed content, unpacked to a temporary file in tmp, and the
+// result is compressed back as the manifest's rebuild settings say.
+func rebuild(ctx context.Context, env *Env, p zbundle.Package, deltaPath, tmp, source string) error {
+	basisPath, err := env.Store.BlobPath(p.Data.Basis.SHA256)
+	if err != nil {
+		return err
+	}
+	basisFile, err := os.Open(basisPath)
+	if err != nil {
+		return err
+	}
+	defer basisFile.Close()
+	d, err := os.Open(deltaPath)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+
+	var basis delta.Basis
+	switch p.Data.Kind {
+	case zbundle.DataDelta:
+		// The store names its blobs by hash, and the basis was picked by
+		// its name: Apply need not read it twice. A blob damaged on disk
+		// still cannot slip through, as the rebuilt package must hash to
+		// the manifest.
+		sum, err := hex.DecodeString(p.Data.Basis.SHA256)
+		if err != nil {
+			return fmt.Errorf("basis sha256 %q: %w", p.Data.Basis.SHA256, err)
+		}
+		basis = delta.Basis{R: basisFile, Size: p.Data.Basis.Size, SHA256: sum}
+	case zbundle.DataContentDelta:
+		content, err := os.CreateTemp(tmp, "basis-content-*")
+		if err != nil {
+			return err
+		}
+		defer content.Close()
+		size, err := recompress.Decompress(content, basisFile)
+		if err != nil {
+			return fmt.Errorf("the delta applies to the content of %s %s, which does not decompress: %w", p.Data.Basis.ID, p.Data.Basis.Version, err)
+		}
+		basis = delta.Basis{R: content, Size: size}
+	default:
+		return fmt.Errorf("data of kind %q is not a delta", p.Data.Kind)
+	}
+
+	pr, pw := io.Pipe()
+	go func() {
+		if p.Data.Kind == zbundle.DataDelta {
+			pw.CloseWithError(delta.Apply(ctx, pw, basis, d))
+			return
+		}
+		cr, cw := io.Pipe()
+		go func() { cw.CloseWithError(delta.Apply(ctx, cw, basis, d)) }()
+		err := recompress.Rebuild(pw, cr, *p.Data.Rebuild)
+		cr.CloseWithError(err)
+		pw.CloseWithError(err)
+	}()
+	err = env.Store.PutBlob(ctx, pr, p.SHA256, p.Size)
+	pr.CloseWithError(err)
+	var integrity *store.IntegrityError
+	if p.Data.Kind == zbundle.DataContentDelta && errors.As(err, &integrity) {
+		r := p.Data.Rebuild
+		return fmt.Errorf("its content was rebuilt, but compressing it again here does not give the package's bytes (%w): the sender compressed with %s, and this zonectl's %s is %s; ask %s for a bundle made with --full, which carries the package whole",
+			err, r.Describe(), r.Encoder, recompress.EncoderVersion(r.Encoder), source)
+	}
+	return err
+}
