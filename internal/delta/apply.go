@@ -9,6 +9,8 @@ import (
 	"io"
 
 	"github.com/klauspost/compress/zstd"
+
+	"github.com/zonectl/zonectl/internal/hashpipe"
 )
 
 // maxTargetSize bounds the total output a delta may describe.
@@ -69,10 +71,10 @@ func Apply(ctx context.Context, w io.Writer, basis Basis, delta io.Reader) error
 		basisSize: basis.Size,
 		r:         bufio.NewReaderSize(zr, 64<<10),
 		w:         w,
-		sum:       newAsyncSum(),
+		sum:       hashpipe.New(),
 		bufs:      [2][]byte{make([]byte, size), make([]byte, size)},
 	}
-	defer a.sum.close()
+	defer a.sum.Close()
 	return a.run(ctx)
 }
 
@@ -106,7 +108,7 @@ type applier struct {
 	basisSize int64
 	r         *bufio.Reader
 	w         io.Writer
-	sum       *asyncSum
+	sum       *hashpipe.SHA256
 	bufs      [2][]byte
 	cur       int // the buffer being filled
 	fill      int // bytes in it
@@ -128,7 +130,7 @@ func (a *applier) space() ([]byte, error) {
 // other one, whose hash hand has waited for.
 func (a *applier) flush() error {
 	p := a.bufs[a.cur][:a.fill]
-	a.sum.hand(p)
+	a.sum.Hand(p)
 	if _, err := a.w.Write(p); err != nil {
 		return err
 	}
@@ -252,7 +254,7 @@ func (a *applier) endOp(op int) error {
 		return &MismatchError{What: "target", Field: "size",
 			Want: fmt.Sprint(size), Have: fmt.Sprint(a.written)}
 	}
-	if have := a.sum.sum(); have != want {
+	if have := a.sum.Sum(); have != want {
 		return &MismatchError{What: "target", Field: "sha256",
 			Want: fmt.Sprintf("%x", want), Have: fmt.Sprintf("%x", have)}
 	}

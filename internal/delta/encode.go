@@ -10,6 +10,8 @@ import (
 	"math/bits"
 
 	"github.com/klauspost/compress/zstd"
+
+	"github.com/zonectl/zonectl/internal/hashpipe"
 )
 
 // targetBufSize is the sliding window over the target: the most target
@@ -63,18 +65,18 @@ func Encode(ctx context.Context, w io.Writer, basis Basis, target io.Reader, opt
 		ix:        ix,
 		minMatch:  opts.MinMatch,
 		r:         target,
-		sum:       newAsyncSum(),
+		sum:       hashpipe.New(),
 		buf:       make([]byte, 64<<10), // grows to targetBufSize
 		scratch:   make([]byte, 64<<10),
 		ow:        &opWriter{w: bufio.NewWriterSize(zw, 64<<10)},
 	}
-	defer e.sum.close()
+	defer e.sum.Close()
 	if err := e.run(); err != nil {
 		zw.Close()
 		return nil, err
 	}
 	size := e.base + int64(e.n)
-	sum := e.sum.sum()
+	sum := e.sum.Sum()
 	if err := e.ow.end(size, sum[:]); err != nil {
 		zw.Close()
 		return nil, err
@@ -104,8 +106,8 @@ type encoder struct {
 	minMatch  int
 
 	r    io.Reader
-	sum  *asyncSum // of the target, fed as it is read
-	buf  []byte    // target bytes from absolute offset base
+	sum  *hashpipe.SHA256 // of the target, fed as it is read
+	buf  []byte           // target bytes from absolute offset base
 	base int64
 	n    int  // valid bytes in buf
 	eof  bool // r is exhausted
@@ -156,7 +158,7 @@ func (e *encoder) run() error {
 // fill drops buf[:keep], which must hold no pending literals, and reads
 // the target until buf is full or the target ends.
 func (e *encoder) fill(keep int) error {
-	e.sum.wait() // buf is about to change
+	e.sum.Wait() // buf is about to change
 	copy(e.buf, e.buf[keep:e.n])
 	e.n -= keep
 	e.base += int64(keep)
@@ -176,7 +178,7 @@ func (e *encoder) fill(keep int) error {
 			return fmt.Errorf("delta: reading target at offset %d: %w", e.base+int64(e.n), err)
 		}
 	}
-	e.sum.hand(e.buf[read:e.n])
+	e.sum.Hand(e.buf[read:e.n])
 	return nil
 }
 

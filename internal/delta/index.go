@@ -6,6 +6,8 @@ import (
 	"hash"
 	"io"
 	"slices"
+
+	"github.com/zonectl/zonectl/internal/hashpipe"
 )
 
 // gearWindow is the span of the Gear hash: each step shifts h left by one,
@@ -54,10 +56,10 @@ func buildIndex(ctx context.Context, basis Basis, bits int) (*index, [sha256.Siz
 	// Anchors come about one per 2^bits bytes; reserving that many up
 	// front, plus an eighth, keeps append from doubling a large index.
 	ix.anchors = make([]anchor, 0, size>>bits+size>>(bits+3)+1)
-	var sum *asyncSum
+	var sum *hashpipe.SHA256
 	if basis.SHA256 == nil {
-		sum = newAsyncSum()
-		defer sum.close()
+		sum = hashpipe.New()
+		defer sum.Close()
 	}
 	// Two buffers, so that one is hashed while the other is scanned.
 	bufs := [2][]byte{make([]byte, min(size, 1<<20)), make([]byte, min(size, 1<<20))}
@@ -74,7 +76,7 @@ func buildIndex(ctx context.Context, basis Basis, bits int) (*index, [sha256.Siz
 			return nil, [32]byte{}, err
 		}
 		if sum != nil {
-			sum.hand(buf[:n])
+			sum.Hand(buf[:n])
 		}
 		for i, b := range buf[:n] {
 			h = h<<1 + gear[b]
@@ -99,7 +101,7 @@ func buildIndex(ctx context.Context, basis Basis, bits int) (*index, [sha256.Siz
 	if sum == nil {
 		return ix, [sha256.Size]byte(basis.SHA256), nil
 	}
-	return ix, sum.sum(), nil
+	return ix, sum.Sum(), nil
 }
 
 // capRuns keeps at most maxCandidates anchors per hash, in place.

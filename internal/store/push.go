@@ -3,17 +3,17 @@ package store
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/zonectl/zonectl/internal/hashpipe"
 )
 
 // copyBufferSize is the one buffer a push streams through: memory stays
@@ -183,13 +183,16 @@ func (s *Store) receive(ctx context.Context, r io.Reader, limit int64, progress 
 			}
 		}()
 	}
-	h := newPipelinedHash()
-	defer h.stop()
-	for {
+	// Two buffers in turn: one is hashed while the next is read and
+	// written.
+	h := hashpipe.New()
+	defer h.Close()
+	bufs := [2][]byte{make([]byte, copyBufferSize), make([]byte, copyBufferSize)}
+	for turn := 0; ; turn ^= 1 {
 		if err := ctx.Err(); err != nil {
 			return "", "", n, err
 		}
-		buf := h.buffer()
+		buf := bufs[turn]
 		nr, rerr := io.ReadFull(r, buf)
 		if nr > 0 {
 			if f != nil {
@@ -197,7 +200,7 @@ func (s *Store) receive(ctx context.Context, r io.Reader, limit int64, progress 
 					return "", "", n, err
 				}
 			}
-			h.write(buf[:nr])
+			h.Hand(buf[:nr])
 			n += int64(nr)
 			if progress != nil {
 				progress(n)
@@ -210,68 +213,14 @@ func (s *Store) receive(ctx context.Context, r io.Reader, limit int64, progress 
 			return "", "", n, rerr
 		}
 	}
+	digest := h.Sum()
 	if f == nil {
-		return "", hex.EncodeToString(h.sum()), n, nil
+		return "", hex.EncodeToString(digest[:]), n, nil
 	}
 	if err := f.Sync(); err != nil {
 		return "", "", n, err
 	}
-	return f.Name(), hex.EncodeToString(h.sum()), n, nil
-}
-
-// pipelinedHash hashes chunks in a goroutine of its own, so that hashing
-// one chunk overlaps reading and writing the next. It cycles through a
-// fixed set of buffers: memory stays hashBuffers × copyBufferSize.
-type pipelinedHash struct {
-	h       hash.Hash
-	free    chan []byte
-	full    chan []byte
-	done    chan struct{}
-	stopped bool
-}
-
-const hashBuffers = 3
-
-func newPipelinedHash() *pipelinedHash {
-	p := &pipelinedHash{
-		h:    sha256.New(),
-		free: make(chan []byte, hashBuffers),
-		full: make(chan []byte, hashBuffers),
-		done: make(chan struct{}),
-	}
-	for range hashBuffers {
-		p.free <- make([]byte, copyBufferSize)
-	}
-	go func() {
-		defer close(p.done)
-		for b := range p.full {
-			p.h.Write(b)
-			p.free <- b[:cap(b)]
-		}
-	}()
-	return p
-}
-
-// buffer returns a buffer to fill, once the hash is done with it.
-func (p *pipelinedHash) buffer() []byte { return <-p.free }
-
-// write hands b, from buffer, to be hashed; b must not change until
-// buffer returns it again.
-func (p *pipelinedHash) write(b []byte) { p.full <- b }
-
-// sum waits for every chunk to be hashed and returns the digest.
-func (p *pipelinedHash) sum() []byte {
-	p.stop()
-	return p.h.Sum(nil)
-}
-
-// stop ends the hashing goroutine; it is safe to call more than once.
-func (p *pipelinedHash) stop() {
-	if !p.stopped {
-		p.stopped = true
-		close(p.full)
-		<-p.done
-	}
+	return f.Name(), hex.EncodeToString(digest[:]), n, nil
 }
 
 // placeBlob gives the synced temporary file tmp its content address,
