@@ -129,7 +129,18 @@ func importAs(ctx context.Context, env *Env, file, name string) (*Result, error)
 		}
 	}
 	defer os.RemoveAll(tmp)
-	if _, err := r.Extract(tmp, m); err != nil { // 7
+	// Packages this Space has are read and checked but not written: an
+	// import of nothing new writes no package bytes.
+	needed := map[string]bool{}
+	for _, p := range m.Packages {
+		if p.Data.Kind != zbundle.DataNone && !env.Store.Has(p.SHA256) {
+			needed[p.Data.Path] = true
+		}
+	}
+	skip := zbundle.ExtractOptions{Skip: func(name string) bool {
+		return strings.HasPrefix(name, zbundle.PackageDir) && !needed[name]
+	}}
+	if _, err := r.Extract(tmp, m, skip); err != nil { // 7
 		return nil, refuse(name, "%v", err)
 	}
 	commit, err := checkGit(ctx, env.Repo, m, peer.Name, filepath.Join(tmp, zbundle.GitBundleName), name) // 8
@@ -159,13 +170,8 @@ func importAs(ctx context.Context, env *Env, file, name string) (*Result, error)
 		if p.Data.Kind != zbundle.DataWhole || env.Store.Has(p.SHA256) {
 			continue
 		}
-		pf, err := os.Open(filepath.Join(tmp, filepath.FromSlash(p.Data.Path)))
-		if err != nil {
-			return nil, err
-		}
-		err = env.Store.PutBlob(ctx, pf, p.SHA256, p.Size)
-		pf.Close()
-		if err != nil {
+		// The extracted file moves into the store: written once, not twice.
+		if err := env.Store.PutFile(ctx, filepath.Join(tmp, filepath.FromSlash(p.Data.Path)), p.SHA256, p.Size); err != nil {
 			return nil, err
 		}
 		res.PackagesWritten++

@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"github.com/zonectl/zonectl/internal/hashpipe"
@@ -155,6 +156,60 @@ func (s *Store) PutBlob(ctx context.Context, r io.Reader, wantSHA256 string, siz
 		return &IntegrityError{What: what, WantSHA256: wantSHA256, SHA256: sum, WantSize: size, Size: n}
 	}
 	return s.placeBlob(tmp, sum)
+}
+
+// PutFile stores the file at path as the blob whose SHA-256 is
+// wantSHA256, like PutBlob, but moves the file into place instead of
+// copying it when both are on one file system, as a bundle extracted into
+// the store's directory is: a large package is then written once, not
+// twice. The file is hashed again and synced before it moves; on any
+// error it stays where it was, for the caller to remove.
+func (s *Store) PutFile(ctx context.Context, path, wantSHA256 string, size int64) (err error) {
+	if err := CheckSHA256(wantSHA256); err != nil {
+		return err
+	}
+	if s.Has(wantSHA256) {
+		return nil
+	}
+	defer func() {
+		var integrity *IntegrityError
+		if err != nil && !errors.As(err, &integrity) {
+			err = fmt.Errorf("put blob %s from %s: %w", wantSHA256, path, err)
+		}
+	}()
+	if err := s.prepare(); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, sum, n, err := s.receive(ctx, f, size+1, nil, false)
+	if err != nil {
+		return err
+	}
+	what := "blob sha256 " + wantSHA256
+	if n != size {
+		return &IntegrityError{What: what, WantSHA256: wantSHA256, WantSize: size, Size: n}
+	}
+	if sum != wantSHA256 {
+		return &IntegrityError{What: what, WantSHA256: wantSHA256, SHA256: sum, WantSize: size, Size: n}
+	}
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	if err := s.placeBlob(path, sum); err != nil {
+		if !errors.Is(err, syscall.EXDEV) {
+			return err
+		}
+		// Another file system: copy after all.
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return err
+		}
+		return s.PutBlob(ctx, f, wantSHA256, size)
+	}
+	return nil
 }
 
 // receive streams r through SHA-256 and returns its hash and size; with

@@ -414,6 +414,65 @@ func TestPutBlob(t *testing.T) {
 	}
 }
 
+// PutFile moves a file from the store's own directory into place rather
+// than copying it, and leaves a file that is not what it should be where
+// it was.
+func TestPutFile(t *testing.T) {
+	ctx := context.Background()
+	data := []byte("bytes extracted from a bundle")
+	good := sum(data)
+	s := newStore(t)
+	if err := s.prepare(); err != nil {
+		t.Fatal(err)
+	}
+	write := func(name string, b []byte) string {
+		path := filepath.Join(s.Dir(), name)
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+
+	path := write("extracted", data)
+	before, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutFile(ctx, path, good, int64(len(data))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the file is still at %s after PutFile: %v", path, err)
+	}
+	checkFile(t, s.blobPath(good), 0o444, data)
+	after, err := os.Stat(s.blobPath(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !os.SameFile(before, after) {
+		t.Error("PutFile copied the file instead of moving it")
+	}
+
+	other := []byte("bytes extracted from a bundlE")
+	for name, tt := range map[string]struct {
+		data []byte
+		size int64
+	}{"other bytes": {other, int64(len(other))}, "other size": {data, int64(len(data)) + 1}} {
+		path := write("bad", tt.data)
+		err := s.PutFile(ctx, path, sum(other[:5]), tt.size)
+		var integrity *IntegrityError
+		if !errors.As(err, &integrity) {
+			t.Errorf("%s: PutFile = %v, want an *IntegrityError", name, err)
+		}
+		if _, err := os.Stat(path); err != nil {
+			t.Errorf("%s: the refused file is gone: %v", name, err)
+		}
+		if s.Has(sum(other[:5])) {
+			t.Errorf("%s: refused bytes are visible by hash", name)
+		}
+	}
+}
+
 func TestVersionsAndLatest(t *testing.T) {
 	s := newStore(t)
 	steps := []struct{ push, latest string }{

@@ -27,7 +27,7 @@ func TestWriteRead(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	members, err := r.Extract(dir, m)
+	members, err := r.Extract(dir, m, ExtractOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +55,7 @@ func TestWriteRead(t *testing.T) {
 	if _, _, err := r.Next(); err != io.EOF {
 		t.Errorf("Next after the end = %v; want io.EOF", err)
 	}
-	if _, err := r.Extract(dir, m); err == nil {
+	if _, err := r.Extract(dir, m, ExtractOptions{}); err == nil {
 		t.Error("Extract ran twice")
 	}
 
@@ -362,7 +362,7 @@ func TestExtractRefusesExistingFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = r.Extract(dir, m)
+	_, err = r.Extract(dir, m, ExtractOptions{})
 	wantErr(t, err, "file exists")
 
 	// A symbolic link planted in the directory is not followed.
@@ -374,11 +374,52 @@ func TestExtractRefusesExistingFiles(t *testing.T) {
 	if err := os.Symlink(outside, filepath.Join(dir, "packages")); err != nil {
 		t.Fatal(err)
 	}
-	_, err = r.Extract(dir, m)
+	_, err = r.Extract(dir, m, ExtractOptions{})
 	if err == nil {
 		t.Error("Extract wrote through a symbolic link")
 	}
 	if entries, _ := os.ReadDir(outside); len(entries) != 0 {
 		t.Errorf("Extract wrote %d files outside its directory", len(entries))
 	}
+}
+
+// A member the caller skips is not written, yet still hashed and held
+// against the manifest: a damaged one refuses the bundle all the same.
+func TestExtractSkip(t *testing.T) {
+	f := newFixture(t, []byte("# v2 git bundle\nnot really\n"))
+	web := f.m.Packages[0].Data.Path
+	skip := ExtractOptions{Skip: func(name string) bool { return name == web }}
+
+	r, err := NewReader(bytes.NewReader(f.bundle))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _, err := OpenManifest(r.Manifest(), r.Signature(), f.src.verifier)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	members, err := r.Extract(dir, m, skip)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(members) != 2+len(m.Files()) {
+		t.Errorf("Extract returned %d members, want every one: %+v", len(members), members)
+	}
+	if _, err := os.Stat(filepath.Join(dir, web)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the skipped member was written: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, f.m.Packages[1].Data.Path)); err != nil {
+		t.Errorf("a member not skipped is missing: %v", err)
+	}
+
+	data := bytes.Clone(f.bundle)
+	i := bytes.Index(data, []byte("web package bytes"))
+	data[i] ^= 0x20
+	r, err = NewReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = r.Extract(t.TempDir(), m, skip)
+	wantKind(t, err, ErrHash)
 }

@@ -38,7 +38,7 @@
 //
 //	r, err := zbundle.NewReader(file)                               // manifest.json, manifest.json.asc
 //	m, sig, err := zbundle.OpenManifest(r.Manifest(), r.Signature(), verifier)
-//	members, err := r.Extract(tmpDir, m)                            // every member, checked against m
+//	members, err := r.Extract(tmpDir, m, zbundle.ExtractOptions{})  // every member, checked against m
 //
 // This package does not decide whom to trust, whether a bundle is meant for
 // this Space, has expired or replays an old sequence, nor does it read the

@@ -10,6 +10,14 @@ import (
 	"strings"
 )
 
+// ExtractOptions say what Extract may leave unwritten.
+type ExtractOptions struct {
+	// Skip, if set, names members not to write: their bytes are read,
+	// hashed and checked against the manifest like every other, but not
+	// stored. The importer skips the packages this Space already has.
+	Skip func(name string) bool
+}
+
 // Extract writes every member of the bundle into dir, which should be a
 // new, empty directory (a temporary one, before anything is staged): the
 // same layout `tar -xf` makes. m is the manifest, verified with
@@ -26,7 +34,7 @@ import (
 // Files are written through an os.Root on dir, so even a name that the
 // reader's rules let through could not leave it. Nothing is synced: the
 // caller that keeps a file syncs or copies it.
-func (r *Reader) Extract(dir string, m *Manifest) ([]Member, error) {
+func (r *Reader) Extract(dir string, m *Manifest, opts ExtractOptions) ([]Member, error) {
 	if r.cur != nil || r.done || len(r.members) != 2 {
 		return nil, errors.New("extract bundle: Extract must be called right after NewReader")
 	}
@@ -67,6 +75,15 @@ func (r *Reader) Extract(dir string, m *Manifest) ([]Member, error) {
 		}
 		if size != want.Size {
 			return nil, r.fail(sizeError(want, size))
+		}
+		if opts.Skip != nil && opts.Skip(name) {
+			if _, err := io.Copy(io.Discard, readerOnly{r}); err != nil {
+				return nil, err
+			}
+			if err := checkPinned(want, r.members[len(r.members)-1]); err != nil {
+				return nil, r.fail(err)
+			}
+			continue
 		}
 		if strings.HasPrefix(name, PackageDir) && !madeDir {
 			if err := root.Mkdir(strings.TrimSuffix(PackageDir, "/"), 0o755); err != nil && !errors.Is(err, fs.ErrExist) {

@@ -41,7 +41,7 @@ func FuzzRead(f *testing.F) {
 		if err := os.Mkdir(dir, 0o755); err != nil {
 			t.Fatal(err)
 		}
-		members, err := r.Extract(dir, m)
+		members, err := r.Extract(dir, m, ExtractOptions{})
 		if err != nil {
 			wantCheckOrIO(t, err)
 		} else if err := Check(m, members); err != nil {

@@ -189,7 +189,7 @@ func importBundle(t testing.TB, data []byte, v *keys.Verifier) (*Manifest, []Mem
 	if err != nil {
 		return nil, nil, err
 	}
-	members, err := r.Extract(t.TempDir(), m)
+	members, err := r.Extract(t.TempDir(), m, ExtractOptions{})
 	return m, members, err
 }
 
