@@ -1,6 +1,7 @@
 # zonectl's build, test and demo entry points. Everything here works on a
-# fresh machine with Go installed, plus git and gpg (GnuPG 2.2+), which the
-# tests use to check that what zonectl writes interoperates with stock tools.
+# fresh machine with Go installed, plus git, gpg (GnuPG 2.2+), zstd and gzip,
+# which the tests use to check that what zonectl writes interoperates with
+# stock tools.
 
 GO      ?= go
 BIN     := bin/zonectl
@@ -19,6 +20,8 @@ build:
 check-tools:
 	@command -v git >/dev/null 2>&1 || { echo "make: git is required; install it (Debian/Ubuntu: sudo apt-get install git)" >&2; exit 1; }
 	@command -v gpg >/dev/null 2>&1 || { echo "make: gpg (GnuPG 2.2+) is required; install it (Debian/Ubuntu: sudo apt-get install gnupg)" >&2; exit 1; }
+	@command -v zstd >/dev/null 2>&1 || { echo "make: zstd is required (the tests check compressed packages with it); install it (Debian/Ubuntu: sudo apt-get install zstd)" >&2; exit 1; }
+	@command -v gzip >/dev/null 2>&1 || { echo "make: gzip is required (the tests tell its output from Go's); install it (Debian/Ubuntu: sudo apt-get install gzip)" >&2; exit 1; }
 
 fmt-check:
 	@out=$$(gofmt -l cmd hcl gitstore internal); if [ -n "$$out" ]; then echo "gofmt would change:" >&2; echo "$$out" >&2; exit 1; fi

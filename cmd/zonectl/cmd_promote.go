@@ -130,6 +130,8 @@ imported the earlier ones.`,
 					carried = "sent before, not included"
 				case pk.Data.Kind == zbundle.DataContentDelta:
 					carried = fmt.Sprintf("sent as a %s content delta against %s (rebuilt with %s)", humanBytes(pk.Data.DeltaSize), pk.Data.Basis.Version, pk.Data.Rebuild.Describe())
+				case pk.Data.Kind == zbundle.DataZstd:
+					carried = fmt.Sprintf("sent compressed with zstd, %s", humanBytes(pk.Data.CompressedSize))
 				case pk.Data.Basis != nil:
 					carried = fmt.Sprintf("sent as a %s delta against %s", humanBytes(pk.Data.DeltaSize), pk.Data.Basis.Version)
 				}

@@ -167,6 +167,13 @@ func importAs(ctx context.Context, env *Env, file, name string) (*Result, error)
 			res.PackagesWritten++
 			continue
 		}
+		if p.Data.Kind == zbundle.DataZstd && !env.Store.Has(p.SHA256) {
+			if err := decompress(ctx, env, p, filepath.Join(tmp, filepath.FromSlash(p.Data.Path))); err != nil {
+				return nil, refuse(name, "package %s %s: %v", p.ID, p.Version, err)
+			}
+			res.PackagesWritten++
+			continue
+		}
 		if p.Data.Kind != zbundle.DataWhole || env.Store.Has(p.SHA256) {
 			continue
 		}

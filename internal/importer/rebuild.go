@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 
+	"github.com/klauspost/compress/zstd"
+
 	"github.com/zonectl/zonectl/internal/delta"
 	"github.com/zonectl/zonectl/internal/recompress"
 	"github.com/zonectl/zonectl/internal/store"
@@ -83,4 +85,27 @@ func rebuild(ctx context.Context, env *Env, p zbundle.Package, deltaPath, tmp, s
 			err, r.Describe(), r.Encoder, recompress.EncoderVersion(r.Encoder), source)
 	}
 	return err
+}
+
+// maxZstdWindow bounds the memory a compressed package may ask of the
+// decoder; promote compresses with an 8 MiB window.
+const maxZstdWindow = 64 << 20
+
+// decompress puts a package that travels compressed with zstd into the
+// store, where it becomes visible only once it hashes to what the
+// manifest pins.
+func decompress(ctx context.Context, env *Env, p zbundle.Package, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	zr, err := zstd.NewReader(f, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxWindow(maxZstdWindow), zstd.WithDecoderMaxMemory(uint64(p.Size)+maxZstdWindow))
+	if err != nil {
+		return err
+	}
+	defer zr.Close()
+	// A frame that decodes to more than the package is cut at one byte
+	// past its size, and PutBlob refuses it.
+	return env.Store.PutBlob(ctx, zr, p.SHA256, p.Size)
 }

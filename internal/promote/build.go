@@ -105,7 +105,7 @@ func Build(ctx context.Context, env *Env, p *Promotion, st *store.Store, opts Bu
 		m.Git.Prerequisites = append(m.Git.Prerequisites, pr.Hash.String())
 	}
 	total := gitSize
-	deltas := map[string]string{} // member → delta file
+	made := map[string]string{} // member → the temporary file holding it (a delta, a compressed package)
 	for _, pk := range p.Release.Release.Packages {
 		if !st.Has(pk.SHA256) {
 			return nil, fmt.Errorf("package %s %s (sha256 %s) is not in the package store; push it again before promoting", pk.ID, pk.Version, pk.SHA256)
@@ -114,17 +114,16 @@ func Build(ctx context.Context, env *Env, p *Promotion, st *store.Store, opts Bu
 			m.Packages = append(m.Packages, zbundle.Package{PackageRef: pk, Data: zbundle.PackageData{Kind: zbundle.DataNone}})
 			continue
 		}
-		data, deltaFile, err := packageData(ctx, st, pk, sent, dir)
+		data, file, err := packageData(ctx, st, pk, sent, dir)
 		if err != nil {
 			return nil, err
 		}
-		if deltaFile != "" {
-			defer os.Remove(deltaFile)
-			deltas[data.Path] = deltaFile
-			total += data.DeltaSize
-		} else {
-			total += pk.Size
+		if file != "" {
+			defer os.Remove(file)
+			made[data.Path] = file
 		}
+		size, _ := data.Member(pk.Size, pk.SHA256)
+		total += size
 		m.Packages = append(m.Packages, zbundle.Package{PackageRef: pk, Data: data})
 	}
 	data, sig, err := zbundle.SealManifest(m, env.Signer)
@@ -164,13 +163,10 @@ func Build(ctx context.Context, env *Env, p *Promotion, st *store.Store, opts Bu
 			continue
 		}
 		added[pk.Data.Path] = true
-		var (
-			r    io.ReadCloser
-			size = pk.Size
-		)
-		if pk.Data.IsDelta() {
-			r, err = os.Open(deltas[pk.Data.Path])
-			size = pk.Data.DeltaSize
+		var r io.ReadCloser
+		size, _ := pk.Data.Member(pk.Size, pk.SHA256)
+		if file, ok := made[pk.Data.Path]; ok {
+			r, err = os.Open(file)
 		} else {
 			r, err = st.Open(pk.SHA256)
 		}

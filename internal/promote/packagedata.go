@@ -17,15 +17,23 @@ import (
 	"github.com/zonectl/zonectl/internal/zbundle"
 )
 
-// packageData decides how a package the target lacks travels: as a delta
-// against the newest version of the same package the target has, when
-// one is in the store and the delta is clearly smaller, else whole. When
-// both versions are gzip files and this zonectl can rebuild the new one
-// byte for byte from its content, the delta is of their content: a raw
-// delta of compressed bytes finds little after the first change. A delta
-// is written to a temporary file in dir, whose name is returned.
+// packageData decides how a package the target lacks travels, taking the
+// smallest of:
+//
+//   - a delta against the newest version of the same package the target
+//     has, when that is in the store. When both versions are gzip files
+//     and this zonectl can rebuild the new one byte for byte from its
+//     content, the delta is of their content: a raw delta of compressed
+//     bytes finds little after the first change;
+//   - the package compressed on its own with zstd, when it is not
+//     compressed already and no delta is a quarter of its size or less;
+//   - the package whole.
+//
+// A delta or compressed package is only used when under 90% of the
+// package's size: otherwise the target rebuilds it for little gain. Its
+// bytes are in a temporary file in dir, whose name is returned.
 func packageData(ctx context.Context, st *store.Store, pk snapshot.PackageRef, known map[string]snapshot.PackageRef, dir string) (zbundle.PackageData, string, error) {
-	whole := zbundle.PackageData{Kind: zbundle.DataWhole, Path: zbundle.PackagePath(pk.SHA256)}
+	c := &choice{best: zbundle.PackageData{Kind: zbundle.DataWhole, Path: zbundle.PackagePath(pk.SHA256)}, bestSize: pk.Size, limit: pk.Size * 9 / 10}
 	var basis *snapshot.PackageRef
 	for _, k := range known {
 		if strings.EqualFold(k.ID, pk.ID) && st.Has(k.SHA256) && (basis == nil || semver.Newer(k.Version, basis.Version)) {
@@ -33,27 +41,56 @@ func packageData(ctx context.Context, st *store.Store, pk snapshot.PackageRef, k
 			basis = &k
 		}
 	}
-	if basis == nil || pk.Size == 0 {
-		return whole, "", nil
-	}
-	d := &deltaJob{st: st, pk: pk, basis: *basis, dir: dir}
-	defer d.close()
-	data, file, err := d.content(ctx)
-	if err != nil {
-		return zbundle.PackageData{}, "", err
-	}
-	if file == "" {
-		if data, file, err = d.raw(ctx); err != nil {
+	if basis != nil && pk.Size > 0 {
+		d := &deltaJob{st: st, pk: pk, basis: *basis, dir: dir}
+		defer d.close()
+		data, file, err := d.content(ctx)
+		if err != nil {
 			return zbundle.PackageData{}, "", err
 		}
+		if file == "" {
+			if data, file, err = d.raw(ctx); err != nil {
+				return zbundle.PackageData{}, "", err
+			}
+		}
+		c.consider(data, file, data.DeltaSize)
 	}
-	// Not worth it unless clearly smaller: the target then rebuilds the
-	// package from its basis for little gain.
-	if data.DeltaSize*10 >= pk.Size*9 {
+	if c.file == "" || c.bestSize*4 > pk.Size {
+		data, file, err := compressWhole(ctx, st, pk, dir)
+		if err != nil {
+			c.drop()
+			return zbundle.PackageData{}, "", err
+		}
+		c.consider(data, file, data.CompressedSize)
+	}
+	return c.best, c.file, nil
+}
+
+// choice keeps the smallest way for a package to travel, removing the
+// temporary files of the others.
+type choice struct {
+	best     zbundle.PackageData
+	file     string
+	bestSize int64
+	limit    int64 // the most a delta or compressed package may be
+}
+
+func (c *choice) consider(data zbundle.PackageData, file string, size int64) {
+	if file == "" {
+		return
+	}
+	if size > c.limit || size >= c.bestSize {
 		os.Remove(file)
-		return whole, "", nil
+		return
 	}
-	return data, file, nil
+	c.drop()
+	c.best, c.file, c.bestSize = data, file, size
+}
+
+func (c *choice) drop() {
+	if c.file != "" {
+		os.Remove(c.file)
+	}
 }
 
 // deltaJob makes the delta of one package against its basis.

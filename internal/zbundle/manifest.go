@@ -14,7 +14,8 @@ import (
 // Schema is the version of the manifest format that this zonectl writes;
 // it reads every manifest of the same major version.
 //
-// 1.1 added the data kind content-delta; a 1.0 reader refuses it by kind.
+// 1.1 added the data kinds content-delta and zstd; a 1.0 reader refuses
+// them by kind.
 var Schema = envelope.Schema{Major: 1, Minor: 1}
 
 // DefaultLifetime is how long a bundle may be imported after it was made,
@@ -89,6 +90,21 @@ type PackageData struct {
 	// For DataContentDelta: how to compress the rebuilt content back into
 	// the package's exact bytes.
 	Rebuild *recompress.Params `json:"rebuild,omitempty"`
+	// For DataZstd: the compressed member's own size and SHA-256.
+	CompressedSize   int64  `json:"compressed_size,omitempty"`
+	CompressedSHA256 string `json:"compressed_sha256,omitempty"`
+}
+
+// Member returns the size and SHA-256 of the member holding the data, for
+// a package of the given size and hash; the data must not be DataNone.
+func (d PackageData) Member(size int64, sha256 string) (int64, string) {
+	switch {
+	case d.IsDelta():
+		return d.DeltaSize, d.DeltaSHA256
+	case d.Kind == DataZstd:
+		return d.CompressedSize, d.CompressedSHA256
+	}
+	return size, sha256
 }
 
 // IsDelta reports whether the data is a delta of either kind, which
@@ -120,6 +136,11 @@ const (
 	// packages/<the delta's sha256>; Rebuild says how to compress the
 	// result back into the package's exact bytes.
 	DataContentDelta DataKind = "content-delta"
+	// DataZstd: the bundle holds the package compressed on its own, as
+	// one standard zstd frame (zstd -d restores it), in
+	// packages/<the compressed member's sha256>. Uncompressed packages
+	// travel so when no delta is smaller.
+	DataZstd DataKind = "zstd"
 )
 
 // SealManifest checks m and signs it with signer, returning the bytes of
@@ -224,11 +245,8 @@ func (m *Manifest) Files() []Member {
 			continue
 		}
 		seen[p.Data.Path] = true
-		if p.Data.IsDelta() {
-			files = append(files, Member{Name: p.Data.Path, Size: p.Data.DeltaSize, SHA256: p.Data.DeltaSHA256})
-			continue
-		}
-		files = append(files, Member{Name: p.Data.Path, Size: p.Size, SHA256: p.SHA256})
+		size, sum := p.Data.Member(p.Size, p.SHA256)
+		files = append(files, Member{Name: p.Data.Path, Size: size, SHA256: sum})
 	}
 	return files
 }

@@ -89,6 +89,14 @@ func TestManifestValidate(t *testing.T) {
 		{"rebuild on a whole package", func(m *Manifest) {
 			m.Packages[0].Data.Rebuild = &recompress.Params{Format: "gzip", Encoder: recompress.EncoderGo, Level: 6, Header: []byte("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff")}
 		}, `rebuild settings on data of kind "whole"`},
+		{"zstd at the wrong path", func(m *Manifest) {
+			p := &m.Packages[0]
+			p.Data = PackageData{Kind: DataZstd, CompressedSHA256: strings.Repeat("cd", 32), CompressedSize: 3, Path: PackagePath(p.SHA256)}
+		}, "the compressed package is"},
+		{"zstd without its hash", func(m *Manifest) {
+			p := &m.Packages[0]
+			p.Data = PackageData{Kind: DataZstd, CompressedSize: 3, Path: PackagePath(p.SHA256)}
+		}, "the compressed member's size or SHA-256 is not valid"},
 		{"empty kind", func(m *Manifest) { m.Packages[0].Data.Kind = "" }, `data kind ""`},
 		{"none with path", func(m *Manifest) { m.Packages[2].Data.Path = "packages/x" }, "has a path"},
 		{"whole without path", func(m *Manifest) { m.Packages[0].Data.Path = "" }, "data path"},

@@ -184,8 +184,17 @@ func checkPackages(pkgs []Package) error {
 			case p.Data.Kind == DataContentDelta && p.Data.Rebuild == nil:
 				return fmt.Errorf("%s: a content delta without rebuild settings", name)
 			}
+		case DataZstd:
+			switch {
+			case store.CheckSHA256(p.Data.CompressedSHA256) != nil || p.Data.CompressedSize < 0:
+				return fmt.Errorf("%s: the compressed member's size or SHA-256 is not valid", name)
+			case p.Data.Path != PackagePath(p.Data.CompressedSHA256):
+				return fmt.Errorf("%s: data path %q: the compressed package is %q", name, p.Data.Path, PackagePath(p.Data.CompressedSHA256))
+			case p.Data.Basis != nil:
+				return fmt.Errorf("%s: a compressed package with a basis", name)
+			}
 		default:
-			return fmt.Errorf("%s: data kind %q is not one this zonectl knows (%q, %q, %q, %q)", name, p.Data.Kind, DataNone, DataWhole, DataDelta, DataContentDelta)
+			return fmt.Errorf("%s: data kind %q is not one this zonectl knows (%q, %q, %q, %q, %q)", name, p.Data.Kind, DataNone, DataWhole, DataDelta, DataContentDelta, DataZstd)
 		}
 		if p.Data.Rebuild != nil {
 			if p.Data.Kind != DataContentDelta {

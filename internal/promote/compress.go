@@ -1,0 +1,106 @@
+package promote
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/klauspost/compress/zstd"
+
+	"github.com/zonectl/zonectl/internal/snapshot"
+	"github.com/zonectl/zonectl/internal/store"
+	"github.com/zonectl/zonectl/internal/zbundle"
+)
+
+// ZstdWindow is the window promote compresses packages with: the target
+// needs that much memory to decompress, whatever the package's size.
+const ZstdWindow = 8 << 20
+
+// compressedMagic lists the openings of formats already compressed,
+// which zstd would only make larger: gzip, zip (and .nupkg), zstd, xz,
+// bzip2 and 7z.
+var compressedMagic = [][]byte{
+	{0x1f, 0x8b}, []byte("PK\x03\x04"), {0x28, 0xb5, 0x2f, 0xfd},
+	{0xfd, '7', 'z', 'X', 'Z', 0}, []byte("BZh"), {'7', 'z', 0xbc, 0xaf, 0x27, 0x1c},
+}
+
+// compressWhole compresses a package that is not compressed already with
+// zstd into a temporary file in dir. It returns no file for a package
+// that is.
+func compressWhole(ctx context.Context, st *store.Store, pk snapshot.PackageRef, dir string) (zbundle.PackageData, string, error) {
+	path, err := st.BlobPath(pk.SHA256)
+	if err != nil {
+		return zbundle.PackageData{}, "", err
+	}
+	src, err := os.Open(path)
+	if err != nil {
+		return zbundle.PackageData{}, "", err
+	}
+	defer src.Close()
+	head := make([]byte, 8)
+	n, _ := io.ReadFull(src, head)
+	for _, m := range compressedMagic {
+		if bytes.HasPrefix(head[:n], m) {
+			return zbundle.PackageData{}, "", nil
+		}
+	}
+	if _, err := src.Seek(0, io.SeekStart); err != nil {
+		return zbundle.PackageData{}, "", err
+	}
+	tmp, err := os.CreateTemp(dir, ".zstd-*")
+	if err != nil {
+		return zbundle.PackageData{}, "", err
+	}
+	h := sha256.New()
+	cw := &countingWriter{w: io.MultiWriter(tmp, h)}
+	err = compressTo(ctx, cw, src)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return zbundle.PackageData{}, "", fmt.Errorf("compress package %s %s: %w", pk.ID, pk.Version, err)
+	}
+	sum := hex.EncodeToString(h.Sum(nil))
+	return zbundle.PackageData{Kind: zbundle.DataZstd, Path: zbundle.PackagePath(sum), CompressedSize: cw.n, CompressedSHA256: sum}, tmp.Name(), nil
+}
+
+func compressTo(ctx context.Context, w io.Writer, r io.Reader) error {
+	zw, err := zstd.NewWriter(w, zstd.WithWindowSize(ZstdWindow), zstd.WithEncoderConcurrency(2))
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(zw, &ctxReader{ctx: ctx, r: r}); err != nil {
+		zw.Close()
+		return err
+	}
+	return zw.Close()
+}
+
+// ctxReader stops a long copy when ctx is done.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c *ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}
+
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
