@@ -108,14 +108,19 @@ imported the earlier ones.`,
 			} else if out, err = g.resolve(out); err != nil {
 				return err
 			}
+			prog := newProgress(g.out, "writing "+filepath.Base(out), 0)
+			build := promote.BuildOptions{
+				Out: out, Lifetime: opts.expires, Full: opts.full, Split: split,
+				Progress: func(done, total int64) { prog.SetTotal(total); prog.Set(done) },
+			}
+			// Refuse a file that is there before the promotion is recorded.
+			if err := build.Validate(); err != nil {
+				return err
+			}
 			if err := p.Record(cmd.Context(), env, ""); err != nil {
 				return err
 			}
-			prog := newProgress(g.out, "writing "+filepath.Base(out), 0)
-			m, err := promote.Build(cmd.Context(), env, p, s.store, promote.BuildOptions{
-				Out: out, Lifetime: opts.expires, Full: opts.full, Split: split,
-				Progress: func(done, total int64) { prog.SetTotal(total); prog.Set(done) },
-			})
+			m, err := promote.Build(cmd.Context(), env, p, s.store, build)
 			prog.Done()
 			if err != nil {
 				return fmt.Errorf("promotion %d of %s %s to %s is recorded, but the bundle could not be written: %w", p.Sequence, a[0], a[1], p.Target, err)

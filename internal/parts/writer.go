@@ -47,14 +47,15 @@ func Create(bundle string, size int64) (*Writer, error) {
 	if err := checkBaseName(filepath.Base(bundle)); err != nil {
 		return nil, fmt.Errorf("bundle name: %w", err)
 	}
-	if err := checkFree(bundle); err != nil {
+	if err := CheckFree(bundle); err != nil {
 		return nil, err
 	}
 	return &Writer{bundle: bundle, size: size, whole: sha256.New()}, nil
 }
 
-// checkFree refuses a bundle name some of whose set is already there.
-func checkFree(bundle string) error {
+// CheckFree refuses the bundle name bundle (a path) if some of its set —
+// index, signature, parts — is already there.
+func CheckFree(bundle string) error {
 	for _, name := range []string{IndexName(bundle), SignatureName(IndexName(bundle))} {
 		if _, err := os.Lstat(name); err == nil {
 			return fmt.Errorf("%s exists; choose another --out or remove it", name)

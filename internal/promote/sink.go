@@ -25,6 +25,24 @@ type sink interface {
 	abort()
 }
 
+// Validate checks that the options can be written: Out, or its set of
+// parts, is not there yet, and a part is not too small. Build checks again,
+// but a caller that records the promotion first calls Validate before.
+func (o BuildOptions) Validate() error {
+	switch {
+	case o.Out == "":
+		return errors.New("no file to write the bundle to")
+	case o.Split > 0 && o.Split < parts.MinSize:
+		return fmt.Errorf("a part must be at least %d bytes (1 MiB); %d is too small", parts.MinSize, o.Split)
+	case o.Split > 0:
+		return parts.CheckFree(o.Out)
+	}
+	if _, err := os.Lstat(o.Out); err == nil {
+		return fmt.Errorf("%s exists; choose another --out or remove it", o.Out)
+	}
+	return nil
+}
+
 func newSink(opts BuildOptions, signer *keys.Signer) (sink, error) {
 	if opts.Split > 0 {
 		w, err := parts.Create(opts.Out, opts.Split)
@@ -33,8 +51,8 @@ func newSink(opts BuildOptions, signer *keys.Signer) (sink, error) {
 		}
 		return &splitSink{w: w, signer: signer}, nil
 	}
-	if _, err := os.Lstat(opts.Out); err == nil {
-		return nil, fmt.Errorf("%s exists; choose another --out or remove it", opts.Out)
+	if err := opts.Validate(); err != nil {
+		return nil, err
 	}
 	f, err := os.CreateTemp(filepath.Dir(opts.Out), "."+filepath.Base(opts.Out)+".*")
 	if err != nil {
