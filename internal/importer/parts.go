@@ -93,11 +93,12 @@ func (e *IncompleteError) Error() string {
 //     the run ends, once the good parts are staged, in a
 //     *keys.VerificationError that names each;
 //  4. with parts still missing, end in an *IncompleteError naming them;
-//  5. else stream the staged parts, end to end, through the ordinary
-//     import (Import's checks, in Import's order), checking each part
-//     again and the whole bundle's SHA-256 as they are read and before
-//     anything is written; once imported, remove the staged parts. A
-//     staged part found altered is removed, to be copied again.
+//  5. else check that the manifest at the head of the parts is the one
+//     the index pins, then stream the staged parts, end to end, through
+//     the ordinary import (Import's checks, in Import's order), checking
+//     each part again and the whole bundle's SHA-256 as they are read and
+//     before anything is written; once imported, remove the staged parts.
+//     A staged part found altered is removed, to be copied again.
 //
 // The result says which parts are staged and missing, whatever the
 // error.
@@ -214,11 +215,15 @@ func ImportParts(ctx context.Context, env *Env, opts PartsOptions) (*PartsResult
 		return res, &IncompleteError{Index: x, Missing: res.Missing, Staged: res.Staged}
 	}
 
-	r := parts.NewReader(x, func(p *parts.Part) (io.ReadCloser, string, error) { // 5
+	open := func(p *parts.Part) (io.ReadCloser, string, error) {
 		path := filepath.Join(res.Staging, p.Name)
 		f, err := os.Open(path)
 		return f, path, err
-	})
+	}
+	if err := checkManifest(x, open); err != nil { // 5
+		return res, err
+	}
+	r := parts.NewReader(x, open)
 	defer r.Close()
 	imp, err := importAs(ctx, env, &countingReader{r: r, add: progress}, x.Bundle.Name)
 	if err != nil {
@@ -232,6 +237,22 @@ func ImportParts(ctx context.Context, env *Env, opts PartsOptions) (*PartsResult
 	res.Import = imp
 	res.Staged = nil
 	return res, os.RemoveAll(res.Staging)
+}
+
+// checkManifest holds the manifest at the head of the parts against the
+// index, before the whole set is read: an index and a bundle that do not
+// belong together are refused at once.
+func checkManifest(x *parts.Index, open func(p *parts.Part) (io.ReadCloser, string, error)) error {
+	r := parts.NewReader(x, open)
+	defer r.Close()
+	zr, err := zbundle.NewReader(r)
+	if err != nil {
+		return refuse(x.Bundle.Name, "%v", err)
+	}
+	if got := manifestHash(zr.Manifest()); got != x.ManifestSHA256 {
+		return refuse(x.Bundle.Name, "its manifest.json has sha256 %s, and the index pins %s: the index is not this bundle's", got, x.ManifestSHA256)
+	}
+	return nil
 }
 
 // sortFiles tells the index from the parts.
