@@ -24,6 +24,11 @@ type PushFileOptions struct {
 	Message   string
 	Author    object.Signature
 	Signer    Signer
+	// Progress, if set, is told the bytes of the file read into the
+	// push so far, of its size. The network half that follows reports
+	// nothing: go-git packs the objects in memory and gives no count of
+	// the bytes it sends.
+	Progress func(done, total int64)
 }
 
 // PushFile sends one file to a peer's repository with Git: a signed commit
@@ -40,7 +45,11 @@ func (r *Repo) PushFile(ctx context.Context, opts PushFileOptions) error {
 	if err != nil {
 		return err
 	}
-	blob, err := r.WriteBlob(f, info.Size())
+	var src io.Reader = f
+	if opts.Progress != nil {
+		src = &countingReader{r: f, total: info.Size(), report: opts.Progress}
+	}
+	blob, err := r.WriteBlob(src, info.Size())
 	if err != nil {
 		return err
 	}
@@ -82,4 +91,21 @@ func (r *Repo) ReadFile(h plumbing.Hash, name string, w io.Writer) error {
 	defer rd.Close()
 	_, err = io.Copy(w, rd)
 	return err
+}
+
+// countingReader reports the bytes read through it, of total.
+type countingReader struct {
+	r      io.Reader
+	done   int64
+	total  int64
+	report func(done, total int64)
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if n > 0 {
+		c.done += int64(n)
+		c.report(c.done, c.total)
+	}
+	return n, err
 }

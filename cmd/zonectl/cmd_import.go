@@ -1,18 +1,28 @@
 package main
 
 import (
+	"context"
 	"errors"
+	"io"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/zonectl/zonectl/internal/importer"
+	"github.com/zonectl/zonectl/internal/parts"
 )
 
+type importOptions struct {
+	incoming bool
+	status   bool
+}
+
 func newImportCommand(g *globals) *cobra.Command {
-	var incoming bool
+	var opts importOptions
 	cmd := &cobra.Command{
-		Use:   "import FILE | import --incoming",
+		Use:   "import FILE | import INDEX|PART... | import --incoming",
 		Short: "Verify a release bundle and stage it in the inbox",
 		Long: `Verify a .zbundle and stage its release in the inbox for review and accept.
 The bundle is refused, exit 3, with nothing written, unless: it is signed by a
@@ -23,13 +33,30 @@ imported from that source; every file in it is one the manifest pins, with
 the hash it pins, and nothing else; and its Git bundle holds what the
 manifest pins. The same bundle again is a no-op that says so.
 
+A bundle split into parts (zonectl promote --split) is imported from its
+index, NAME.index (with NAME.index.asc beside it), and its parts,
+NAME.part001 and on, given in any order and from any directories: only
+parts, and the index beside them (or one staged here) is used; only the
+index, and the parts beside it are. The index is verified as a manifest
+is, then each part against it; a part that does not match is refused,
+exit 3, naming it, and never kept. Good parts are kept in the package
+store (.parts/) until the set is complete, so the rest can come later,
+from another medium: with parts missing, import says which and where to
+find them by name, and exits 1. Once every part is there, the bundle is
+streamed from them through the checks above, and the staged parts are
+removed. --status shows what a split bundle still lacks, staging nothing.
+
 --incoming imports, the same way, every bundle connected peers pushed to
 refs/zonectl/incoming/ (zonectl promote --push); each one imported is
 removed from there, each one refused stays, and the command exits 3.`,
-		Args: args(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, a []string) error {
-			if incoming == (len(a) == 1) {
-				return usagef(errors.New("give a bundle FILE, or --incoming for bundles pushed by connected peers"))
+			switch {
+			case opts.incoming && len(a) > 0, !opts.incoming && len(a) == 0:
+				return usagef(errors.New("give a bundle FILE, the index and parts of a split bundle, or --incoming for bundles pushed by connected peers"))
+			case opts.status && (opts.incoming || !isSplit(a)):
+				return usagef(errors.New("--status is for a split bundle: give its index or parts"))
+			case len(a) > 1 && !isSplit(a):
+				return usagef(errors.New("import one bundle FILE at a time; several files are the index and parts of one split bundle (NAME.index, NAME.part001, ...)"))
 			}
 			s, err := g.session()
 			if err != nil {
@@ -40,39 +67,112 @@ removed from there, each one refused stays, and the command exits 3.`,
 				return err
 			}
 			env := &importer.Env{Repo: s.sp.Repo, Signer: signer, Store: s.store, Author: s.who(), Now: time.Now()}
-			if incoming {
+			if opts.incoming {
 				return g.importIncoming(cmd, env)
 			}
-			file, err := g.resolve(a[0])
+			var files []string
+			for _, f := range a {
+				path, err := g.resolve(f)
+				if err != nil {
+					return err
+				}
+				files = append(files, path)
+			}
+			if isSplit(a) {
+				return g.importParts(cmd.Context(), env, files, opts.status)
+			}
+			res, err := g.importFile(cmd.Context(), env, files[0])
 			if err != nil {
 				return err
 			}
-			res, err := importer.Import(cmd.Context(), env, file)
-			if err != nil {
-				return err
-			}
-			m := res.Manifest
-			if g.out.json() {
-				return g.out.printJSON(map[string]any{
-					"project": m.Project, "version": m.Version, "source": m.Source.Space, "revision": m.Revision,
-					"sequence": m.Sequence, "inbox_ref": res.InboxRef, "already_imported": res.Again,
-					"packages_written": res.PackagesWritten, "signed_by": res.Signer.Fingerprint,
-				})
-			}
-			if res.Again {
-				g.out.printf("%s %s (revision %d) from %s is imported already; nothing to do.\n", m.Project, m.Version, m.Revision, m.Source.Space)
-				return nil
-			}
-			g.out.printf("Imported %s %s from %s (revision %d, sequence %d)\n", m.Project, m.Version, m.Source.Space, m.Revision, m.Sequence)
-			g.out.printf("  signed by  %s at %s\n", res.Signer.Fingerprint, res.Signer.Created.Format(time.RFC3339))
-			g.out.printf("  inbox      %s\n", res.InboxRef)
-			g.out.printf("  packages   %d new in the store, %d in all\n", res.PackagesWritten, len(m.Packages))
-			g.out.infof("Next: zonectl review %s %s, then zonectl accept %s %s\n", m.Project, m.Version, m.Project, m.Version)
-			return nil
+			return g.printImported(res, "", nil)
 		},
 	}
-	cmd.Flags().BoolVar(&incoming, "incoming", false, "import the bundles connected peers pushed")
+	cmd.Flags().BoolVar(&opts.incoming, "incoming", false, "import the bundles connected peers pushed")
+	cmd.Flags().BoolVar(&opts.status, "status", false, "show which parts of a split bundle are staged and which are missing")
 	return cmd
+}
+
+// isSplit reports whether the files named are an index and parts.
+func isSplit(files []string) bool {
+	for _, f := range files {
+		_, isIndex := parts.IsIndexName(f)
+		_, _, isPart := parts.SplitPartName(filepath.Base(f))
+		if !isIndex && !isPart {
+			return false
+		}
+	}
+	return len(files) > 0
+}
+
+// importFile imports one bundle file, showing how much of it has been
+// read.
+func (g *globals) importFile(ctx context.Context, env *importer.Env, file string) (*importer.Result, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	prog := newProgress(g.out, "importing "+filepath.Base(file), info.Size())
+	res, err := importer.ImportReader(ctx, env, &progressReader{r: f, p: prog}, filepath.Base(file))
+	prog.Done()
+	return res, err
+}
+
+// importJSON is what import reports of an import in JSON.
+func importJSON(res *importer.Result) map[string]any {
+	m := res.Manifest
+	doc := map[string]any{
+		"project": m.Project, "version": m.Version, "source": m.Source.Space, "revision": m.Revision,
+		"sequence": m.Sequence, "inbox_ref": res.InboxRef, "already_imported": res.Again,
+		"packages_written": res.PackagesWritten, "signed_by": nil,
+	}
+	if res.Signer != nil {
+		doc["signed_by"] = res.Signer.Fingerprint
+	}
+	return doc
+}
+
+// printImported reports an import; note, in text, is a line about the
+// parts it came in, and extra, in JSON, joins the fields.
+func (g *globals) printImported(res *importer.Result, note string, extra map[string]any) error {
+	m := res.Manifest
+	if g.out.json() {
+		doc := importJSON(res)
+		for k, v := range extra {
+			doc[k] = v
+		}
+		return g.out.printJSON(doc)
+	}
+	if res.Again {
+		g.out.printf("%s %s (revision %d) from %s is imported already; nothing to do.\n", m.Project, m.Version, m.Revision, m.Source.Space)
+		return nil
+	}
+	g.out.printf("Imported %s %s from %s (revision %d, sequence %d)\n", m.Project, m.Version, m.Source.Space, m.Revision, m.Sequence)
+	g.out.printf("  signed by  %s at %s\n", res.Signer.Fingerprint, res.Signer.Created.Format(time.RFC3339))
+	g.out.printf("  inbox      %s\n", res.InboxRef)
+	g.out.printf("  packages   %d new in the store, %d in all\n", res.PackagesWritten, len(m.Packages))
+	if note != "" {
+		g.out.printf("  parts      %s\n", note)
+	}
+	g.out.infof("Next: zonectl review %s %s, then zonectl accept %s %s\n", m.Project, m.Version, m.Project, m.Version)
+	return nil
+}
+
+// progressReader counts the bytes read through it on a progress line.
+type progressReader struct {
+	r io.Reader
+	p *progress
+}
+
+func (c *progressReader) Read(b []byte) (int, error) {
+	n, err := c.r.Read(b)
+	c.p.Add(int64(n))
+	return n, err
 }
 
 // importIncoming imports what connected peers pushed and reports each.

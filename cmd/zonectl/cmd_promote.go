@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/zonectl/zonectl/internal/parts"
 	"github.com/zonectl/zonectl/internal/promote"
 	"github.com/zonectl/zonectl/internal/space"
 	"github.com/zonectl/zonectl/internal/zbundle"
@@ -20,12 +21,13 @@ type promoteOptions struct {
 	push    bool
 	expires time.Duration
 	full    bool
+	split   string
 }
 
 func newPromoteCommand(g *globals) *cobra.Command {
 	var opts promoteOptions
 	cmd := &cobra.Command{
-		Use:   "promote PROJECT VERSION --to SPACE (--out FILE | --push)",
+		Use:   "promote PROJECT VERSION --to SPACE (--out FILE [--split SIZE] | --push)",
 		Short: "Send a release to another Space as a signed bundle",
 		Long: `Promote a release to the peer SPACE. Allowed once the release's lifecycle has
 reached a phase holding one of SPACE's remote environments. The release is
@@ -37,6 +39,15 @@ sha256sum and git can check. With --push, the bundle goes to the peer's url
 (file://, ssh://, http(s)://) with Git, for the peer to import with
 zonectl import --incoming.
 
+--split SIZE cuts the bundle into parts of SIZE bytes for removable media:
+FILE.part001, FILE.part002, ... and FILE.index with its signature
+FILE.index.asc, instead of FILE. SIZE is a number of bytes with an optional
+unit: K, M, G (or KiB, MiB, GiB) are powers of 1024, KB, MB, GB powers of
+1000; at least 1 MiB. The parts end to end are the bundle (cat FILE.part* >
+FILE), and zonectl import takes the index and the parts in any order, from
+any number of media. For FAT32 media, whose files stop short of 4 GiB, use
+4000MB or less.
+
 A bundle builds on what SPACE has: the promotions and packages its receipts
 name, once it has sent receipts back, else the previous promotion sent to it
 and what that carried. Its Git bundle is thin against those, and those
@@ -45,6 +56,10 @@ imported the earlier ones.`,
 		Args:              args(cobra.ExactArgs(2)),
 		ValidArgsFunction: completeProjects(g),
 		RunE: func(cmd *cobra.Command, a []string) error {
+			split, err := opts.partSize()
+			if err != nil {
+				return err
+			}
 			if opts.out == "" && !opts.push {
 				return usagef(errors.New("say where the bundle goes: --out FILE, or --push to the peer's url"))
 			}
@@ -94,28 +109,61 @@ imported the earlier ones.`,
 			} else if out, err = g.resolve(out); err != nil {
 				return err
 			}
+			prog := newProgress(g.out, "writing "+filepath.Base(out), 0)
+			build := promote.BuildOptions{
+				Out: out, Lifetime: opts.expires, Full: opts.full, Split: split,
+				Progress: func(done, total int64) { prog.SetTotal(total); prog.Set(done) },
+			}
+			// Refuse a file that is there before the promotion is recorded.
+			if err := build.Validate(); err != nil {
+				return err
+			}
 			if err := p.Record(cmd.Context(), env, ""); err != nil {
 				return err
 			}
-			prog := newProgress(g.out, "writing "+filepath.Base(out), 0)
-			m, err := promote.Build(cmd.Context(), env, p, s.store, promote.BuildOptions{
-				Out: out, Lifetime: opts.expires, Full: opts.full,
-				Progress: func(done, total int64) { prog.SetTotal(total); prog.Set(done) },
-			})
+			m, err := promote.Build(cmd.Context(), env, p, s.store, build)
 			prog.Done()
 			if err != nil {
 				return fmt.Errorf("promotion %d of %s %s to %s is recorded, but the bundle could not be written: %w", p.Sequence, a[0], a[1], p.Target, err)
 			}
 			if opts.push {
-				if err := promote.Push(cmd.Context(), env, p, out, url); err != nil {
+				prog := newProgress(g.out, "reading "+filepath.Base(out)+" into the push", 0)
+				err := promote.Push(cmd.Context(), env, p, out, url, func(done, total int64) {
+					prog.SetTotal(total)
+					prog.Set(done)
+					if done == total {
+						prog.Phase("pushing to " + url)
+					}
+				})
+				prog.Done()
+				if err != nil {
 					return fmt.Errorf("the bundle of promotion %d is written but the push failed (promote again, or carry it with --out): %w", p.Sequence, err)
 				}
 			}
+			var index *parts.Index
+			if split > 0 {
+				if index, err = readIndex(parts.IndexName(out)); err != nil {
+					return err
+				}
+			}
 			if g.out.json() {
-				return g.out.printJSON(map[string]any{"bundle": opts.out, "pushed_to": url, "manifest": m, "promotion_commit": p.Commit.String()})
+				doc := map[string]any{"bundle": opts.out, "pushed_to": url, "manifest": m, "promotion_commit": p.Commit.String()}
+				if index != nil {
+					doc["bundle"] = nil
+					doc["index"] = parts.IndexName(opts.out)
+					doc["parts"] = index.Parts
+				}
+				return g.out.printJSON(doc)
 			}
 			g.out.printf("Promoted %s %s to %s (revision %d, sequence %d)\n", m.Project, m.Version, m.Target.Space, m.Revision, m.Sequence)
-			if opts.out != "" {
+			switch {
+			case index != nil:
+				g.out.printf("  bundle     %s in %d parts of at most %s (%s in all, sha256 %s)\n", out, len(index.Parts), humanBytes(index.PartSize), humanBytes(index.Bundle.Size), index.Bundle.SHA256[:12])
+				for _, pt := range index.Parts {
+					g.out.printf("  part %-5d %s  %s  sha256 %s\n", pt.Number, filepath.Join(filepath.Dir(out), pt.Name), humanBytes(pt.Size), pt.SHA256[:12])
+				}
+				g.out.printf("  index      %s, signed in %s: copy both onto every medium\n", parts.IndexName(out), parts.SignatureName(parts.IndexName(out)))
+			case opts.out != "":
 				g.out.printf("  bundle     %s\n", out)
 			}
 			if opts.push {
@@ -150,9 +198,41 @@ imported the earlier ones.`,
 	f.BoolVar(&opts.push, "push", false, "push the bundle to the peer's url")
 	f.DurationVar(&opts.expires, "expires", 0, "how long the bundle may be imported (default 720h, 30 days)")
 	f.BoolVar(&opts.full, "full", false, "send everything, even what earlier bundles to SPACE carried")
+	f.StringVar(&opts.split, "split", "", "write the bundle as parts of `SIZE` bytes (700M, 4000MB, 4GiB) and a signed index, for removable media")
 	_ = cmd.MarkFlagRequired("to")
 	_ = cmd.RegisterFlagCompletionFunc("to", completeSpaces(g))
 	return cmd
+}
+
+// partSize reads --split: 0 when not given.
+func (o promoteOptions) partSize() (int64, error) {
+	if o.split == "" {
+		return 0, nil
+	}
+	switch {
+	case o.push:
+		return 0, usagef(errors.New("--split is for a bundle carried on removable media; --push sends one bundle over the network: use one or the other"))
+	case o.out == "":
+		return 0, usagef(errors.New("--split needs --out FILE: the parts are written as FILE.part001, FILE.part002, ... with FILE.index"))
+	}
+	size, err := parts.ParseSize(o.split)
+	if err != nil {
+		return 0, usagef(fmt.Errorf("--split: %w", err))
+	}
+	if size < parts.MinSize {
+		return 0, usagef(fmt.Errorf("--split %s is %s; a part must be at least 1 MiB (%d bytes)", o.split, humanBytes(size), parts.MinSize))
+	}
+	return size, nil
+}
+
+// readIndex reads a split bundle's index, unverified: for showing what
+// was just written.
+func readIndex(path string) (*parts.Index, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return parts.ParseIndex(filepath.Base(path), data)
 }
 
 func joinNames(names []string) string {

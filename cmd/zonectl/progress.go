@@ -78,6 +78,21 @@ func (p *progress) update(done int64) {
 	p.o.statusLine(p.line(now))
 }
 
+// Phase starts a step of the work that moves no bytes zonectl can count,
+// such as the network half of a push: the line shows what alone, drawn at
+// once, until the next update or Done.
+func (p *progress) Phase(what string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.what, p.done, p.total = what, 0, 0
+	p.start = p.now()
+	if !p.on {
+		return
+	}
+	p.drawn = p.start
+	p.o.statusLine(p.line(p.start))
+}
+
 // Done clears the line, if one was drawn.
 func (p *progress) Done() {
 	p.mu.Lock()
@@ -94,6 +109,9 @@ func (p *progress) Done() {
 func (p *progress) line(now time.Time) string {
 	var b strings.Builder
 	b.WriteString(p.what)
+	if p.done <= 0 && p.total <= 0 {
+		return b.String()
+	}
 	b.WriteString("  ")
 	b.WriteString(humanBytes(p.done))
 	if p.total > 0 {

@@ -12,7 +12,8 @@ const (
 	TypeReleaseManifest = "zonectl.release-bundle.manifest"
 	// TypeReceiptManifest is the manifest of a bundle of receipts.
 	TypeReceiptManifest = "zonectl.receipt-bundle.manifest"
-	// TypeIndex is the index of a bundle split into parts.
+	// TypeIndex is the index of a release bundle split into parts for
+	// removable media (see internal/parts).
 	TypeIndex = "zonectl.bundle.index"
 )
 

@@ -79,18 +79,27 @@ func refuse(file, format string, args ...any) error {
 // them), then the inbox ref with a compare-and-swap, and last the ledger's
 // record of the import, which makes the sequence number count.
 func Import(ctx context.Context, env *Env, file string) (*Result, error) {
-	return importAs(ctx, env, file, filepath.Base(file))
-}
-
-// importAs is Import, naming the bundle as name in what it reports.
-func importAs(ctx context.Context, env *Env, file, name string) (*Result, error) {
 	f, err := os.Open(file)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
+	return importAs(ctx, env, f, filepath.Base(file))
+}
 
-	r, err := readBundle(f, name) // 1
+// ImportReader is Import for a bundle read from a stream (a file read
+// with a progress count, parts read end to end), naming it as name in what
+// it reports. Every byte of src is read, and every check passed, before
+// anything is written: an error src returns, even at its very end,
+// refuses the bundle.
+func ImportReader(ctx context.Context, env *Env, src io.Reader, name string) (*Result, error) {
+	return importAs(ctx, env, src, name)
+}
+
+// importAs is Import, reading the bundle from src and naming it as name in
+// what it reports.
+func importAs(ctx context.Context, env *Env, src io.Reader, name string) (*Result, error) {
+	r, err := readBundle(src, name) // 1
 	if err != nil {
 		return nil, err
 	}
@@ -268,7 +277,22 @@ func verifySignature(r *zbundle.Reader, cfg *config.Space, name string) (*zbundl
 	if err != nil {
 		return nil, nil, nil, asRefusal(name, err)
 	}
-	peer := cfg.Peer(unverified.Source.Space)
+	peer, v, err := releasePeer(cfg, unverified.Source.Space, "bundle "+name)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	m, sig, err := zbundle.OpenManifest(r.Manifest(), r.Signature(), v)
+	if err != nil {
+		return nil, nil, nil, asRefusal(name, err)
+	}
+	return m, sig, peer, nil
+}
+
+// releasePeer returns the peer named source and a verifier over its key,
+// if this Space accepts releases from it; what says what is being
+// verified, for the refusal.
+func releasePeer(cfg *config.Space, source, what string) (*config.Peer, *keys.Verifier, error) {
+	peer := cfg.Peer(source)
 	if peer == nil || !peer.AcceptsKind(config.AcceptReleases) {
 		var trusted []string
 		for _, p := range cfg.Peers {
@@ -279,17 +303,13 @@ func verifySignature(r *zbundle.Reader, cfg *config.Space, name string) (*zbundl
 		if len(trusted) == 0 {
 			trusted = []string{"none"}
 		}
-		return nil, nil, nil, refuse(name, "it claims to come from %q, which this Space does not accept releases from (it accepts releases from %s)", unverified.Source.Space, strings.Join(trusted, ", "))
+		return nil, nil, &keys.VerificationError{What: what, Reason: fmt.Sprintf("it claims to come from %q, which this Space does not accept releases from (it accepts releases from %s)", source, strings.Join(trusted, ", "))}
 	}
 	list, err := keys.ReadPublic(fmt.Sprintf("public_key of peer %q", peer.Name), []byte(peer.PublicKey))
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
-	m, sig, err := zbundle.OpenManifest(r.Manifest(), r.Signature(), keys.NewVerifier(openpgp.EntityList(list)))
-	if err != nil {
-		return nil, nil, nil, asRefusal(name, err)
-	}
-	return m, sig, peer, nil
+	return peer, keys.NewVerifier(openpgp.EntityList(list)), nil
 }
 
 // asRefusal keeps a verification error's own type (its message says what
@@ -305,15 +325,21 @@ func asRefusal(name string, err error) error {
 // checkTarget refuses a bundle for another Space, even one of the same
 // name: the target's key must be this Space's.
 func checkTarget(repo *gitstore.Repo, cfg *config.Space, m *zbundle.Manifest, name string) error {
-	if !strings.EqualFold(m.Target.Space, cfg.Name()) {
-		return refuse(name, "it is for Space %q, and this is %q", m.Target.Space, cfg.Name())
+	return checkTargetPeer(repo, cfg, m.Target, "bundle "+name)
+}
+
+// checkTargetPeer refuses what (a bundle, an index) for target unless
+// target is this Space, by name and key.
+func checkTargetPeer(repo *gitstore.Repo, cfg *config.Space, target zbundle.Peer, what string) error {
+	if !strings.EqualFold(target.Space, cfg.Name()) {
+		return &keys.VerificationError{What: what, Reason: fmt.Sprintf("it is for Space %q, and this is %q", target.Space, cfg.Name())}
 	}
 	own, err := ownFingerprint(repo, cfg.Name())
 	if err != nil {
 		return err
 	}
-	if m.Target.Fingerprint != own {
-		return refuse(name, "it is for a Space named %q with key %s, and this Space's key is %s: another Space of the same name", m.Target.Space, m.Target.Fingerprint, own)
+	if target.Fingerprint != own {
+		return &keys.VerificationError{What: what, Reason: fmt.Sprintf("it is for a Space named %q with key %s, and this Space's key is %s: another Space of the same name", target.Space, target.Fingerprint, own)}
 	}
 	return nil
 }

@@ -89,5 +89,10 @@ func importRef(ctx context.Context, env *Env, name string, h plumbing.Hash) (*Re
 	if err != nil {
 		return nil, refuse(name, "%v", err)
 	}
-	return importAs(ctx, env, tmp.Name(), name)
+	f, err := os.Open(tmp.Name())
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return importAs(ctx, env, f, name)
 }

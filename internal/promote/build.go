@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -31,12 +30,18 @@ type BuildOptions struct {
 	Full bool
 	// Progress, if set, is told the bytes written so far of the total.
 	Progress func(done, total int64)
+	// Split, when more than 0, cuts the bundle into parts of Split bytes
+	// (at least parts.MinSize) beside Out, Out.part001 and on, with a
+	// signed index, Out.index, instead of writing Out: see
+	// internal/parts. The parts end to end are the bundle Out would be.
+	Split int64
 }
 
 // Build writes the release bundle of a recorded promotion: the Git bundle
 // of the promotion commit, the packages the release pins, and the manifest
-// that pins them all, signed by this Space for the target. The file
-// appears whole or not at all.
+// that pins them all, signed by this Space for the target. The file (or,
+// with opts.Split, the set of parts and its index) appears whole or not at
+// all.
 //
 // Unless opts.Full, a bundle builds on what the target has: the
 // promotions and packages its receipts name when it has sent receipts,
@@ -51,9 +56,11 @@ func Build(ctx context.Context, env *Env, p *Promotion, st *store.Store, opts Bu
 	if opts.Lifetime == 0 {
 		opts.Lifetime = zbundle.DefaultLifetime
 	}
-	if _, err := os.Lstat(opts.Out); err == nil {
-		return nil, fmt.Errorf("%s exists; choose another --out or remove it", opts.Out)
+	out, err := newSink(opts, env.Signer)
+	if err != nil {
+		return nil, err
 	}
+	defer out.abort()
 	dir := filepath.Dir(opts.Out)
 	gitTmp, err := os.CreateTemp(dir, ".release.bundle.*")
 	if err != nil {
@@ -131,12 +138,6 @@ func Build(ctx context.Context, env *Env, p *Promotion, st *store.Store, opts Bu
 		return nil, err
 	}
 
-	out, err := os.CreateTemp(dir, "."+filepath.Base(opts.Out)+".*")
-	if err != nil {
-		return nil, err
-	}
-	defer os.Remove(out.Name())
-	defer out.Close()
 	var done int64
 	progress := func(n int64) {
 		done += n
@@ -182,17 +183,7 @@ func Build(ctx context.Context, env *Env, p *Promotion, st *store.Store, opts Bu
 	if err := w.Close(); err != nil {
 		return nil, err
 	}
-	if err := out.Sync(); err != nil {
-		return nil, err
-	}
-	if err := out.Close(); err != nil {
-		return nil, err
-	}
-	// A hard link never replaces a file that appeared meanwhile.
-	if err := os.Link(out.Name(), opts.Out); err != nil {
-		if errors.Is(err, fs.ErrExist) {
-			return nil, fmt.Errorf("%s appeared while the bundle was written; it was left alone", opts.Out)
-		}
+	if err := out.commit(m, data); err != nil {
 		return nil, err
 	}
 	return m, nil

@@ -21,8 +21,9 @@ const IncomingFile = "release.zbundle"
 // http(s)://). The target verifies it exactly as a file carried across an
 // air gap, with `zonectl import --incoming`, which then deletes the
 // incoming ref: package bytes pass through the target's Git objects but
-// are never referenced there once imported.
-func Push(ctx context.Context, env *Env, p *Promotion, bundlePath, url string) error {
+// are never referenced there once imported. progress, if not nil, is told
+// the bytes of the bundle read into the push so far, of its size.
+func Push(ctx context.Context, env *Env, p *Promotion, bundlePath, url string, progress func(done, total int64)) error {
 	if url == "" {
 		return fmt.Errorf("peer %q has no url to push to; add one to its peer block, or carry a bundle written with --out", p.Target)
 	}
@@ -31,6 +32,6 @@ func Push(ctx context.Context, env *Env, p *Promotion, bundlePath, url string) e
 		RemoteRef: fmt.Sprintf("%s%s/%d", IncomingPrefix, strings.ToLower(env.Name), p.Sequence),
 		LocalRef:  fmt.Sprintf("refs/zonectl/outgoing/%s/%d", strings.ToLower(p.Target), p.Sequence),
 		Message:   fmt.Sprintf("Release bundle for %s: %s %s (revision %d, sequence %d)\n", p.Target, p.Release.Release.Project, p.Release.Release.Version, p.Revision, p.Sequence),
-		Author:    env.Author, Signer: env.Signer,
+		Author:    env.Author, Signer: env.Signer, Progress: progress,
 	})
 }
