@@ -36,10 +36,11 @@ func TestScript(t *testing.T) {
 		RequireExplicitExec: true,
 		RequireUniqueNames:  true,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"status":  cmdStatus,
-			"mode":    cmdMode,
-			"httpgit": cmdHTTPGit,
-			"gotargz": cmdGoTarGz,
+			"status":   cmdStatus,
+			"mode":     cmdMode,
+			"httpgit":  cmdHTTPGit,
+			"gotargz":  cmdGoTarGz,
+			"randfile": cmdRandFile,
 		},
 		Setup: func(env *testscript.Env) error {
 			// Every script gets its own configuration directory (where

@@ -3,6 +3,8 @@ package main
 import (
 	"archive/tar"
 	"compress/gzip"
+	"encoding/binary"
+	"math/rand/v2"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -11,6 +13,29 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
+
+// cmdRandFile writes SIZE deterministic pseudo-random bytes, which no
+// compressor shrinks, so that a script's package travels whole:
+//
+//	randfile NAME SIZE [SEED]
+func cmdRandFile(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 || len(args) > 3 {
+		ts.Fatalf("usage: randfile NAME SIZE [SEED]")
+	}
+	size, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	seed := uint64(1)
+	if len(args) == 3 {
+		seed, err = strconv.ParseUint(args[2], 10, 64)
+		ts.Check(err)
+	}
+	r := rand.New(rand.NewPCG(seed, seed))
+	data := make([]byte, size)
+	for i := 0; i+8 <= size; i += 8 {
+		binary.LittleEndian.PutUint64(data[i:], r.Uint64())
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), data, 0o644))
+}
 
 // cmdGoTarGz writes a gzip-compressed tar of a directory with Go's
 // compress/gzip, as Go build tools write packages, so that scripts can
