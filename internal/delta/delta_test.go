@@ -339,3 +339,16 @@ func TestContextCanceled(t *testing.T) {
 		t.Errorf("Encode: got %v, want context.Canceled", err)
 	}
 }
+
+// A match longer than a few MiB, which any small change to a large
+// package has, once overflowed the doubling read size in matchForward.
+func TestLongMatch(t *testing.T) {
+	basis := randBytes(13, 16<<20)
+	st, _ := roundTrip(t, basis, basis, Options{})
+	if st.Inserted != 0 {
+		t.Errorf("identical 16 MiB: %d bytes inserted", st.Inserted)
+	}
+	target := bytes.Clone(basis)
+	target[12<<20] ^= 1
+	roundTrip(t, basis, reverseBlocks(target, 8<<20), Options{})
+}

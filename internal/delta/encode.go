@@ -254,7 +254,7 @@ func (e *encoder) matchForward(off int64, data []byte) (int, error) {
 		if k < c {
 			break
 		}
-		chunk *= 2
+		chunk = min(2*chunk, len(e.scratch))
 	}
 	return n, nil
 }
@@ -276,7 +276,7 @@ func (e *encoder) matchBackward(end int64, data []byte) (int, error) {
 		if k < c {
 			break
 		}
-		chunk *= 2
+		chunk = min(2*chunk, len(e.scratch))
 	}
 	return n, nil
 }

@@ -53,9 +53,12 @@ func buildIndex(ctx context.Context, basis Basis, bits int) (*index, [sha256.Siz
 	size := basis.Size
 	ix := &index{shift: uint(64 - bits)}
 	minGap := int64(1) << (bits - 1)
-	// Anchors come about one per 2^bits bytes; reserving that many up
-	// front, plus an eighth, keeps append from doubling a large index.
-	ix.anchors = make([]anchor, 0, size>>bits+size>>(bits+3)+1)
+	// An anchor follows the one before after minGap bytes plus, on
+	// average, 2^bits more: one per 1.5×2^bits bytes. Reserving that many
+	// up front, plus a tenth, keeps append from doubling a large index
+	// and leaving the old copy for the collector (a 4 GiB basis peaked at
+	// four times its index so).
+	ix.anchors = make([]anchor, 0, size/(3<<(bits-1))*11/10+16)
 	var sum *hashpipe.SHA256
 	if basis.SHA256 == nil {
 		sum = hashpipe.New()

@@ -86,9 +86,10 @@ func (e *IncompleteError) Error() string {
 //     not a replay: a refusal is a *keys.VerificationError and nothing is
 //     staged. A bundle imported already is reported so, its staged parts
 //     removed;
-//  3. check each part given against the index, by its name, size and
-//     SHA-256, while copying it into the staging directory, where it takes
-//     its name (atomically) only once it matched. A file that is not a part
+//  3. when every part is given at once, go to 5 reading them where they
+//     are, staging nothing. Else check each part given against the index,
+//     by its name, size and SHA-256, while copying it into the staging
+//     directory, where it takes its name (atomically) only once it matched. A file that is not a part
 //     of this set, or whose bytes are not the part's, is never staged, and
 //     the run ends, once the good parts are staged, in a
 //     *keys.VerificationError that names each;
@@ -186,6 +187,11 @@ func ImportParts(ctx context.Context, env *Env, opts PartsOptions) (*PartsResult
 	if complete {
 		total += x.Bundle.Size
 	}
+	if complete && len(todo) == len(x.Parts) {
+		// Every part is here at once: read them where they are, checked
+		// as they are read, rather than copy them all first.
+		return importDirect(ctx, env, x, res, todo, progress)
+	}
 	if err := prepareStaging(res.Staging, data, indexFile); err != nil {
 		return res, err
 	}
@@ -237,6 +243,32 @@ func ImportParts(ctx context.Context, env *Env, opts PartsOptions) (*PartsResult
 	res.Import = imp
 	res.Staged = nil
 	return res, os.RemoveAll(res.Staging)
+}
+
+// importDirect imports a set whose every part was given, reading the
+// parts where they are: nothing is staged, and a part found bad names
+// itself in the error.
+func importDirect(ctx context.Context, env *Env, x *parts.Index, res *PartsResult, given []givenPart, progress func(int64)) (*PartsResult, error) {
+	files := map[int]string{}
+	for _, g := range given {
+		files[g.part.Number] = g.file
+	}
+	open := func(p *parts.Part) (io.ReadCloser, string, error) {
+		f, err := os.Open(files[p.Number])
+		return f, files[p.Number], err
+	}
+	res.Staged, res.Missing = nil, nil
+	if err := checkManifest(x, open); err != nil {
+		return res, err
+	}
+	r := parts.NewReader(x, open)
+	defer r.Close()
+	imp, err := importAs(ctx, env, &countingReader{r: r, add: progress}, x.Bundle.Name)
+	if err != nil {
+		return res, err
+	}
+	res.Import = imp
+	return res, nil
 }
 
 // checkManifest holds the manifest at the head of the parts against the
