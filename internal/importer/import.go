@@ -200,7 +200,7 @@ func importAs(ctx context.Context, env *Env, src io.Reader, name string) (*Resul
 	// Name the packages in the store's index, so package list shows what
 	// arrived; the bytes are there already, checked by hash.
 	for _, p := range m.Packages {
-		if err := indexPackage(ctx, env, p, m.Source.Space); err != nil {
+		if err := indexPackage(env, p, m.Source.Space); err != nil {
 			return nil, err
 		}
 	}
@@ -236,21 +236,11 @@ func importAs(ctx context.Context, env *Env, src io.Reader, name string) (*Resul
 	return res, err
 }
 
-// indexPackage records a staged package under its id and version.
-func indexPackage(ctx context.Context, env *Env, p zbundle.Package, source string) error {
-	if have, err := env.Store.Get(p.ID, p.Version); err == nil && have.SHA256 == p.SHA256 {
-		return nil
-	}
-	path, err := env.Store.BlobPath(p.SHA256)
-	if err != nil {
-		return err
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	_, _, err = env.Store.Push(ctx, f, store.PushOptions{ID: p.ID, Version: p.Version, FileName: "imported from " + source, PushedBy: env.Author.Name, Now: env.Now})
+// indexPackage records a staged package under its id and version. Its
+// bytes are in the store already, checked by hash: only the index entry
+// is written.
+func indexPackage(env *Env, p zbundle.Package, source string) error {
+	_, _, err := env.Store.Name(p.SHA256, p.Size, store.PushOptions{ID: p.ID, Version: p.Version, FileName: "imported from " + source, PushedBy: env.Author.Name, Now: env.Now})
 	return err
 }
 

@@ -104,6 +104,45 @@ func (s *Store) Push(ctx context.Context, r io.Reader, opts PushOptions) (pkg Pa
 	return pkg, false, nil
 }
 
+// Name records a blob the store already holds, by the hash it was put
+// under, as the package opts.ID opts.Version, without reading its bytes:
+// for packages that arrived by hash (PutBlob, PutFile) and are verified
+// already. The ID and version follow Push's rules: the same hash again is
+// a no-op (existed is true), another hash a *ConflictError.
+func (s *Store) Name(sha256 string, size int64, opts PushOptions) (pkg Package, existed bool, err error) {
+	if err := opts.Validate(); err != nil {
+		return Package{}, false, err
+	}
+	if err := CheckSHA256(sha256); err != nil {
+		return Package{}, false, err
+	}
+	name := opts.ID + " " + opts.Version
+	if !s.Has(sha256) {
+		return Package{}, false, fmt.Errorf("name %s: blob sha256 %s is not in the store: %w", name, sha256, ErrNotFound)
+	}
+	pkg = Package{
+		ID: opts.ID, Version: opts.Version, SHA256: sha256, Size: size,
+		PushedAt: opts.Now.UTC().Truncate(time.Second), PushedBy: opts.PushedBy, FileName: opts.FileName,
+	}
+	stored, err := s.Get(opts.ID, opts.Version)
+	switch {
+	case err == nil:
+		return s.compare(stored, pkg, "")
+	case !errors.Is(err, ErrNotFound):
+		return Package{}, false, err
+	}
+	if err := s.writeEntry(pkg); errors.Is(err, fs.ErrExist) {
+		stored, err := s.Get(opts.ID, opts.Version)
+		if err != nil {
+			return Package{}, false, err
+		}
+		return s.compare(stored, pkg, "")
+	} else if err != nil {
+		return Package{}, false, fmt.Errorf("name %s: %w", name, err)
+	}
+	return pkg, false, nil
+}
+
 // compare settles a push of an ID and version the store already holds:
 // the same bytes are a no-op (restoring the blob from tmp, when the bytes
 // were kept, if it has gone missing), other bytes a conflict.

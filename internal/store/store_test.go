@@ -473,6 +473,43 @@ func TestPutFile(t *testing.T) {
 	}
 }
 
+// Name gives a blob that arrived by hash an ID and version without
+// reading or writing its bytes.
+func TestName(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	data := []byte("a package imported by hash")
+	good := sum(data)
+	if _, _, err := s.Name(good, int64(len(data)), opts("acme", "1.0.0")); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("Name of a blob not stored = %v, want ErrNotFound", err)
+	}
+	if err := s.PutBlob(ctx, bytes.NewReader(data), good, int64(len(data))); err != nil {
+		t.Fatal(err)
+	}
+	pkg, existed, err := s.Name(good, int64(len(data)), opts("acme", "1.0.0"))
+	if err != nil || existed || pkg.SHA256 != good {
+		t.Fatalf("Name = %+v, %v, %v", pkg, existed, err)
+	}
+	got, err := s.Get("acme", "1.0.0")
+	if err != nil || got.SHA256 != good || got.Size != int64(len(data)) {
+		t.Fatalf("Get after Name = %+v, %v", got, err)
+	}
+	if _, existed, err := s.Name(good, int64(len(data)), opts("acme", "1.0.0")); err != nil || !existed {
+		t.Errorf("Name again = %v, %v; want existed", existed, err)
+	}
+	other := []byte("other bytes")
+	if err := s.PutBlob(ctx, bytes.NewReader(other), sum(other), int64(len(other))); err != nil {
+		t.Fatal(err)
+	}
+	var conflict *ConflictError
+	if _, _, err := s.Name(sum(other), int64(len(other)), opts("acme", "1.0.0")); !errors.As(err, &conflict) {
+		t.Errorf("Name of other bytes under a taken version = %v, want a *ConflictError", err)
+	}
+	if left := tmpFiles(t, s); len(left) != 0 {
+		t.Errorf("Name wrote to tmp/: %v", left)
+	}
+}
+
 func TestVersionsAndLatest(t *testing.T) {
 	s := newStore(t)
 	steps := []struct{ push, latest string }{
