@@ -8,7 +8,7 @@ BIN     := bin/zonectl
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: all build test vet fmt-check check-tools browser-deps demo bench fuzz clean
+.PHONY: all build test vet fmt-check check-tools browser-deps demo bench bench-delta fuzz clean
 
 all: build
 
@@ -51,8 +51,28 @@ browser-deps:
 demo: check-tools build
 	@bash examples/secure-environments/demo.sh "$(CURDIR)/$(BIN)"
 
+# bench runs the Go benchmarks, which print a reference figure beside ours.
+# bench-delta is the end-to-end comparison of internal/delta with zstd
+# --patch-from, xdelta3 and an rsync batch on a generated ~200 MiB package
+# (docs/bench.md). It is part of neither bench nor test: it needs those
+# tools and takes a few minutes. When one is missing and make runs as root
+# with apt-get, it installs Debian's package; otherwise it fails, saying how
+# to install it. Pass flags with BENCH_DELTA_FLAGS, e.g.
+# BENCH_DELTA_FLAGS='-size 1GiB -runs 3 -strict'.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+BENCH_DELTA_FLAGS ?=
+bench-delta:
+	@missing=; for t in zstd xdelta3 rsync; do command -v $$t >/dev/null 2>&1 || missing="$$missing $$t"; done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+		else \
+			echo "make: bench-delta needs$$missing; install (Debian/Ubuntu: sudo apt-get install$$missing)" >&2; exit 1; \
+		fi; \
+	fi
+	$(GO) run ./bench/deltabench $(BENCH_DELTA_FLAGS)
 
 # fuzz gives each fuzz target a short run beyond its seeds.
 FUZZTIME ?= 30s
