@@ -8,7 +8,7 @@ BIN     := bin/zonectl
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: all build test vet fmt-check check-tools browser-deps demo bench bench-delta fuzz clean
+.PHONY: all build test vet fmt-check check-tools browser-deps demo bench bench-delta bench-transfer fuzz clean
 
 all: build
 
@@ -24,7 +24,7 @@ check-tools:
 	@command -v gzip >/dev/null 2>&1 || { echo "make: gzip is required (the tests tell its output from Go's); install it (Debian/Ubuntu: sudo apt-get install gzip)" >&2; exit 1; }
 
 fmt-check:
-	@out=$$(gofmt -l cmd hcl gitstore internal); if [ -n "$$out" ]; then echo "gofmt would change:" >&2; echo "$$out" >&2; exit 1; fi
+	@out=$$(gofmt -l cmd hcl gitstore internal bench); if [ -n "$$out" ]; then echo "gofmt would change:" >&2; echo "$$out" >&2; exit 1; fi
 
 vet:
 	$(GO) vet ./...
@@ -52,6 +52,9 @@ demo: check-tools build
 	@bash examples/secure-environments/demo.sh "$(CURDIR)/$(BIN)"
 
 # bench runs the Go benchmarks, which print a reference figure beside ours.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
 # bench-delta is the end-to-end comparison of internal/delta with zstd
 # --patch-from, xdelta3 and an rsync batch on a generated ~200 MiB package
 # (docs/bench.md). It is part of neither bench nor test: it needs those
@@ -59,9 +62,6 @@ demo: check-tools build
 # with apt-get, it installs Debian's package; otherwise it fails, saying how
 # to install it. Pass flags with BENCH_DELTA_FLAGS, e.g.
 # BENCH_DELTA_FLAGS='-size 1GiB -runs 3 -strict'.
-bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
-
 BENCH_DELTA_FLAGS ?=
 bench-delta:
 	@missing=; for t in zstd xdelta3 rsync; do command -v $$t >/dev/null 2>&1 || missing="$$missing $$t"; done; \
@@ -74,12 +74,28 @@ bench-delta:
 	fi
 	$(GO) run ./bench/deltabench $(BENCH_DELTA_FLAGS)
 
+# bench-transfer carries a generated package of TRANSFER_SIZE (4GiB by
+# default) from one Space to another, whole and as a delta, and reports
+# each command's time, peak memory and I/O beside sha256sum and cp, with
+# PASS/FAIL against the targets in docs/store.md. It needs about six times
+# TRANSFER_SIZE free under $$TMPDIR and takes minutes; it is not part of
+# make test. TRANSFER_SIZE=256MiB is a quick run; TRANSFER_FLAGS=-strict
+# makes a failed check fail the target.
+TRANSFER_SIZE  ?= 4GiB
+TRANSFER_FLAGS ?=
+bench-transfer: check-tools
+	$(GO) run ./bench/transfer -size $(TRANSFER_SIZE) $(TRANSFER_FLAGS)
+
 # fuzz gives each fuzz target a short run beyond its seeds.
 FUZZTIME ?= 30s
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzLoad -fuzztime $(FUZZTIME) ./hcl/config
 	$(GO) test -run '^$$' -fuzz FuzzSource -fuzztime $(FUZZTIME) ./hcl/format
 	$(GO) test -run '^$$' -fuzz FuzzReadPublic -fuzztime $(FUZZTIME) ./internal/keys
+	$(GO) test -run '^$$' -fuzz FuzzApply -fuzztime $(FUZZTIME) ./internal/delta
+	$(GO) test -run '^$$' -fuzz FuzzRead -fuzztime $(FUZZTIME) ./internal/zbundle
+	$(GO) test -run '^$$' -fuzz FuzzParseIndex -fuzztime $(FUZZTIME) ./internal/parts
+	$(GO) test -run '^$$' -fuzz FuzzUnbundle -fuzztime $(FUZZTIME) ./gitstore/bundle
 
 clean:
 	rm -rf bin

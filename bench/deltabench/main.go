@@ -64,12 +64,12 @@ func run(ctx context.Context, args []string) error {
 	if len(args) >= 3 && args[0] == launchCmd {
 		return launch(ctx, args[1], args[2:])
 	}
-	if len(args) == 4 {
+	if len(args) == 5 {
 		switch args[0] {
 		case oursEncodeCmd:
-			return oursEncode(ctx, args[1], args[2], args[3])
+			return oursEncode(ctx, args[1], args[2], args[3], args[4])
 		case oursApplyCmd:
-			return oursApply(ctx, args[1], args[2], args[3])
+			return oursApply(ctx, args[1], args[2], args[3], args[4])
 		}
 	}
 
