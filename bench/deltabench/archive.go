@@ -12,6 +12,8 @@ import (
 	"io"
 	"io/fs"
 	"os"
+
+	"github.com/zonectl/zonectl/internal/meter"
 )
 
 // writeArchive writes entries with write to p, hashing as it goes.
@@ -22,7 +24,7 @@ func writeArchive(p string, entries []entry, write func(io.Writer, []entry) erro
 	}
 	h := sha256.New()
 	bw := bufio.NewWriterSize(io.MultiWriter(f, h), 1<<20)
-	cw := &countingWriter{w: bw}
+	cw := &meter.Writer{W: bw}
 	err = write(cw, entries)
 	if err == nil {
 		err = bw.Flush()
@@ -33,20 +35,9 @@ func writeArchive(p string, entries []entry, write func(io.Writer, []entry) erro
 	if err != nil {
 		return corpusFile{}, fmt.Errorf("writing %q: %w", p, err)
 	}
-	cf := corpusFile{path: p, size: cw.n}
+	cf := corpusFile{path: p, size: cw.N}
 	h.Sum(cf.sum[:0])
 	return cf, nil
-}
-
-type countingWriter struct {
-	w io.Writer
-	n int64
-}
-
-func (c *countingWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	return n, err
 }
 
 // writeTar writes a tar with fixed owners and times, so that the same

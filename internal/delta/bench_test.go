@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/klauspost/compress/zstd"
+
+	"github.com/zonectl/zonectl/internal/meter"
 )
 
 // benchPair returns 32 MiB of deterministic data, half text and half
@@ -65,7 +67,7 @@ func BenchmarkEncode(b *testing.B) {
 		b.SetBytes(int64(len(target)))
 		var n int64
 		for b.Loop() {
-			cw := &countWriter{w: io.Discard}
+			cw := &meter.Writer{W: io.Discard}
 			zw, err := zstd.NewWriter(cw, zstd.WithEncoderConcurrency(1))
 			if err != nil {
 				b.Fatal(err)
@@ -76,7 +78,7 @@ func BenchmarkEncode(b *testing.B) {
 			if err := zw.Close(); err != nil {
 				b.Fatal(err)
 			}
-			n = cw.n
+			n = cw.N
 		}
 		b.ReportMetric(float64(n), "delta-bytes")
 		b.ReportMetric(float64(n)/float64(len(target)), "ratio")

@@ -12,6 +12,7 @@ import (
 	"github.com/klauspost/compress/zstd"
 
 	"github.com/zonectl/zonectl/internal/hashpipe"
+	"github.com/zonectl/zonectl/internal/meter"
 )
 
 // targetBufSize is the sliding window over the target: the most target
@@ -47,7 +48,7 @@ func Encode(ctx context.Context, w io.Writer, basis Basis, target io.Reader, opt
 	}
 	basisSize := basis.Size
 
-	cw := &countWriter{w: w}
+	cw := &meter.Writer{W: w}
 	if _, err := cw.Write(header{basisSize: basisSize, basisSum: basisSum}.marshal()); err != nil {
 		return nil, err
 	}
@@ -91,7 +92,7 @@ func Encode(ctx context.Context, w io.Writer, basis Basis, target io.Reader, opt
 	return &Stats{
 		BasisSize:  basisSize,
 		TargetSize: size,
-		DeltaSize:  cw.n,
+		DeltaSize:  cw.N,
 		Copied:     e.ow.copied,
 		Inserted:   e.ow.inserts,
 		Ops:        e.ow.ops,
@@ -312,15 +313,4 @@ func commonSuffix(a, b []byte) int {
 		n++
 	}
 	return n
-}
-
-type countWriter struct {
-	w io.Writer
-	n int64
-}
-
-func (c *countWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	return n, err
 }

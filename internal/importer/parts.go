@@ -17,6 +17,7 @@ import (
 	"github.com/zonectl/zonectl/internal/atomicfile"
 	"github.com/zonectl/zonectl/internal/inbox"
 	"github.com/zonectl/zonectl/internal/keys"
+	"github.com/zonectl/zonectl/internal/meter"
 	"github.com/zonectl/zonectl/internal/parts"
 	"github.com/zonectl/zonectl/internal/zbundle"
 )
@@ -231,7 +232,7 @@ func ImportParts(ctx context.Context, env *Env, opts PartsOptions) (*PartsResult
 	}
 	r := parts.NewReader(x, open)
 	defer r.Close()
-	imp, err := importAs(ctx, env, &countingReader{r: r, add: progress}, x.Bundle.Name)
+	imp, err := importAs(ctx, env, &meter.Reader{R: r, Add: progress}, x.Bundle.Name)
 	if err != nil {
 		if bad := r.Failed(); bad != nil {
 			os.Remove(filepath.Join(res.Staging, bad.Name))
@@ -263,7 +264,7 @@ func importDirect(ctx context.Context, env *Env, x *parts.Index, res *PartsResul
 	}
 	r := parts.NewReader(x, open)
 	defer r.Close()
-	imp, err := importAs(ctx, env, &countingReader{r: r, add: progress}, x.Bundle.Name)
+	imp, err := importAs(ctx, env, &meter.Reader{R: r, Add: progress}, x.Bundle.Name)
 	if err != nil {
 		return res, err
 	}
@@ -489,7 +490,7 @@ func stagePart(x *parts.Index, g givenPart, dir string, progress func(int64)) er
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	err = x.Copy(tmp, &countingReader{r: src, add: progress}, g.part, g.file)
+	err = x.Copy(tmp, &meter.Reader{R: src, Add: progress}, g.part, g.file)
 	if err == nil {
 		err = tmp.Sync()
 	}
@@ -500,20 +501,6 @@ func stagePart(x *parts.Index, g givenPart, dir string, progress func(int64)) er
 		return err
 	}
 	return os.Rename(tmp.Name(), filepath.Join(dir, g.part.Name))
-}
-
-// countingReader reports the bytes read through it.
-type countingReader struct {
-	r   io.Reader
-	add func(int64)
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	if n > 0 {
-		c.add(int64(n))
-	}
-	return n, err
 }
 
 func plural(n int, one, many string) string {

@@ -14,6 +14,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/zonectl/zonectl/gitstore/bundle"
+	"github.com/zonectl/zonectl/internal/meter"
 	"github.com/zonectl/zonectl/internal/receipt"
 	"github.com/zonectl/zonectl/internal/release"
 	"github.com/zonectl/zonectl/internal/snapshot"
@@ -153,7 +154,7 @@ func Build(ctx context.Context, env *Env, p *Promotion, st *store.Store, opts Bu
 	if _, err := gitTmp.Seek(0, io.SeekStart); err != nil {
 		return nil, err
 	}
-	if err := w.AddFile(zbundle.GitBundleName, gitSize, &counting{r: gitTmp, add: progress}); err != nil {
+	if err := w.AddFile(zbundle.GitBundleName, gitSize, &meter.Reader{R: gitTmp, Add: progress}); err != nil {
 		return nil, err
 	}
 	for _, pk := range m.Packages {
@@ -174,7 +175,7 @@ func Build(ctx context.Context, env *Env, p *Promotion, st *store.Store, opts Bu
 		if err != nil {
 			return nil, err
 		}
-		err = w.AddFile(pk.Data.Path, size, &counting{r: r, add: progress})
+		err = w.AddFile(pk.Data.Path, size, &meter.Reader{R: r, Add: progress})
 		r.Close()
 		if err != nil {
 			return nil, fmt.Errorf("add package %s %s: %w", pk.ID, pk.Version, err)
@@ -242,18 +243,4 @@ func sentPackages(env *Env, tip plumbing.Hash) (map[string]snapshot.PackageRef, 
 		}
 	}
 	return sent, nil
-}
-
-// counting reports the bytes read through it.
-type counting struct {
-	r   io.Reader
-	add func(int64)
-}
-
-func (c *counting) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	if n > 0 {
-		c.add(int64(n))
-	}
-	return n, err
 }

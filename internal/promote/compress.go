@@ -11,6 +11,7 @@ import (
 
 	"github.com/klauspost/compress/zstd"
 
+	"github.com/zonectl/zonectl/internal/meter"
 	"github.com/zonectl/zonectl/internal/snapshot"
 	"github.com/zonectl/zonectl/internal/store"
 	"github.com/zonectl/zonectl/internal/zbundle"
@@ -56,7 +57,7 @@ func compressWhole(ctx context.Context, st *store.Store, pk snapshot.PackageRef,
 		return zbundle.PackageData{}, "", err
 	}
 	h := sha256.New()
-	cw := &countingWriter{w: io.MultiWriter(tmp, h)}
+	cw := &meter.Writer{W: io.MultiWriter(tmp, h)}
 	err = compressTo(ctx, cw, src)
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
@@ -66,7 +67,7 @@ func compressWhole(ctx context.Context, st *store.Store, pk snapshot.PackageRef,
 		return zbundle.PackageData{}, "", fmt.Errorf("compress package %s %s: %w", pk.ID, pk.Version, err)
 	}
 	sum := hex.EncodeToString(h.Sum(nil))
-	return zbundle.PackageData{Kind: zbundle.DataZstd, Path: zbundle.PackagePath(sum), CompressedSize: cw.n, CompressedSHA256: sum}, tmp.Name(), nil
+	return zbundle.PackageData{Kind: zbundle.DataZstd, Path: zbundle.PackagePath(sum), CompressedSize: cw.N, CompressedSHA256: sum}, tmp.Name(), nil
 }
 
 func compressTo(ctx context.Context, w io.Writer, r io.Reader) error {
@@ -92,15 +93,4 @@ func (c *ctxReader) Read(p []byte) (int, error) {
 		return 0, err
 	}
 	return c.r.Read(p)
-}
-
-type countingWriter struct {
-	w io.Writer
-	n int64
-}
-
-func (c *countingWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	return n, err
 }

@@ -11,6 +11,8 @@ import (
 	"io"
 
 	kpflate "github.com/klauspost/compress/flate"
+
+	"github.com/zonectl/zonectl/internal/meter"
 )
 
 // FormatGzip is the one compressed format this package rebuilds.
@@ -78,7 +80,7 @@ func Detect(ctx context.Context, r io.ReaderAt, size int64) (p Params, ok bool, 
 		}
 		live = append(live, c)
 	}
-	below := &countingReader{r: deflated}
+	below := &meter.Reader{R: deflated}
 	counted := bufio.NewReaderSize(below, 256<<10)
 	content := kpflate.NewReader(counted) // a *bufio.Reader: read no further than the stream's end
 	crc := crc32.NewIEEE()
@@ -104,7 +106,7 @@ func Detect(ctx context.Context, r io.ReaderAt, size int64) (p Params, ok bool, 
 	}
 	// The trailer follows the deflate stream, and nothing after it: a
 	// second member or trailing bytes are not reproduced.
-	consumed := below.n - int64(counted.Buffered())
+	consumed := below.N - int64(counted.Buffered())
 	end := start + consumed
 	var trailer [8]byte
 	if _, err := r.ReadAt(trailer[:], end); err != nil {
@@ -164,17 +166,6 @@ func (c *candidate) Write(p []byte) (int, error) {
 		c.matched += int64(k)
 	}
 	return len(p), nil
-}
-
-type countingReader struct {
-	r io.Reader
-	n int64
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
 }
 
 // Decompress writes the content of the single-member gzip file in r to w,
