@@ -1,7 +1,7 @@
 // Command transfer measures what promoting and importing large packages
 // costs: it builds zonectl, generates two versions of a package (v2 about
-// 1% changed from v1), carries them from one Space to another as whole
-// packages and as a delta, and reports each command's time, peak memory
+// 1% changed from v1), carries them from one Space to another compressed
+// with zstd and as a delta, and reports each command's time, peak memory
 // and I/O beside sha256sum and cp of the same bytes. It checks the
 // targets docs/store.md states: memory within a quarter of the basis plus
 // 64 MiB, and no package bytes carried or written when the target has

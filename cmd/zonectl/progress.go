@@ -93,6 +93,16 @@ func (p *progress) Phase(what string) {
 	p.o.statusLine(p.line(p.start))
 }
 
+// Step starts the next step of a long piece of work, named what, with
+// its own total and rate. Unlike Phase it draws nothing at once: the line
+// changes at the next update, so quick steps never flash.
+func (p *progress) Step(what string, total int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.what, p.done, p.total = what, 0, total
+	p.start = p.now()
+}
+
 // Done clears the line, if one was drawn.
 func (p *progress) Done() {
 	p.mu.Lock()

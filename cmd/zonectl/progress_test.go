@@ -115,3 +115,23 @@ func TestHumanBytes(t *testing.T) {
 		}
 	}
 }
+
+func TestProgressStepRestartsTheRateAndDrawsOnlyOnUpdate(t *testing.T) {
+	var stderr bytes.Buffer
+	o := newOutput(nil, &bytes.Buffer{}, &stderr)
+	start := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	now := start
+	p := &progress{o: o, what: "delta of web 1.1.0 against 1.0.0", total: 100, on: true, now: func() time.Time { return now }, start: start}
+	now = start.Add(time.Second)
+	p.Set(100)
+	p.Step("writing web.zbundle", 1000)
+	if n := strings.Count(stderr.String(), "\r"); n != 1 {
+		t.Fatalf("Step drew at once: %q", stderr.String())
+	}
+	now = now.Add(2 * time.Second)
+	p.Set(500)
+	want := "\rwriting web.zbundle  500 B / 1000 B (50%)  250 B/s  2s left\x1b[K"
+	if !strings.HasSuffix(stderr.String(), want) {
+		t.Fatalf("drew %q, want it to end %q", stderr.String(), want)
+	}
+}

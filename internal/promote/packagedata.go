@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/zonectl/zonectl/internal/delta"
+	"github.com/zonectl/zonectl/internal/meter"
 	"github.com/zonectl/zonectl/internal/recompress"
 	"github.com/zonectl/zonectl/internal/semver"
 	"github.com/zonectl/zonectl/internal/snapshot"
@@ -32,7 +33,7 @@ import (
 // A delta or compressed package is only used when under 90% of the
 // package's size: otherwise the target rebuilds it for little gain. Its
 // bytes are in a temporary file in dir, whose name is returned.
-func packageData(ctx context.Context, st *store.Store, pk snapshot.PackageRef, known map[string]snapshot.PackageRef, dir string) (zbundle.PackageData, string, error) {
+func packageData(ctx context.Context, st *store.Store, pk snapshot.PackageRef, known map[string]snapshot.PackageRef, dir string, progress Progress) (zbundle.PackageData, string, error) {
 	c := &choice{best: zbundle.PackageData{Kind: zbundle.DataWhole, Path: zbundle.PackagePath(pk.SHA256)}, bestSize: pk.Size, limit: pk.Size * 9 / 10}
 	var basis *snapshot.PackageRef
 	for _, k := range known {
@@ -42,7 +43,7 @@ func packageData(ctx context.Context, st *store.Store, pk snapshot.PackageRef, k
 		}
 	}
 	if basis != nil && pk.Size > 0 {
-		d := &deltaJob{st: st, pk: pk, basis: *basis, dir: dir}
+		d := &deltaJob{st: st, pk: pk, basis: *basis, dir: dir, progress: progress}
 		defer d.close()
 		data, file, err := d.content(ctx)
 		if err != nil {
@@ -56,7 +57,7 @@ func packageData(ctx context.Context, st *store.Store, pk snapshot.PackageRef, k
 		c.consider(data, file, data.DeltaSize)
 	}
 	if c.file == "" || c.bestSize*4 > pk.Size {
-		data, file, err := compressWhole(ctx, st, pk, dir)
+		data, file, err := compressWhole(ctx, st, pk, dir, progress)
 		if err != nil {
 			c.drop()
 			return zbundle.PackageData{}, "", err
@@ -98,7 +99,13 @@ type deltaJob struct {
 	st        *store.Store
 	pk, basis snapshot.PackageRef
 	dir       string
+	progress  Progress
 	temps     []string // removed by close
+}
+
+// name says what the delta is for, in progress steps.
+func (d *deltaJob) name() string {
+	return fmt.Sprintf("%s %s against %s", d.pk.ID, d.pk.Version, d.basis.Version)
 }
 
 func (d *deltaJob) close() {
@@ -125,7 +132,8 @@ func (d *deltaJob) raw(ctx context.Context) (zbundle.PackageData, string, error)
 	}
 	// The store names blobs by their hash, so the basis need not be
 	// hashed again; Apply checks the target's own hash anyway.
-	return d.encode(ctx, zbundle.DataDelta, delta.Basis{R: bf, Size: d.basis.Size, SHA256: basisSum}, target, nil)
+	counted := &meter.Reader{R: target, Add: d.progress.step("delta of "+d.name(), d.pk.Size)}
+	return d.encode(ctx, zbundle.DataDelta, delta.Basis{R: bf, Size: d.basis.Size, SHA256: basisSum}, counted, nil)
 }
 
 // content makes a delta of the uncompressed contents, when both versions
@@ -146,6 +154,7 @@ func (d *deltaJob) content(ctx context.Context) (zbundle.PackageData, string, er
 	if _, err := bf.ReadAt(magic[:], 0); err != nil || !recompress.IsGzip(magic[:]) {
 		return zbundle.PackageData{}, "", nil
 	}
+	d.progress.step(fmt.Sprintf("looking for the encoder that made %s %s", d.pk.ID, d.pk.Version), 0)
 	params, ok, err := recompress.Detect(ctx, target, d.pk.Size)
 	if err != nil || !ok {
 		// A package that does not decompress cleanly still travels, as
@@ -160,13 +169,17 @@ func (d *deltaJob) content(ctx context.Context) (zbundle.PackageData, string, er
 	}
 	d.temps = append(d.temps, bc.Name())
 	defer bc.Close()
-	size, err := recompress.Decompress(bc, io.NewSectionReader(bf, 0, d.basis.Size))
+	unpacking := &meter.Reader{R: io.NewSectionReader(bf, 0, d.basis.Size), Add: d.progress.step(fmt.Sprintf("unpacking %s %s", d.basis.ID, d.basis.Version), d.basis.Size)}
+	size, err := recompress.Decompress(bc, unpacking)
 	if err != nil {
 		return zbundle.PackageData{}, "", nil
 	}
+	// Progress counts the compressed bytes read: the content's size is
+	// known only at its end.
+	compressed := &meter.Reader{R: io.NewSectionReader(target, 0, d.pk.Size), Add: d.progress.step("content delta of "+d.name(), d.pk.Size)}
 	pr, pw := io.Pipe()
 	go func() {
-		_, err := recompress.Decompress(pw, io.NewSectionReader(target, 0, d.pk.Size))
+		_, err := recompress.Decompress(pw, compressed)
 		pw.CloseWithError(err)
 	}()
 	defer pr.Close()
