@@ -118,6 +118,7 @@ func (g *globals) importFile(ctx context.Context, env *importer.Env, file string
 		return nil, err
 	}
 	prog := newProgress(g.out, "importing "+filepath.Base(file), info.Size())
+	env.Progress = prog.steps()
 	res, err := importer.ImportReader(ctx, env, &progressReader{r: f, p: prog}, filepath.Base(file))
 	prog.Done()
 	return res, err

@@ -110,16 +110,9 @@ imported the earlier ones.`,
 				return err
 			}
 			prog := newProgress(g.out, "writing "+filepath.Base(out), 0)
-			var shown string // the step the line shows
 			build := promote.BuildOptions{
 				Out: out, Lifetime: opts.expires, Full: opts.full, Split: split,
-				Progress: func(step string, done, total int64) {
-					if step != shown {
-						shown = step
-						prog.Step(step, total)
-					}
-					prog.Set(done)
-				},
+				Progress: prog.steps(),
 			}
 			// Refuse a file that is there before the promotion is recorded.
 			if err := build.Validate(); err != nil {

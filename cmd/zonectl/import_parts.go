@@ -15,6 +15,7 @@ import (
 // given, and says which parts are staged and which are still missing.
 func (g *globals) importParts(ctx context.Context, env *importer.Env, files []string, status bool) error {
 	prog := newProgress(g.out, "importing parts", 0)
+	env.Progress = prog.steps()
 	res, err := importer.ImportParts(ctx, env, importer.PartsOptions{
 		Files: files, StatusOnly: status,
 		Progress: func(done, total int64) { prog.SetTotal(total); prog.Set(done) },

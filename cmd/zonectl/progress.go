@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"golang.org/x/term"
+
+	"github.com/zonectl/zonectl/internal/meter"
 )
 
 // progress reports how far a long transfer has gone — a push, a bundle
@@ -101,6 +103,19 @@ func (p *progress) Step(what string, total int64) {
 	defer p.mu.Unlock()
 	p.what, p.done, p.total = what, 0, total
 	p.start = p.now()
+}
+
+// steps returns a meter.Progress that shows on p each step a domain
+// package reports, in turn.
+func (p *progress) steps() meter.Progress {
+	var shown string
+	return func(step string, done, total int64) {
+		if step != shown {
+			shown = step
+			p.Step(step, total)
+		}
+		p.Set(done)
+	}
 }
 
 // Done clears the line, if one was drawn.

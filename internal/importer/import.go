@@ -20,6 +20,7 @@ import (
 	"github.com/zonectl/zonectl/internal/inbox"
 	"github.com/zonectl/zonectl/internal/keys"
 	"github.com/zonectl/zonectl/internal/ledger"
+	"github.com/zonectl/zonectl/internal/meter"
 	"github.com/zonectl/zonectl/internal/release"
 	"github.com/zonectl/zonectl/internal/store"
 	"github.com/zonectl/zonectl/internal/zbundle"
@@ -32,6 +33,9 @@ type Env struct {
 	Store  *store.Store
 	Author object.Signature
 	Now    time.Time
+	// Progress, if set, is told how far the long steps after reading
+	// the bundle go: rebuilding a package from a delta, decompressing one.
+	Progress meter.Progress
 }
 
 // Result says what an import did.

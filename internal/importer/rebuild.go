@@ -11,6 +11,7 @@ import (
 	"github.com/klauspost/compress/zstd"
 
 	"github.com/zonectl/zonectl/internal/delta"
+	"github.com/zonectl/zonectl/internal/meter"
 	"github.com/zonectl/zonectl/internal/recompress"
 	"github.com/zonectl/zonectl/internal/store"
 	"github.com/zonectl/zonectl/internal/zbundle"
@@ -76,7 +77,8 @@ func rebuild(ctx context.Context, env *Env, p zbundle.Package, deltaPath, tmp, s
 		cr.CloseWithError(err)
 		pw.CloseWithError(err)
 	}()
-	err = env.Store.PutBlob(ctx, pr, p.SHA256, p.Size)
+	built := &meter.Reader{R: pr, Add: env.Progress.Step(fmt.Sprintf("rebuilding %s %s from %s", p.ID, p.Version, p.Data.Basis.Version), p.Size)}
+	err = env.Store.PutBlob(ctx, built, p.SHA256, p.Size)
 	pr.CloseWithError(err)
 	var integrity *store.IntegrityError
 	if p.Data.Kind == zbundle.DataContentDelta && errors.As(err, &integrity) {
@@ -107,5 +109,6 @@ func decompress(ctx context.Context, env *Env, p zbundle.Package, path string) e
 	defer zr.Close()
 	// A frame that decodes to more than the package is cut at one byte
 	// past its size, and PutBlob refuses it.
-	return env.Store.PutBlob(ctx, zr, p.SHA256, p.Size)
+	out := &meter.Reader{R: zr, Add: env.Progress.Step(fmt.Sprintf("decompressing %s %s", p.ID, p.Version), p.Size)}
+	return env.Store.PutBlob(ctx, out, p.SHA256, p.Size)
 }

@@ -1,8 +1,9 @@
 // Package meter counts the bytes that pass through a reader or a writer:
 // for progress on long transfers, and for sizes learnt only by streaming
 // (a delta, a compressed package, the deflate stream inside a gzip file).
-// It owns nothing else; gitstore keeps its own, as it depends on no
-// internal package.
+// Progress is how domain packages report long steps without printing;
+// cmd/zonectl draws them. gitstore keeps its own counter, as it depends
+// on no internal package.
 package meter
 
 import "io"
@@ -36,4 +37,24 @@ func (w *Writer) Write(p []byte) (int, error) {
 	n, err := w.W.Write(p)
 	w.N += int64(n)
 	return n, err
+}
+
+// Progress is told, as a long step of work goes, the bytes done of its
+// total; a total of 0 means the step moves no bytes it can count. Steps
+// come one after the other, each named for people: "delta of web 1.1.0
+// against 1.0.0".
+type Progress func(step string, done, total int64)
+
+// Step starts a step and returns the function that counts its bytes, for
+// Reader.Add; it is safe on a nil Progress.
+func (p Progress) Step(name string, total int64) func(n int64) {
+	if p == nil {
+		return func(int64) {}
+	}
+	var done int64
+	p(name, 0, total)
+	return func(n int64) {
+		done += n
+		p(name, done, total)
+	}
 }

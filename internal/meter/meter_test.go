@@ -2,7 +2,9 @@ package meter
 
 import (
 	"bytes"
+	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -28,4 +30,17 @@ func TestWriter(t *testing.T) {
 	if w.N != 12 || b.String() != "hello, world" {
 		t.Fatalf("counted %d, wrote %q", w.N, b.String())
 	}
+}
+
+func TestProgressStep(t *testing.T) {
+	var got []string
+	p := Progress(func(step string, done, total int64) { got = append(got, fmt.Sprintf("%s %d/%d", step, done, total)) })
+	add := p.Step("delta", 10)
+	add(4)
+	add(6)
+	if want := []string{"delta 0/10", "delta 4/10", "delta 10/10"}; !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	var none Progress
+	none.Step("quiet", 5)(5) // no panic
 }

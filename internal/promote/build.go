@@ -31,31 +31,12 @@ type BuildOptions struct {
 	Full bool
 	// Progress, if set, is told how far each long step has gone: making a
 	// package's delta, compressing it, writing the bundle.
-	Progress Progress
+	Progress meter.Progress
 	// Split, when more than 0, cuts the bundle into parts of Split bytes
 	// (at least parts.MinSize) beside Out, Out.part001 and on, with a
 	// signed index, Out.index, instead of writing Out: see
 	// internal/parts. The parts end to end are the bundle Out would be.
 	Split int64
-}
-
-// Progress is told, as a step goes, the bytes done of its total; a step
-// whose total is 0 moves no bytes it can count. Steps come one after the
-// other, each named for people: "delta of web 1.1.0 against 1.0.0".
-type Progress func(step string, done, total int64)
-
-// step starts a step and returns the function that counts its bytes; it
-// is safe on a nil Progress.
-func (p Progress) step(name string, total int64) func(n int64) {
-	if p == nil {
-		return func(int64) {}
-	}
-	var done int64
-	p(name, 0, total)
-	return func(n int64) {
-		done += n
-		p(name, done, total)
-	}
 }
 
 // Build writes the release bundle of a recorded promotion: the Git bundle
@@ -159,7 +140,7 @@ func Build(ctx context.Context, env *Env, p *Promotion, st *store.Store, opts Bu
 		return nil, err
 	}
 
-	progress := opts.Progress.step("writing "+filepath.Base(opts.Out), total)
+	progress := opts.Progress.Step("writing "+filepath.Base(opts.Out), total)
 	added := map[string]bool{}
 	w, err := zbundle.NewWriter(out, data, sig)
 	if err != nil {

@@ -32,7 +32,7 @@ var compressedMagic = [][]byte{
 // compressWhole compresses a package that is not compressed already with
 // zstd into a temporary file in dir. It returns no file for a package
 // that is.
-func compressWhole(ctx context.Context, st *store.Store, pk snapshot.PackageRef, dir string, progress Progress) (zbundle.PackageData, string, error) {
+func compressWhole(ctx context.Context, st *store.Store, pk snapshot.PackageRef, dir string, progress meter.Progress) (zbundle.PackageData, string, error) {
 	path, err := st.BlobPath(pk.SHA256)
 	if err != nil {
 		return zbundle.PackageData{}, "", err
@@ -58,7 +58,7 @@ func compressWhole(ctx context.Context, st *store.Store, pk snapshot.PackageRef,
 	}
 	h := sha256.New()
 	cw := &meter.Writer{W: io.MultiWriter(tmp, h)}
-	err = compressTo(ctx, cw, &meter.Reader{R: src, Add: progress.step(fmt.Sprintf("compressing %s %s with zstd", pk.ID, pk.Version), pk.Size)})
+	err = compressTo(ctx, cw, &meter.Reader{R: src, Add: progress.Step(fmt.Sprintf("compressing %s %s with zstd", pk.ID, pk.Version), pk.Size)})
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}

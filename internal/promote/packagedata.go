@@ -33,7 +33,7 @@ import (
 // A delta or compressed package is only used when under 90% of the
 // package's size: otherwise the target rebuilds it for little gain. Its
 // bytes are in a temporary file in dir, whose name is returned.
-func packageData(ctx context.Context, st *store.Store, pk snapshot.PackageRef, known map[string]snapshot.PackageRef, dir string, progress Progress) (zbundle.PackageData, string, error) {
+func packageData(ctx context.Context, st *store.Store, pk snapshot.PackageRef, known map[string]snapshot.PackageRef, dir string, progress meter.Progress) (zbundle.PackageData, string, error) {
 	c := &choice{best: zbundle.PackageData{Kind: zbundle.DataWhole, Path: zbundle.PackagePath(pk.SHA256)}, bestSize: pk.Size, limit: pk.Size * 9 / 10}
 	var basis *snapshot.PackageRef
 	for _, k := range known {
@@ -99,7 +99,7 @@ type deltaJob struct {
 	st        *store.Store
 	pk, basis snapshot.PackageRef
 	dir       string
-	progress  Progress
+	progress  meter.Progress
 	temps     []string // removed by close
 }
 
@@ -132,7 +132,7 @@ func (d *deltaJob) raw(ctx context.Context) (zbundle.PackageData, string, error)
 	}
 	// The store names blobs by their hash, so the basis need not be
 	// hashed again; Apply checks the target's own hash anyway.
-	counted := &meter.Reader{R: target, Add: d.progress.step("delta of "+d.name(), d.pk.Size)}
+	counted := &meter.Reader{R: target, Add: d.progress.Step("delta of "+d.name(), d.pk.Size)}
 	return d.encode(ctx, zbundle.DataDelta, delta.Basis{R: bf, Size: d.basis.Size, SHA256: basisSum}, counted, nil)
 }
 
@@ -154,7 +154,7 @@ func (d *deltaJob) content(ctx context.Context) (zbundle.PackageData, string, er
 	if _, err := bf.ReadAt(magic[:], 0); err != nil || !recompress.IsGzip(magic[:]) {
 		return zbundle.PackageData{}, "", nil
 	}
-	d.progress.step(fmt.Sprintf("looking for the encoder that made %s %s", d.pk.ID, d.pk.Version), 0)
+	d.progress.Step(fmt.Sprintf("looking for the encoder that made %s %s", d.pk.ID, d.pk.Version), 0)
 	params, ok, err := recompress.Detect(ctx, target, d.pk.Size)
 	if err != nil || !ok {
 		// A package that does not decompress cleanly still travels, as
@@ -169,14 +169,14 @@ func (d *deltaJob) content(ctx context.Context) (zbundle.PackageData, string, er
 	}
 	d.temps = append(d.temps, bc.Name())
 	defer bc.Close()
-	unpacking := &meter.Reader{R: io.NewSectionReader(bf, 0, d.basis.Size), Add: d.progress.step(fmt.Sprintf("unpacking %s %s", d.basis.ID, d.basis.Version), d.basis.Size)}
+	unpacking := &meter.Reader{R: io.NewSectionReader(bf, 0, d.basis.Size), Add: d.progress.Step(fmt.Sprintf("unpacking %s %s", d.basis.ID, d.basis.Version), d.basis.Size)}
 	size, err := recompress.Decompress(bc, unpacking)
 	if err != nil {
 		return zbundle.PackageData{}, "", nil
 	}
 	// Progress counts the compressed bytes read: the content's size is
 	// known only at its end.
-	compressed := &meter.Reader{R: io.NewSectionReader(target, 0, d.pk.Size), Add: d.progress.step("content delta of "+d.name(), d.pk.Size)}
+	compressed := &meter.Reader{R: io.NewSectionReader(target, 0, d.pk.Size), Add: d.progress.Step("content delta of "+d.name(), d.pk.Size)}
 	pr, pw := io.Pipe()
 	go func() {
 		_, err := recompress.Decompress(pw, compressed)
