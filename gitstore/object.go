@@ -17,14 +17,24 @@ func (r *Repo) storeObject(o plumbing.EncodedObject) (plumbing.Hash, error) {
 	if err != nil {
 		return plumbing.ZeroHash, fmt.Errorf("store %s object: %w", o.Type(), err)
 	}
+	if err := r.syncLoose(h); err != nil {
+		return plumbing.ZeroHash, fmt.Errorf("store %s object %s: %w", o.Type(), h, err)
+	}
+	return h, nil
+}
+
+// syncLoose makes the loose object h and its directory durable; an
+// object that is not loose (packed already, or in a storer not on disk)
+// needs nothing.
+func (r *Repo) syncLoose(h plumbing.Hash) error {
 	hex := h.String()
 	dir := filepath.Join(r.commonDir, "objects", hex[:2])
 	f, err := os.Open(filepath.Join(dir, hex[2:]))
 	if errors.Is(err, os.ErrNotExist) {
-		return h, nil // not loose: already packed, or the storer is not on disk
+		return nil
 	}
 	if err != nil {
-		return plumbing.ZeroHash, fmt.Errorf("store %s object %s: %w", o.Type(), h, err)
+		return err
 	}
 	err = f.Sync()
 	if cerr := f.Close(); err == nil {
@@ -33,8 +43,5 @@ func (r *Repo) storeObject(o plumbing.EncodedObject) (plumbing.Hash, error) {
 	if err == nil {
 		err = syncDir(dir)
 	}
-	if err != nil {
-		return plumbing.ZeroHash, fmt.Errorf("store %s object %s: %w", o.Type(), h, err)
-	}
-	return h, nil
+	return err
 }

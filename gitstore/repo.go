@@ -9,6 +9,8 @@ import (
 
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
+	"github.com/go-git/go-git/v5/storage/filesystem"
 )
 
 // MainBranch is the branch that holds a Space's configuration; Init points
@@ -43,6 +45,9 @@ func Open(dir string) (*Repo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open Space at %q: %w", abs, err)
 	}
+	if repo, err = withLargeObjects(repo); err != nil {
+		return nil, fmt.Errorf("open Space at %q: %w", abs, err)
+	}
 	wt, err := repo.Worktree()
 	if errors.Is(err, git.ErrIsBareRepository) {
 		return nil, fmt.Errorf("open Space at %q: the repository is bare; a Space needs a work tree", abs)
@@ -59,6 +64,22 @@ func Open(dir string) (*Repo, error) {
 		return nil, fmt.Errorf("open Space at %q: the repository stores refs in a reftable, which zonectl does not support", root)
 	}
 	return &Repo{root: root, gitDir: gitDir, commonDir: commonDir, repo: repo}, nil
+}
+
+// withLargeObjects reopens repo on the same .git with go-git told to read
+// objects over largeObject bytes from disk as they are used, rather than
+// load them whole: a pushed release bundle is one blob of gigabytes.
+func withLargeObjects(repo *git.Repository) (*git.Repository, error) {
+	fss, ok := repo.Storer.(*filesystem.Storage)
+	if !ok {
+		return repo, nil
+	}
+	wt, err := repo.Worktree()
+	if err != nil {
+		return repo, nil // bare: Open refuses it next
+	}
+	st := filesystem.NewStorageWithOptions(fss.Filesystem(), cache.NewObjectLRUDefault(), filesystem.Options{LargeObjectThreshold: largeObject})
+	return git.Open(st, wt.Filesystem)
 }
 
 // Init creates a non-bare repository in dir (creating dir if needed) whose

@@ -3,7 +3,6 @@ package gitstore
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"sort"
 	"strings"
 
@@ -142,30 +141,6 @@ func (r *Repo) storeTree(entries []object.TreeEntry) (plumbing.Hash, error) {
 // writeBlob stores data as a blob.
 func (r *Repo) writeBlob(data []byte) (plumbing.Hash, error) {
 	return r.WriteBlob(bytes.NewReader(data), int64(len(data)))
-}
-
-// WriteBlob stores the size bytes that rd yields as a blob. (go-git builds
-// the object in memory before it stores it.)
-func (r *Repo) WriteBlob(rd io.Reader, size int64) (plumbing.Hash, error) {
-	o := r.repo.Storer.NewEncodedObject()
-	o.SetType(plumbing.BlobObject)
-	o.SetSize(size)
-	w, err := o.Writer()
-	if err != nil {
-		return plumbing.ZeroHash, err
-	}
-	n, err := io.Copy(w, io.LimitReader(rd, size+1))
-	if err != nil {
-		w.Close()
-		return plumbing.ZeroHash, err
-	}
-	if err := w.Close(); err != nil {
-		return plumbing.ZeroHash, err
-	}
-	if n != size {
-		return plumbing.ZeroHash, fmt.Errorf("blob: read %d bytes, expected %d", n, size)
-	}
-	return r.storeObject(o)
 }
 
 // TreeOf stores a tree that holds one file, a blob already stored.
