@@ -47,7 +47,10 @@ func (b *bench) zonectl(label string, args ...string) (*measure, error) {
 //     package bytes;
 //  4. v2 (~1% changed) as a delta against v1: push, promote, import;
 //  5. a re-release whose package has v2's bytes under a new version:
-//     promote carries none, import writes none.
+//     promote carries none, import writes none;
+//  6. connected: that release again with --full, pushed with Git to
+//     prod's repository (file://, stock git receive-pack) and imported
+//     from there with import --incoming.
 func (b *bench) scenario() error {
 	w := b.ws
 	if err := b.setUpSpaces(); err != nil {
@@ -136,8 +139,20 @@ func (b *bench) scenario() error {
 	if _, err := b.promote("promote 1.1.1 (same bytes)", "1.1.1", "web-1.1.1.zbundle", "none"); err != nil {
 		return err
 	}
-	_, err = b.importBundle("import 1.1.1 (has the bytes)", "web-1.1.1.zbundle", 0, 0)
-	return err
+	if _, err = b.importBundle("import 1.1.1 (has the bytes)", "web-1.1.1.zbundle", 0, 0); err != nil {
+		return err
+	}
+
+	// 6. Connected: the whole package pushed through Git.
+	if _, err := b.zonectl("promote 1.1.1 --full --push", "-C", "devtest", "promote", "web", "1.1.1", "--to", "prod", "--full", "--push"); err != nil {
+		return err
+	}
+	m, err := b.zonectl("import --incoming", "-C", "prod", "--output", "json", "import", "--incoming")
+	if err != nil {
+		return err
+	}
+	b.check("import --incoming: the pushed bundle is imported", strings.Contains(string(m.Stdout), `"result": "imported"`), strings.TrimSpace(string(m.Stdout)))
+	return nil
 }
 
 // reference times stock tools on v1, so that zonectl's figures can be

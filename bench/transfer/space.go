@@ -140,8 +140,13 @@ func (b *bench) setUpSpaces() error {
 	steps := [][]string{
 		{w.zonectl, "init", "devtest"},
 		{w.zonectl, "init", "prod"},
-		{w.zonectl, "-C", "devtest", "peer", "add", "prod", "--key", w.path("prod", "keys", "prod.asc"), "--accepts", "receipts"},
+		{w.zonectl, "-C", "devtest", "peer", "add", "prod", "--key", w.path("prod", "keys", "prod.asc"), "--accepts", "receipts", "--url", "file://" + w.path("prod")},
 		{w.zonectl, "-C", "prod", "peer", "add", "devtest", "--key", w.path("devtest", "keys", "devtest.asc"), "--accepts", "releases"},
+		// A push to file:// runs the receiving git as zonectl's child, so
+		// its memory counts in the push's peak. Stock git indexes objects
+		// under core.bigFileThreshold (512 MiB by default) in memory; a
+		// server that receives large bundles sets it lower, as prod does.
+		{"git", "-C", w.path("prod"), "config", "core.bigFileThreshold", "8m"},
 	}
 	for _, argv := range steps {
 		if _, err := b.r.run("", w.dir, argv...); err != nil {
