@@ -22,7 +22,10 @@ const largeObject = 8 << 20
 // WriteBlob stores the size bytes that rd yields as a blob, streaming
 // them into a loose object as git writes one (the zlib stream of "blob
 // SIZE\x00" and the bytes, named by its SHA-1) rather than through
-// go-git, which builds every object in memory first. The object is synced
+// go-git, which builds every object in memory first. The zlib stream is
+// stored, not compressed: the blobs written here are release bundles on
+// their way to a peer, whose packages are compressed already, and
+// deflating gigabytes for nothing cost minutes. The object is synced
 // before it is named, and nothing is left behind when rd fails or yields
 // another size.
 func (r *Repo) WriteBlob(rd io.Reader, size int64) (plumbing.Hash, error) {
@@ -37,7 +40,7 @@ func (r *Repo) WriteBlob(rd io.Reader, size int64) (plumbing.Hash, error) {
 	defer os.Remove(tmp.Name())
 	defer tmp.Close()
 	h := sha1.New()
-	zw, err := zlib.NewWriterLevel(tmp, zlib.BestSpeed)
+	zw, err := zlib.NewWriterLevel(tmp, zlib.NoCompression)
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
