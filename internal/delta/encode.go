@@ -121,6 +121,7 @@ type encoder struct {
 // run scans the target, emitting ops.
 func (e *encoder) run() error {
 	var h uint64
+	limit := uint64(1) << e.ix.shift // an anchor iff h < limit
 	rolled, i := 0, 0
 	for {
 		if i >= e.n {
@@ -143,7 +144,7 @@ func (e *encoder) run() error {
 		h = h<<1 + gear[e.buf[i]]
 		i++
 		rolled++
-		if rolled >= gearWindow && isAnchor(h, e.ix.shift) {
+		if h < limit && rolled >= gearWindow {
 			end, ok, err := e.tryMatch(h, i)
 			if err != nil {
 				return err

@@ -45,8 +45,6 @@ type index struct {
 	shift   uint // anchor iff h>>shift == 0
 }
 
-func isAnchor(h uint64, shift uint) bool { return h>>shift == 0 }
-
 // buildIndex reads the whole basis once, sampling anchors, and hashes it
 // with SHA-256 on the side unless the caller knows its hash.
 func buildIndex(ctx context.Context, basis Basis, bits int) (*index, [sha256.Size]byte, error) {
@@ -67,6 +65,7 @@ func buildIndex(ctx context.Context, basis Basis, bits int) (*index, [sha256.Siz
 	// Two buffers, so that one is hashed while the other is scanned.
 	bufs := [2][]byte{make([]byte, min(size, 1<<20)), make([]byte, min(size, 1<<20))}
 	var h uint64
+	limit := uint64(1) << ix.shift // an anchor iff h < limit
 	last := -minGap
 	for off, turn := int64(0), 0; off < size; turn ^= 1 {
 		if err := ctx.Err(); err != nil {
@@ -81,12 +80,16 @@ func buildIndex(ctx context.Context, basis Basis, bits int) (*index, [sha256.Siz
 		if sum != nil {
 			sum.Hand(buf[:n])
 		}
+		// The hot loop of Encode: one shift, add and compare per byte,
+		// everything else on the rare anchor path.
 		for i, b := range buf[:n] {
 			h = h<<1 + gear[b]
-			pos := off + int64(i) + 1 // offset just past b
-			if pos >= gearWindow && isAnchor(h, ix.shift) && pos-last >= minGap {
-				ix.anchors = append(ix.anchors, anchor{h, pos})
-				last = pos
+			if h < limit {
+				pos := off + int64(i) + 1 // offset just past b
+				if pos >= gearWindow && pos-last >= minGap {
+					ix.anchors = append(ix.anchors, anchor{h, pos})
+					last = pos
+				}
 			}
 		}
 		off += int64(n)
