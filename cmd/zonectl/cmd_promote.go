@@ -60,6 +60,9 @@ imported the earlier ones.`,
 			if err != nil {
 				return err
 			}
+			if split >= fat32Limit {
+				g.out.infof("note: parts of %s do not fit on FAT32 media, whose largest file is 4 GiB - 1 byte; use --split 4000MB for those\n", humanBytes(split))
+			}
 			if opts.out == "" && !opts.push {
 				return usagef(errors.New("say where the bundle goes: --out FILE, or --push to the peer's url"))
 			}
@@ -203,6 +206,10 @@ imported the earlier ones.`,
 	_ = cmd.RegisterFlagCompletionFunc("to", completeSpaces(g))
 	return cmd
 }
+
+// fat32Limit is one byte more than the largest file FAT32 holds, the
+// file system most USB sticks come with.
+const fat32Limit = 4 << 30
 
 // partSize reads --split: 0 when not given.
 func (o promoteOptions) partSize() (int64, error) {
