@@ -11,6 +11,7 @@ import (
 	gitconfig "github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/storage"
 )
 
 // PushFileOptions says what file to send to a peer's repository, and
@@ -24,11 +25,11 @@ type PushFileOptions struct {
 	Message   string
 	Author    object.Signature
 	Signer    Signer
-	// Progress, if set, is told the bytes of the file read into the
-	// push so far, of its size. The network half that follows reports
-	// nothing: go-git packs the objects in memory and gives no count of
-	// the bytes it sends.
-	Progress func(done, total int64)
+	// Progress, if set, is told how far each step has gone: storing the
+	// file as a Git object, then sending it, each in bytes of the file's
+	// size. Sending is counted as go-git reads the object to pack it for
+	// the wire, a buffer ahead of what the peer has received.
+	Progress func(step string, done, total int64)
 }
 
 // PushFile sends one file to a peer's repository with Git: a signed commit
@@ -45,10 +46,11 @@ func (r *Repo) PushFile(ctx context.Context, opts PushFileOptions) error {
 	if err != nil {
 		return err
 	}
-	var src io.Reader = f
-	if opts.Progress != nil {
-		src = &countingReader{r: f, total: info.Size(), report: opts.Progress}
+	report := opts.Progress
+	if report == nil {
+		report = func(string, int64, int64) {}
 	}
+	src := &countingReader{r: f, total: info.Size(), report: func(done, total int64) { report("storing "+opts.Name+" for the push", done, total) }}
 	blob, err := r.WriteBlob(src, info.Size())
 	if err != nil {
 		return err
@@ -62,7 +64,9 @@ func (r *Repo) PushFile(ctx context.Context, opts PushFileOptions) error {
 		return err
 	}
 	defer r.DeleteRef(opts.LocalRef, commit)
-	remote := git.NewRemote(r.repo.Storer, &gitconfig.RemoteConfig{Name: "zonectl-peer", URLs: []string{opts.URL}})
+	sending := func(done, total int64) { report("sending "+opts.Name+" to "+opts.URL, done, total) }
+	counted := &sendCounter{Storer: r.repo.Storer, blob: blob, size: info.Size(), report: sending}
+	remote := git.NewRemote(counted, &gitconfig.RemoteConfig{Name: "zonectl-peer", URLs: []string{opts.URL}})
 	err = remote.PushContext(ctx, &git.PushOptions{
 		RemoteName: "zonectl-peer",
 		RefSpecs:   []gitconfig.RefSpec{gitconfig.RefSpec(opts.LocalRef + ":" + opts.RemoteRef)},
@@ -93,6 +97,40 @@ func (r *Repo) ReadFile(h plumbing.Hash, name string, w io.Writer) error {
 	return err
 }
 
+// sendCounter is the repository as a push sees it, counting the bytes of
+// one blob as go-git reads them to pack them for the wire: the only
+// measure of a push's progress go-git allows.
+type sendCounter struct {
+	storage.Storer
+	blob   plumbing.Hash
+	size   int64
+	report func(done, total int64)
+}
+
+func (s *sendCounter) EncodedObject(t plumbing.ObjectType, h plumbing.Hash) (plumbing.EncodedObject, error) {
+	o, err := s.Storer.EncodedObject(t, h)
+	if err != nil || h != s.blob {
+		return o, err
+	}
+	return &countedObject{EncodedObject: o, s: s}, nil
+}
+
+type countedObject struct {
+	plumbing.EncodedObject
+	s *sendCounter
+}
+
+func (o *countedObject) Reader() (io.ReadCloser, error) {
+	r, err := o.EncodedObject.Reader()
+	if err != nil {
+		return nil, err
+	}
+	return struct {
+		io.Reader
+		io.Closer
+	}{&countingReader{r: r, total: o.s.size, report: o.s.report}, r}, nil
+}
+
 // countingReader reports the bytes read through it, of total.
 type countingReader struct {
 	r      io.Reader
@@ -105,7 +143,7 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	if n > 0 {
 		c.done += int64(n)
-		c.report(c.done, c.total)
+		c.report(min(c.done, c.total), c.total)
 	}
 	return n, err
 }

@@ -8,6 +8,8 @@ import (
 	"io"
 
 	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/zonectl/zonectl/gitstore/packfmt"
 )
 
 // maxDeltaDepth bounds delta chains in the packs Create writes, as git's
@@ -43,7 +45,7 @@ func writePack(ctx context.Context, w io.Writer, c *objectCache, objs []*packObj
 		offsets: make(map[plumbing.Hash]int64, len(objs)),
 		depths:  map[plumbing.Hash]int{},
 	}
-	if err := pw.write(packHeader(uint32(len(objs)))); err != nil {
+	if err := pw.write(packfmt.Header(uint32(len(objs)))); err != nil {
 		return err
 	}
 	for i, o := range objs {
@@ -111,17 +113,17 @@ func (pw *packWriter) entry(o *packObject) error {
 	}
 	pw.depths[o.hash] = depth + 1
 	if o.external {
-		if err := pw.write(entryHeader(plumbing.REFDeltaObject, int64(len(delta)))); err != nil {
+		if err := pw.write(packfmt.EntryHeader(plumbing.REFDeltaObject, int64(len(delta)))); err != nil {
 			return err
 		}
 		if err := pw.write(o.base[:]); err != nil {
 			return err
 		}
 	} else {
-		if err := pw.write(entryHeader(plumbing.OFSDeltaObject, int64(len(delta)))); err != nil {
+		if err := pw.write(packfmt.EntryHeader(plumbing.OFSDeltaObject, int64(len(delta)))); err != nil {
 			return err
 		}
-		if err := pw.write(ofsDeltaOffset(pw.offsets[o.hash] - pw.offsets[o.base])); err != nil {
+		if err := pw.write(packfmt.OfsDeltaOffset(pw.offsets[o.hash] - pw.offsets[o.base])); err != nil {
 			return err
 		}
 	}
@@ -141,7 +143,7 @@ func deltaLimit(size int64, baseDepth int) int64 {
 
 // whole writes obj undeltified, streaming it when it is too large to hold.
 func (pw *packWriter) whole(obj loaded) error {
-	if err := pw.write(entryHeader(obj.typ, obj.size)); err != nil {
+	if err := pw.write(packfmt.EntryHeader(obj.typ, obj.size)); err != nil {
 		return err
 	}
 	if obj.data != nil {

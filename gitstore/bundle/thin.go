@@ -11,6 +11,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 	"github.com/go-git/go-git/v5/plumbing/storer"
+
+	"github.com/zonectl/zonectl/gitstore/packfmt"
 )
 
 const (
@@ -118,7 +120,7 @@ func completePack(ctx context.Context, sp *spool, scan *packScan, st storer.Enco
 	out := &spool{dir: sp.dir}
 	sum := sha1.New()
 	w := io.MultiWriter(out, sum)
-	if _, err := w.Write(packHeader(uint32(count))); err != nil {
+	if _, err := w.Write(packfmt.Header(uint32(count))); err != nil {
 		return nil, 0, nil, errors.Join(err, out.Close())
 	}
 	body := withContext(ctx, sp.section(packHeaderSize, sp.size-packHeaderSize-packTrailerSize))
@@ -139,7 +141,7 @@ func completePack(ctx context.Context, sp *spool, scan *packScan, st storer.Enco
 
 // appendWhole writes o as an undeltified pack entry.
 func appendWhole(w io.Writer, d *deflater, o plumbing.EncodedObject) error {
-	if _, err := w.Write(entryHeader(o.Type(), o.Size())); err != nil {
+	if _, err := w.Write(packfmt.EntryHeader(o.Type(), o.Size())); err != nil {
 		return err
 	}
 	r, err := o.Reader()
