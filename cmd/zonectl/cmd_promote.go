@@ -130,14 +130,8 @@ imported the earlier ones.`,
 				return fmt.Errorf("promotion %d of %s %s to %s is recorded, but the bundle could not be written: %w", p.Sequence, a[0], a[1], p.Target, err)
 			}
 			if opts.push {
-				prog := newProgress(g.out, "reading "+filepath.Base(out)+" into the push", 0)
-				err := promote.Push(cmd.Context(), env, p, out, url, func(done, total int64) {
-					prog.SetTotal(total)
-					prog.Set(done)
-					if done == total {
-						prog.Phase("pushing to " + url)
-					}
-				})
+				prog := newProgress(g.out, "pushing "+filepath.Base(out), 0)
+				err := promote.Push(cmd.Context(), env, p, out, url, prog.steps())
 				prog.Done()
 				if err != nil {
 					return fmt.Errorf("the bundle of promotion %d is written but the push failed (promote again, or carry it with --out): %w", p.Sequence, err)

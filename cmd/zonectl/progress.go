@@ -80,21 +80,6 @@ func (p *progress) update(done int64) {
 	p.o.statusLine(p.line(now))
 }
 
-// Phase starts a step of the work that moves no bytes zonectl can count,
-// such as the network half of a push: the line shows what alone, drawn at
-// once, until the next update or Done.
-func (p *progress) Phase(what string) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.what, p.done, p.total = what, 0, 0
-	p.start = p.now()
-	if !p.on {
-		return
-	}
-	p.drawn = p.start
-	p.o.statusLine(p.line(p.start))
-}
-
 // Step starts the next step of a long piece of work, named what, with
 // its own total and rate. Unlike Phase it draws nothing at once: the line
 // changes at the next update, so quick steps never flash.

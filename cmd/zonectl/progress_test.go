@@ -46,34 +46,6 @@ func TestProgressRedrawsAtMostTenTimesASecondAndClears(t *testing.T) {
 	}
 }
 
-func TestProgressPhaseDrawsAtOnceWithoutBytes(t *testing.T) {
-	var stderr bytes.Buffer
-	o := newOutput(nil, &bytes.Buffer{}, &stderr)
-	start := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
-	now := start
-	p := &progress{o: o, what: "Reading web.zbundle", total: 100, on: true, now: func() time.Time { return now }, start: start}
-	now = start.Add(time.Second)
-	p.Set(100)
-	p.Phase("Pushing to https://prod.example.com/prod.git")
-	want := "\rReading web.zbundle  100 B / 100 B (100%)  100 B/s\x1b[K\rPushing to https://prod.example.com/prod.git\x1b[K"
-	if stderr.String() != want {
-		t.Fatalf("drew %q, want %q", stderr.String(), want)
-	}
-	p.Done()
-	if !strings.HasSuffix(stderr.String(), "\r\x1b[K") {
-		t.Errorf("Done did not clear the phase: %q", stderr.String())
-	}
-
-	// Off a terminal a phase draws nothing either.
-	var quiet bytes.Buffer
-	q := newProgress(newOutput(nil, &bytes.Buffer{}, &quiet), "Reading", 10)
-	q.Phase("Pushing")
-	q.Done()
-	if quiet.Len() != 0 {
-		t.Errorf("a phase drew %q off a terminal", quiet.String())
-	}
-}
-
 func TestProgressLine(t *testing.T) {
 	start := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	tests := []struct {

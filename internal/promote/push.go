@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/zonectl/zonectl/gitstore"
+	"github.com/zonectl/zonectl/internal/meter"
 )
 
 // IncomingPrefix is where a pushed bundle waits in the target's
@@ -22,8 +23,8 @@ const IncomingFile = "release.zbundle"
 // air gap, with `zonectl import --incoming`, which then deletes the
 // incoming ref: package bytes pass through the target's Git objects but
 // are never referenced there once imported. progress, if not nil, is told
-// the bytes of the bundle read into the push so far, of its size.
-func Push(ctx context.Context, env *Env, p *Promotion, bundlePath, url string, progress func(done, total int64)) error {
+// how storing the bundle in Git and then sending it go.
+func Push(ctx context.Context, env *Env, p *Promotion, bundlePath, url string, progress meter.Progress) error {
 	if url == "" {
 		return fmt.Errorf("peer %q has no url to push to; add one to its peer block, or carry a bundle written with --out", p.Target)
 	}
