@@ -38,7 +38,8 @@ index, NAME.index (with NAME.index.asc beside it), and its parts,
 NAME.part001 and on, given in any order and from any directories: only
 parts, and the index beside them (or one staged here) is used; only the
 index, and the parts beside it are. The index is verified as a manifest
-is, then each part against it; a part that does not match is refused,
+is, then each part against it (a part renamed on its way is known by its
+bytes, when given with the index); a part that does not match is refused,
 exit 3, naming it, and never kept. Good parts are kept in the package
 store (.parts/) until the set is complete, so the rest can come later,
 from another medium: with parts missing, import says which and where to
@@ -93,16 +94,18 @@ removed from there, each one refused stays, and the command exits 3.`,
 	return cmd
 }
 
-// isSplit reports whether the files named are an index and parts.
+// isSplit reports whether the files named are an index and parts: one of
+// them at least is named so. The others may be parts renamed on their way,
+// which the importer knows by their bytes.
 func isSplit(files []string) bool {
 	for _, f := range files {
 		_, isIndex := parts.IsIndexName(f)
 		_, _, isPart := parts.SplitPartName(filepath.Base(f))
-		if !isIndex && !isPart {
-			return false
+		if isIndex || isPart {
+			return true
 		}
 	}
-	return len(files) > 0
+	return false
 }
 
 // importFile imports one bundle file, showing how much of it has been

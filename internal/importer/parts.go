@@ -288,8 +288,12 @@ func checkManifest(x *parts.Index, open func(p *parts.Part) (io.ReadCloser, stri
 	return nil
 }
 
-// sortFiles tells the index from the parts.
+// sortFiles tells the index from the parts. A file named like neither
+// is taken for a part renamed on its way (copying tools and old file
+// systems rename files), to be known by its bytes, when an index is
+// given to know it by.
 func sortFiles(files []string) (index string, given []string, err error) {
+	var unnamed []string
 	for _, f := range files {
 		if i, ok := parts.IsIndexName(f); ok {
 			if index != "" && index != i {
@@ -298,11 +302,13 @@ func sortFiles(files []string) (index string, given []string, err error) {
 			index = i
 			continue
 		}
-		if _, _, ok := parts.SplitPartName(filepath.Base(f)); ok {
-			given = append(given, f)
-			continue
+		if _, _, ok := parts.SplitPartName(filepath.Base(f)); !ok {
+			unnamed = append(unnamed, f)
 		}
-		return "", nil, fmt.Errorf("%s is neither a part (NAME.part001) nor an index (NAME.index) of a split bundle", f)
+		given = append(given, f)
+	}
+	if index == "" && len(unnamed) > 0 {
+		return "", nil, fmt.Errorf("%s is neither a part (NAME.part001) nor an index (NAME.index) of a split bundle; a part renamed on its way is known by its bytes when given with its index", unnamed[0])
 	}
 	if index == "" && len(given) == 0 {
 		return "", nil, errors.New("no index and no parts given")
@@ -397,18 +403,42 @@ type givenPart struct {
 	part *parts.Part
 }
 
-// identify says which part of x the file is, by its name, refusing a
-// file that is not a part of this set.
+// identify says which part of x the file is, by its name, or for a file
+// not named like a part, by its SHA-256; it refuses a file that is not a
+// part of this set.
 func identify(x *parts.Index, file string) (*parts.Part, error) {
 	base := filepath.Base(file)
 	if p := x.PartNamed(base); p != nil {
 		return p, nil
 	}
-	bundle, _, _ := parts.SplitPartName(base)
+	bundle, _, named := parts.SplitPartName(base)
+	if !named {
+		sum, err := fileSHA256(file)
+		if err != nil {
+			return nil, err
+		}
+		if p := x.PartHashed(sum); p != nil {
+			return p, nil
+		}
+		return nil, fmt.Errorf("%s is not a part of %s: its sha256 %s is none of its %d parts", file, x.Bundle.Name, sum, len(x.Parts))
+	}
 	if bundle != x.Bundle.Name {
 		return nil, fmt.Errorf("%s is not a part of %s: it belongs to a bundle named %s", file, x.Bundle.Name, bundle)
 	}
 	return nil, fmt.Errorf("%s is not one of the %d parts of %s (%s to %s): it comes from another split of a bundle of that name", file, len(x.Parts), x.Bundle.Name, x.Parts[0].Name, x.Parts[len(x.Parts)-1].Name)
+}
+
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", fmt.Errorf("read %s: %w", path, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // stagedParts says which parts of x are in dir.
