@@ -17,6 +17,7 @@ import (
 type importOptions struct {
 	incoming bool
 	status   bool
+	discard  bool
 }
 
 func newImportCommand(g *globals) *cobra.Command {
@@ -45,7 +46,8 @@ store (.parts/) until the set is complete, so the rest can come later,
 from another medium: with parts missing, import says which and where to
 find them by name, and exits 1. Once every part is there, the bundle is
 streamed from them through the checks above, and the staged parts are
-removed. --status shows what a split bundle still lacks, staging nothing.
+removed. --status shows what a split bundle still lacks, staging nothing;
+--discard removes the parts staged for a set that will never be complete.
 
 --incoming imports, the same way, every bundle connected peers pushed to
 refs/zonectl/incoming/ (zonectl promote --push); each one imported is
@@ -56,6 +58,8 @@ removed from there, each one refused stays, and the command exits 3.`,
 				return usagef(errors.New("give a bundle FILE, the index and parts of a split bundle, or --incoming for bundles pushed by connected peers"))
 			case opts.status && (opts.incoming || !isSplit(a)):
 				return usagef(errors.New("--status is for a split bundle: give its index or parts"))
+			case opts.discard && (opts.incoming || opts.status || !isSplit(a)):
+				return usagef(errors.New("--discard is for a split bundle: give its index or one of its parts, alone"))
 			case len(a) > 1 && !isSplit(a):
 				return usagef(errors.New("import one bundle FILE at a time; several files are the index and parts of one split bundle (NAME.index, NAME.part001, ...)"))
 			}
@@ -79,6 +83,9 @@ removed from there, each one refused stays, and the command exits 3.`,
 				}
 				files = append(files, path)
 			}
+			if opts.discard {
+				return g.discardParts(env, files)
+			}
 			if isSplit(a) {
 				return g.importParts(cmd.Context(), env, files, opts.status)
 			}
@@ -91,6 +98,7 @@ removed from there, each one refused stays, and the command exits 3.`,
 	}
 	cmd.Flags().BoolVar(&opts.incoming, "incoming", false, "import the bundles connected peers pushed")
 	cmd.Flags().BoolVar(&opts.status, "status", false, "show which parts of a split bundle are staged and which are missing")
+	cmd.Flags().BoolVar(&opts.discard, "discard", false, "remove the staged parts of a split bundle that will not be completed")
 	return cmd
 }
 

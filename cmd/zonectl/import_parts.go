@@ -115,3 +115,16 @@ func partsJSON(res *importer.PartsResult, status bool) map[string]any {
 	}
 	return doc
 }
+
+// discardParts removes the staged parts of a split bundle.
+func (g *globals) discardParts(env *importer.Env, files []string) error {
+	dir, staged, err := importer.DiscardParts(env, files)
+	if err != nil {
+		return err
+	}
+	if g.out.json() {
+		return g.out.printJSON(map[string]any{"removed": dir, "parts": staged})
+	}
+	g.out.printf("Removed %s staged in %s\n", plural(len(staged), "part"), dir)
+	return nil
+}

@@ -272,6 +272,38 @@ func importDirect(ctx context.Context, env *Env, x *parts.Index, res *PartsResul
 	return res, nil
 }
 
+// DiscardParts removes the parts of a split bundle staged in this Space,
+// for a set that will never be complete (a newer one replaced it). files
+// name its index or any of its parts, as for ImportParts; the index
+// need not verify, as nothing is kept. It returns the directory removed,
+// and the numbers of the parts that were in it.
+func DiscardParts(env *Env, files []string) (string, []int, error) {
+	indexFile, given, err := sortFiles(files)
+	if err != nil {
+		return "", nil, err
+	}
+	if indexFile == "" {
+		if indexFile, err = findIndex(env, given[0]); err != nil {
+			return "", nil, err
+		}
+	}
+	data, err := os.ReadFile(indexFile)
+	if err != nil {
+		return "", nil, err
+	}
+	x, err := parts.ParseIndex(filepath.Base(indexFile), data)
+	if err != nil {
+		return "", nil, err
+	}
+	sum := sha256.Sum256(data)
+	dir := filepath.Join(env.Store.Dir(), StagingDir, hex.EncodeToString(sum[:]))
+	if _, err := os.Stat(dir); err != nil {
+		return "", nil, fmt.Errorf("no parts of %s are staged here", x.Bundle.Name)
+	}
+	staged, _ := split(x, stagedParts(x, dir), nil)
+	return dir, staged, os.RemoveAll(dir)
+}
+
 // checkManifest holds the manifest at the head of the parts against the
 // index, before the whole set is read: an index and a bundle that do not
 // belong together are refused at once.
