@@ -150,10 +150,27 @@ func importAs(ctx context.Context, env *Env, src io.Reader, name string) (*Resul
 			needed[p.Data.Path] = true
 		}
 	}
-	skip := zbundle.ExtractOptions{Skip: func(name string) bool {
-		return strings.HasPrefix(name, zbundle.PackageDir) && !needed[name]
-	}}
-	if _, err := r.Extract(tmp, m, skip); err != nil { // 7
+	// A package sent compressed is decompressed as its member is read, so
+	// that the member itself is never written.
+	unpacked := map[string]zbundle.Package{}
+	for _, p := range m.Packages {
+		if p.Data.Kind == zbundle.DataZstd && needed[p.Data.Path] {
+			unpacked[p.Data.Path] = p
+		}
+	}
+	extract := zbundle.ExtractOptions{
+		Skip: func(name string) bool {
+			return strings.HasPrefix(name, zbundle.PackageDir) && !needed[name]
+		},
+		Sink: func(name string) (io.WriteCloser, error) {
+			p, ok := unpacked[name]
+			if !ok {
+				return nil, nil
+			}
+			return newUnpacker(unpackedPath(tmp, p), p.Size)
+		},
+	}
+	if _, err := r.Extract(tmp, m, extract); err != nil { // 7
 		return nil, refuse(name, "%v", err)
 	}
 	commit, err := checkGit(ctx, env.Repo, m, peer.Name, filepath.Join(tmp, zbundle.GitBundleName), name) // 8
@@ -181,7 +198,7 @@ func importAs(ctx context.Context, env *Env, src io.Reader, name string) (*Resul
 			continue
 		}
 		if p.Data.Kind == zbundle.DataZstd && !env.Store.Has(p.SHA256) {
-			if err := decompress(ctx, env, p, filepath.Join(tmp, filepath.FromSlash(p.Data.Path))); err != nil {
+			if err := env.Store.PutFile(ctx, unpackedPath(tmp, p), p.SHA256, p.Size); err != nil {
 				return nil, refuse(name, "package %s %s: %v", p.ID, p.Version, err)
 			}
 			res.PackagesWritten++
@@ -238,6 +255,12 @@ func importAs(ctx context.Context, env *Env, src io.Reader, name string) (*Resul
 			ManifestSHA256: manifestHash(r.Manifest()), InboxRef: ref},
 	}, nil, true)
 	return res, err
+}
+
+// unpackedPath is where a package sent compressed is decompressed to,
+// in the import's temporary directory.
+func unpackedPath(tmp string, p zbundle.Package) string {
+	return filepath.Join(tmp, "unpacked-"+p.SHA256)
 }
 
 // indexPackage records a staged package under its id and version. Its

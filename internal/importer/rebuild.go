@@ -93,22 +93,60 @@ func rebuild(ctx context.Context, env *Env, p zbundle.Package, deltaPath, tmp, s
 // decoder; promote compresses with an 8 MiB window.
 const maxZstdWindow = 64 << 20
 
-// decompress puts a package that travels compressed with zstd into the
-// store, where it becomes visible only once it hashes to what the
-// manifest pins.
-func decompress(ctx context.Context, env *Env, p zbundle.Package, path string) error {
-	f, err := os.Open(path)
+// unpacker decompresses a package sent compressed with zstd as its
+// bundle member is read, into a file of its own beside the extracted
+// ones: the compressed member is never written, so the package's bytes
+// are written once. The file counts for nothing until the member has
+// passed its hash check and the package its own (store.PutFile).
+type unpacker struct {
+	pw   *io.PipeWriter
+	done chan error
+}
+
+// newUnpacker starts decompressing into path what is written to it, at
+// most size bytes of output: a frame that decodes to more, or to less,
+// fails Close.
+func newUnpacker(path string, size int64) (*unpacker, error) {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer f.Close()
-	zr, err := zstd.NewReader(f, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxWindow(maxZstdWindow), zstd.WithDecoderMaxMemory(uint64(p.Size)+maxZstdWindow))
+	pr, pw := io.Pipe()
+	u := &unpacker{pw: pw, done: make(chan error, 1)}
+	go func() {
+		err := unzstd(f, pr, size)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		// On an error the writer stops at its next Write.
+		pr.CloseWithError(err)
+		u.done <- err
+	}()
+	return u, nil
+}
+
+func (u *unpacker) Write(p []byte) (int, error) { return u.pw.Write(p) }
+
+// Close ends the input and waits for the output to be complete.
+func (u *unpacker) Close() error {
+	u.pw.Close()
+	return <-u.done
+}
+
+// unzstd writes to w the size bytes the zstd stream r decodes to, with the
+// decoder's memory bounded whatever the stream claims.
+func unzstd(w io.Writer, r io.Reader, size int64) error {
+	zr, err := zstd.NewReader(r, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxWindow(maxZstdWindow), zstd.WithDecoderMaxMemory(uint64(size)+maxZstdWindow))
 	if err != nil {
 		return err
 	}
 	defer zr.Close()
-	// A frame that decodes to more than the package is cut at one byte
-	// past its size, and PutBlob refuses it.
-	out := &meter.Reader{R: zr, Add: env.Progress.Step(fmt.Sprintf("decompressing %s %s", p.ID, p.Version), p.Size)}
-	return env.Store.PutBlob(ctx, out, p.SHA256, p.Size)
+	n, err := io.Copy(w, io.LimitReader(zr, size+1))
+	switch {
+	case err != nil:
+		return fmt.Errorf("decompressing: %w", err)
+	case n != size:
+		return fmt.Errorf("it decompresses to %d bytes or more, and the package is %d", n, size)
+	}
+	return nil
 }

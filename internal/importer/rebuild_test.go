@@ -113,9 +113,10 @@ func TestRebuildContentDeltaThatDoesNotReproduce(t *testing.T) {
 	}
 }
 
-// A package sent compressed is kept only if it decodes to the pinned
-// bytes: other bytes, or more of them, are refused and not stored.
-func TestDecompress(t *testing.T) {
+// A package sent compressed is unpacked as its member is read and kept
+// only if it decodes to the pinned bytes: other bytes, more of them or
+// fewer, are refused and not stored.
+func TestUnpack(t *testing.T) {
 	data := bytes.Repeat([]byte("package bytes "), 10000)
 	for name, tt := range map[string]struct {
 		frame []byte
@@ -124,6 +125,7 @@ func TestDecompress(t *testing.T) {
 		"the package": {zstdOf(t, data), true},
 		"other bytes": {zstdOf(t, bytes.ToUpper(data)), false},
 		"more bytes":  {zstdOf(t, append(bytes.Clone(data), 'x')), false},
+		"fewer bytes": {zstdOf(t, data[1:]), false},
 		"not zstd":    {data, false},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -131,14 +133,22 @@ func TestDecompress(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			path := filepath.Join(t.TempDir(), "member")
-			if err := os.WriteFile(path, tt.frame, 0o644); err != nil {
+			p := zbundle.Package{PackageRef: snapshot.PackageRef{ID: "web", Version: "1.0.0", SHA256: hexSum(data), Size: int64(len(data))}}
+			path := unpackedPath(t.TempDir(), p)
+			u, err := newUnpacker(path, p.Size)
+			if err != nil {
 				t.Fatal(err)
 			}
-			p := zbundle.Package{PackageRef: snapshot.PackageRef{ID: "web", Version: "1.0.0", SHA256: hexSum(data), Size: int64(len(data))}}
-			err = decompress(context.Background(), &Env{Store: st}, p, path)
+			_, werr := u.Write(tt.frame)
+			err = u.Close()
+			if err == nil {
+				err = werr
+			}
+			if err == nil {
+				err = st.PutFile(context.Background(), path, p.SHA256, p.Size)
+			}
 			if (err == nil) != tt.ok || st.Has(p.SHA256) != tt.ok {
-				t.Fatalf("decompress = %v, stored %v; want ok %v", err, st.Has(p.SHA256), tt.ok)
+				t.Fatalf("unpack = %v, stored %v; want ok %v", err, st.Has(p.SHA256), tt.ok)
 			}
 		})
 	}

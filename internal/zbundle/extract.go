@@ -16,6 +16,12 @@ type ExtractOptions struct {
 	// hashed and checked against the manifest like every other, but not
 	// stored. The importer skips the packages this Space already has.
 	Skip func(name string) bool
+	// Sink, if set, may give a member a writer of the caller's instead of
+	// a file in dir (nil, nil for a file): the importer decompresses a
+	// package sent compressed as it is read. The member is hashed and
+	// checked all the same; Extract closes the writer, and a Close error
+	// fails the extraction.
+	Sink func(name string) (io.WriteCloser, error)
 }
 
 // Extract writes every member of the bundle into dir, which should be a
@@ -84,6 +90,25 @@ func (r *Reader) Extract(dir string, m *Manifest, opts ExtractOptions) ([]Member
 				return nil, r.fail(err)
 			}
 			continue
+		}
+		if opts.Sink != nil {
+			w, err := opts.Sink(name)
+			if err != nil {
+				return nil, fmt.Errorf("extract bundle: %s: %w", name, err)
+			}
+			if w != nil {
+				_, err := io.Copy(w, readerOnly{r})
+				if cerr := w.Close(); err == nil {
+					err = cerr
+				}
+				if err != nil {
+					return nil, fmt.Errorf("extract bundle: %s: %w", name, err)
+				}
+				if err := checkPinned(want, r.members[len(r.members)-1]); err != nil {
+					return nil, r.fail(err)
+				}
+				continue
+			}
 		}
 		if strings.HasPrefix(name, PackageDir) && !madeDir {
 			if err := root.Mkdir(strings.TrimSuffix(PackageDir, "/"), 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
