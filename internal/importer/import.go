@@ -34,7 +34,7 @@ type Env struct {
 	Author object.Signature
 	Now    time.Time
 	// Progress, if set, is told how far the long steps after reading
-	// the bundle go: rebuilding a package from a delta, decompressing one.
+	// the bundle go: rebuilding a package from a delta.
 	Progress meter.Progress
 }
 
