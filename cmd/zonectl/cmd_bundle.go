@@ -187,8 +187,11 @@ func (g *globals) printInspection(m *zbundle.Manifest, members []zbundle.Member,
 			}
 			for _, p := range m.Packages {
 				kind := string(p.Data.Kind)
-				if p.Data.IsDelta() {
+				switch {
+				case p.Data.IsDelta():
 					kind = fmt.Sprintf("%s of %s against %s", kind, humanBytes(p.Data.DeltaSize), p.Data.Basis.Version)
+				case p.Data.Kind == zbundle.DataZstd:
+					kind = fmt.Sprintf("zstd, %s", humanBytes(p.Data.CompressedSize))
 				}
 				g.out.printf("  package     %s %s  sha256 %s  %s  (%s)\n", p.ID, p.Version, p.SHA256, humanBytes(p.Size), kind)
 			}

@@ -51,8 +51,12 @@ any number of media. For FAT32 media, whose files stop short of 4 GiB, use
 A bundle builds on what SPACE has: the promotions and packages its receipts
 name, once it has sent receipts back, else the previous promotion sent to it
 and what that carried. Its Git bundle is thin against those, and those
-packages are not sent again. --full makes one that stands alone, for a target that never
-imported the earlier ones.`,
+packages are not sent again. A package SPACE lacks travels as the smallest
+of: a binary delta against the newest version of it SPACE has (of the
+uncompressed content, for a .tar.gz zonectl can compress back byte for
+byte), the package compressed with zstd (when it is not compressed
+already), or the package as it is. --full makes a bundle that stands alone,
+for a target that never imported the earlier ones.`,
 		Args:              args(cobra.ExactArgs(2)),
 		ValidArgsFunction: completeProjects(g),
 		RunE: func(cmd *cobra.Command, a []string) error {
