@@ -112,8 +112,8 @@ func Detect(ctx context.Context, r io.ReaderAt, size int64) (p Params, ok bool, 
 	if _, err := r.ReadAt(trailer[:], end); err != nil {
 		return Params{}, false, fmt.Errorf("gzip trailer: %w", io.ErrUnexpectedEOF)
 	}
-	if binary.LittleEndian.Uint32(trailer[:4]) != crc.Sum32() || binary.LittleEndian.Uint32(trailer[4:]) != uint32(n) {
-		return Params{}, false, errors.New("gzip trailer: the CRC-32 or the size does not match the content")
+	if err := checkTrailer(trailer, crc.Sum32(), n); err != nil {
+		return Params{}, false, err
 	}
 	if end+8 != size {
 		return Params{}, false, nil
@@ -184,13 +184,22 @@ func Decompress(w io.Writer, r io.Reader) (int64, error) {
 	if _, err := io.ReadFull(br, trailer[:]); err != nil {
 		return n, fmt.Errorf("gzip trailer: %w", io.ErrUnexpectedEOF)
 	}
-	if binary.LittleEndian.Uint32(trailer[:4]) != crc.Sum32() || binary.LittleEndian.Uint32(trailer[4:]) != uint32(n) {
-		return n, errors.New("gzip trailer: the CRC-32 or the size does not match the content")
+	if err := checkTrailer(trailer, crc.Sum32(), n); err != nil {
+		return n, err
 	}
 	if _, err := br.ReadByte(); err != io.EOF {
 		return n, errors.New("gzip: data follows the first member")
 	}
 	return n, nil
+}
+
+// checkTrailer holds a gzip member's trailer against the CRC-32 and size
+// of the content it closes.
+func checkTrailer(trailer [8]byte, crc uint32, n int64) error {
+	if binary.LittleEndian.Uint32(trailer[:4]) != crc || binary.LittleEndian.Uint32(trailer[4:]) != uint32(n) {
+		return errors.New("gzip trailer: the CRC-32 or the size does not match the content")
+	}
+	return nil
 }
 
 // Rebuild writes to w the gzip file of content that p describes: p's

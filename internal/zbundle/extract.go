@@ -82,45 +82,21 @@ func (r *Reader) Extract(dir string, m *Manifest, opts ExtractOptions) ([]Member
 		if size != want.Size {
 			return nil, r.fail(sizeError(want, size))
 		}
-		if opts.Skip != nil && opts.Skip(name) {
-			if _, err := io.Copy(io.Discard, readerOnly{r}); err != nil {
-				return nil, err
-			}
-			if err := checkPinned(want, r.members[len(r.members)-1]); err != nil {
-				return nil, r.fail(err)
-			}
-			continue
-		}
-		if opts.Sink != nil {
-			w, err := opts.Sink(name)
-			if err != nil {
-				return nil, fmt.Errorf("extract bundle: %s: %w", name, err)
-			}
-			if w != nil {
-				_, err := io.Copy(w, readerOnly{r})
-				if cerr := w.Close(); err == nil {
-					err = cerr
-				}
-				if err != nil {
-					return nil, fmt.Errorf("extract bundle: %s: %w", name, err)
-				}
-				if err := checkPinned(want, r.members[len(r.members)-1]); err != nil {
-					return nil, r.fail(err)
-				}
-				continue
-			}
-		}
-		if strings.HasPrefix(name, PackageDir) && !madeDir {
-			if err := root.Mkdir(strings.TrimSuffix(PackageDir, "/"), 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
-				return nil, fmt.Errorf("extract bundle: %w", err)
-			}
-			madeDir = true
-		}
-		if err := writeNew(root, name, readerOnly{r}); err != nil {
+		w, err := destination(root, name, opts, &madeDir)
+		if err != nil {
 			return nil, err
 		}
-		got := r.members[len(r.members)-1]
-		if err := checkPinned(want, got); err != nil {
+		_, err = io.Copy(w, readerOnly{r})
+		if cerr := w.Close(); err == nil {
+			err = cerr
+		}
+		var refusal *CheckError
+		if errors.As(err, &refusal) {
+			return nil, err
+		} else if err != nil {
+			return nil, fmt.Errorf("extract bundle: %s: %w", name, err)
+		}
+		if err := checkPinned(want, r.members[len(r.members)-1]); err != nil {
 			return nil, r.fail(err)
 		}
 	}
@@ -128,12 +104,50 @@ func (r *Reader) Extract(dir string, m *Manifest, opts ExtractOptions) ([]Member
 	return members, Check(m, members)
 }
 
+// destination is where a member's bytes go: nowhere for a member the
+// caller skips, the caller's writer for one it sinks, else a new file
+// under root (making packages/ the first time).
+func destination(root *os.Root, name string, opts ExtractOptions, madeDir *bool) (io.WriteCloser, error) {
+	if opts.Skip != nil && opts.Skip(name) {
+		return nopCloser{io.Discard}, nil
+	}
+	if opts.Sink != nil {
+		w, err := opts.Sink(name)
+		if err != nil {
+			return nil, fmt.Errorf("extract bundle: %s: %w", name, err)
+		}
+		if w != nil {
+			return w, nil
+		}
+	}
+	if strings.HasPrefix(name, PackageDir) && !*madeDir {
+		if err := root.Mkdir(strings.TrimSuffix(PackageDir, "/"), 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+			return nil, fmt.Errorf("extract bundle: %w", err)
+		}
+		*madeDir = true
+	}
+	return createNew(root, name)
+}
+
+type nopCloser struct{ io.Writer }
+
+func (nopCloser) Close() error { return nil }
+
+// createNew creates the file name under root, which must not exist.
+func createNew(root *os.Root, name string) (*os.File, error) {
+	f, err := root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("extract bundle: %w", err)
+	}
+	return f, nil
+}
+
 // writeNew creates the file name under root, which must not exist, and
 // copies src into it.
 func writeNew(root *os.Root, name string, src io.Reader) error {
-	f, err := root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	f, err := createNew(root, name)
 	if err != nil {
-		return fmt.Errorf("extract bundle: %w", err)
+		return err
 	}
 	_, err = io.Copy(f, src)
 	if cerr := f.Close(); err == nil && cerr != nil {
