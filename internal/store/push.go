@@ -187,12 +187,8 @@ func (s *Store) PutBlob(ctx context.Context, r io.Reader, wantSHA256 string, siz
 		return err
 	}
 	defer os.Remove(tmp)
-	what := "blob sha256 " + wantSHA256
-	if n != size {
-		return &IntegrityError{What: what, WantSHA256: wantSHA256, WantSize: size, Size: n}
-	}
-	if sum != wantSHA256 {
-		return &IntegrityError{What: what, WantSHA256: wantSHA256, SHA256: sum, WantSize: size, Size: n}
+	if err := checkBlob(wantSHA256, size, sum, n); err != nil {
+		return err
 	}
 	return s.placeBlob(tmp, sum)
 }
@@ -228,12 +224,8 @@ func (s *Store) PutFile(ctx context.Context, path, wantSHA256 string, size int64
 	if err != nil {
 		return err
 	}
-	what := "blob sha256 " + wantSHA256
-	if n != size {
-		return &IntegrityError{What: what, WantSHA256: wantSHA256, WantSize: size, Size: n}
-	}
-	if sum != wantSHA256 {
-		return &IntegrityError{What: what, WantSHA256: wantSHA256, SHA256: sum, WantSize: size, Size: n}
+	if err := checkBlob(wantSHA256, size, sum, n); err != nil {
+		return err
 	}
 	if err := f.Sync(); err != nil {
 		return err
@@ -247,6 +239,19 @@ func (s *Store) PutFile(ctx context.Context, path, wantSHA256 string, size int64
 			return err
 		}
 		return s.PutBlob(ctx, f, wantSHA256, size)
+	}
+	return nil
+}
+
+// checkBlob refuses bytes that arrived by hash, of sha256 sum and n bytes,
+// unless they are the wantSHA256 and size they were sent as.
+func checkBlob(wantSHA256 string, size int64, sum string, n int64) error {
+	what := "blob sha256 " + wantSHA256
+	if n != size {
+		return &IntegrityError{What: what, WantSHA256: wantSHA256, WantSize: size, Size: n}
+	}
+	if sum != wantSHA256 {
+		return &IntegrityError{What: what, WantSHA256: wantSHA256, SHA256: sum, WantSize: size, Size: n}
 	}
 	return nil
 }
