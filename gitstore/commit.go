@@ -64,39 +64,44 @@ func (o *CommitOptions) Validate() error {
 	return nil
 }
 
-// Commit writes a signed commit on opts.Ref and moves the ref to it. It
-// holds the Space lock (see Lock) from reading the tip to moving the ref,
-// so zonectl processes committing on the same ref take turns instead of
-// failing; the move itself is UpdateRef's compare-and-swap from the tip it
-// read, so an update made meanwhile by anything else (stock git included)
-// is reported as a *RefConflictError, never overwritten.
+// Commit writes a signed commit on opts.Ref and moves the ref to it, in a
+// transaction of its own (see Tx): zonectl processes committing on the
+// same ref take turns instead of failing, and an update made meanwhile by
+// anything else (stock git included) is reported as a *RefConflictError,
+// never overwritten. A command that moves more than one ref uses one Tx
+// for all of them instead.
 func (r *Repo) Commit(ctx context.Context, opts CommitOptions) (h plumbing.Hash, err error) {
 	if err := opts.Validate(); err != nil {
 		return plumbing.ZeroHash, err
 	}
-	unlock, err := r.Lock(ctx)
+	tx, err := r.Begin(ctx, "commit on "+opts.Ref)
 	if err != nil {
 		return plumbing.ZeroHash, fmt.Errorf("commit on %q: %w", opts.Ref, err)
 	}
-	defer func() {
-		if uerr := unlock(); uerr != nil && err == nil {
-			err = uerr
-		}
-	}()
-	return r.CommitLocked(opts)
+	defer tx.Rollback()
+	if h, err = tx.WriteCommit(opts); err != nil {
+		return plumbing.ZeroHash, err
+	}
+	if err := tx.Commit(); err != nil {
+		return plumbing.ZeroHash, fmt.Errorf("commit %s on %q: %w", h, opts.Ref, err)
+	}
+	return h, nil
 }
 
-// CommitLocked is Commit for a caller that already holds the Space lock
-// (the lock is not reentrant, so Commit would wait for the caller itself).
-// Without the lock it is still safe, only liable to RefConflictError.
-func (r *Repo) CommitLocked(opts CommitOptions) (plumbing.Hash, error) {
+// WriteCommit writes a signed commit whose first parent is parent (none
+// when zero), durably, and moves no ref: it stays unreachable until a
+// transaction points a ref at it. opts.Ref only names the commit in
+// errors.
+func (r *Repo) WriteCommit(opts CommitOptions, parent plumbing.Hash) (plumbing.Hash, error) {
 	if err := opts.Validate(); err != nil {
 		return plumbing.ZeroHash, err
 	}
-	tip, exists, err := r.Ref(opts.Ref)
-	if err != nil {
-		return plumbing.ZeroHash, err
-	}
+	return r.writeCommit(opts, parent, !parent.IsZero())
+}
+
+// writeCommit writes the signed commit of opts whose first parent is tip
+// (none when the ref does not exist), durably, and moves no ref.
+func (r *Repo) writeCommit(opts CommitOptions, tip plumbing.Hash, exists bool) (plumbing.Hash, error) {
 	c, err := r.newCommit(opts, tip, exists)
 	if err != nil {
 		return plumbing.ZeroHash, err
@@ -120,13 +125,6 @@ func (r *Repo) CommitLocked(opts CommitOptions) (plumbing.Hash, error) {
 	h, err := r.storeObject(o)
 	if err != nil {
 		return plumbing.ZeroHash, fmt.Errorf("commit on %q: %w", opts.Ref, err)
-	}
-	old := plumbing.ZeroHash
-	if exists {
-		old = tip
-	}
-	if err := r.UpdateRef(opts.Ref, h, old); err != nil {
-		return plumbing.ZeroHash, fmt.Errorf("commit %s on %q: %w", h, opts.Ref, err)
 	}
 	return h, nil
 }

@@ -319,6 +319,7 @@ func TestResetIndexMakesStatusClean(t *testing.T) {
 
 func TestResetIndexRespectsIndexLock(t *testing.T) {
 	r := newRepo(t)
+	shortLockWait(t)
 	h := commitOn(t, r, MainBranch, "one")
 	lock := filepath.Join(r.GitDir(), "index.lock")
 	if err := os.WriteFile(lock, nil, 0o666); err != nil {

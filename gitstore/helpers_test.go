@@ -262,3 +262,11 @@ func realPath(t testing.TB, p string) string {
 	}
 	return r
 }
+
+// shortLockWait makes zonectl give up on Git's lock files after a moment,
+// for tests of a lock file that stays.
+func shortLockWait(t *testing.T) {
+	old := GitLockWait
+	GitLockWait = 100 * time.Millisecond
+	t.Cleanup(func() { GitLockWait = old })
+}

@@ -2,6 +2,7 @@ package gitstore
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"path"
@@ -20,40 +21,51 @@ import (
 // tree matches the commit gets its stat data recorded, so git does not need
 // to hash it again.
 //
-// The index is replaced through Git's lock-file protocol (index.lock); if
-// another process holds the lock the error wraps ErrLocked. go-git's
+// The index is replaced under Git's index.lock; if another process holds
+// it longer than GitLockWait the error wraps ErrLocked. go-git's
 // Worktree.Reset is not used because it also moves the branch HEAD points
 // at, whatever ref the commit is on.
 func (r *Repo) ResetIndex(commit plumbing.Hash) error {
-	c, err := r.repo.CommitObject(commit)
+	data, err := r.indexFor(r.root, commit)
 	if err != nil {
 		return fmt.Errorf("reset index to %s: %w", commit, err)
 	}
-	tree, err := c.Tree()
-	if err != nil {
-		return fmt.Errorf("reset index to %s: %w", commit, err)
-	}
-	idx := &index.Index{Version: 2}
-	if err := r.addTreeToIndex(idx, tree, ""); err != nil {
-		return fmt.Errorf("reset index to %s: %w", commit, err)
-	}
-	var buf bytes.Buffer
-	if err := index.NewEncoder(&buf).Encode(idx); err != nil {
-		return fmt.Errorf("reset index to %s: %w", commit, err)
-	}
-	lock, err := createLockFile(filepath.Join(r.gitDir, "index"))
+	target := filepath.Join(r.gitDir, "index")
+	lock, err := takeLockFile(context.Background(), r.gitDir, target, []byte("zonectl reset-index\n"))
 	if err != nil {
 		return fmt.Errorf("reset index to %s: %w", commit, err)
 	}
 	defer lock.release()
-	if err := lock.commit(buf.Bytes()); err != nil {
+	if err := replaceFile(r.gitDir, target, data, 0o666); err != nil {
 		return fmt.Errorf("reset index to %s: %w", commit, err)
 	}
 	return nil
 }
 
+// indexFor encodes an index that matches commit's tree, with the stat
+// data of the files under root that hold what the tree does.
+func (r *Repo) indexFor(root string, commit plumbing.Hash) ([]byte, error) {
+	c, err := r.repo.CommitObject(commit)
+	if err != nil {
+		return nil, err
+	}
+	tree, err := c.Tree()
+	if err != nil {
+		return nil, err
+	}
+	idx := &index.Index{Version: 2}
+	if err := r.addTreeToIndex(idx, root, tree, ""); err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := index.NewEncoder(&buf).Encode(idx); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
 // addTreeToIndex adds t's files, below the directory prefix, to idx.
-func (r *Repo) addTreeToIndex(idx *index.Index, t *object.Tree, prefix string) error {
+func (r *Repo) addTreeToIndex(idx *index.Index, root string, t *object.Tree, prefix string) error {
 	for _, e := range t.Entries {
 		name := path.Join(prefix, e.Name)
 		if e.Mode == filemode.Dir {
@@ -61,7 +73,7 @@ func (r *Repo) addTreeToIndex(idx *index.Index, t *object.Tree, prefix string) e
 			if err != nil {
 				return fmt.Errorf("tree %q: %w", name, err)
 			}
-			if err := r.addTreeToIndex(idx, sub, name); err != nil {
+			if err := r.addTreeToIndex(idx, root, sub, name); err != nil {
 				return err
 			}
 			continue
@@ -71,7 +83,7 @@ func (r *Repo) addTreeToIndex(idx *index.Index, t *object.Tree, prefix string) e
 			entry.Mode = filemode.Regular
 		}
 		if entry.Mode == filemode.Regular || entry.Mode == filemode.Executable {
-			r.fillStat(entry)
+			fillStat(root, entry)
 		}
 		idx.Entries = append(idx.Entries, entry)
 	}
@@ -81,8 +93,8 @@ func (r *Repo) addTreeToIndex(idx *index.Index, t *object.Tree, prefix string) e
 // fillStat records the work tree file's stat data in e if the file holds
 // e's blob; otherwise it leaves the stat data zero, which git reads as
 // "changed, look at the content".
-func (r *Repo) fillStat(e *index.Entry) {
-	p := filepath.Join(r.root, filepath.FromSlash(e.Name))
+func fillStat(root string, e *index.Entry) {
+	p := filepath.Join(root, filepath.FromSlash(e.Name))
 	fi, err := os.Lstat(p)
 	if err != nil || !fi.Mode().IsRegular() {
 		return

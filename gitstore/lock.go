@@ -11,8 +11,10 @@ import (
 )
 
 // LockFileName is the Space lock's file in the repository's common Git
-// directory.
-const LockFileName = "zonectl.lock"
+// directory. It is no lock file of Git's (those end in .lock and their
+// presence is the lock): it always exists, and the flock(2) on it is the
+// lock, which the kernel drops when its holder dies.
+const LockFileName = "zonectl/flock"
 
 // Back-off between attempts to take the Space lock.
 const (
@@ -20,7 +22,7 @@ const (
 	lockMaxWait   = 50 * time.Millisecond
 )
 
-// Lock takes the Space lock: an exclusive flock(2) on <gitdir>/zonectl.lock,
+// Lock takes the Space lock: an exclusive flock(2) on <gitdir>/zonectl/flock,
 // created if needed. It retries with a short back-off until it gets the lock
 // or ctx ends. The lock belongs to the open file, not to the process, so two
 // Repo values (or two Lock calls on one Repo) exclude each other too; it is
@@ -30,6 +32,9 @@ const (
 // result.
 func (r *Repo) Lock(ctx context.Context) (unlock func() error, err error) {
 	path := filepath.Join(r.commonDir, LockFileName)
+	if err := os.MkdirAll(filepath.Dir(path), 0o777); err != nil {
+		return nil, fmt.Errorf("space lock %q: %w", path, err)
+	}
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o666)
 	if err != nil {
 		return nil, fmt.Errorf("space lock %q: %w", path, err)

@@ -79,16 +79,24 @@ func (p *packedRefs) find(name string) (plumbing.Hash, bool) {
 	return plumbing.ZeroHash, false
 }
 
-// without returns the file's bytes with name's entry left out.
-func (p *packedRefs) without(name string) []byte {
+// dropped returns the file with name's entry left out.
+func (p *packedRefs) dropped(name string) *packedRefs {
+	out := &packedRefs{path: p.path, header: p.header}
+	for _, e := range p.entries {
+		if e.name != name {
+			out.entries = append(out.entries, e)
+		}
+	}
+	return out
+}
+
+// bytes is the file's content, its lines kept as they were read.
+func (p *packedRefs) bytes() []byte {
 	var b bytes.Buffer
 	for _, h := range p.header {
 		b.WriteString(h + "\n")
 	}
 	for _, e := range p.entries {
-		if e.name == name {
-			continue
-		}
 		b.WriteString(e.line + "\n")
 		if e.peeled != "" {
 			b.WriteString(e.peeled + "\n")

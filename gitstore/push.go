@@ -26,7 +26,6 @@ type PushFileOptions struct {
 	Path      string // the file to send
 	Name      string // its name in the commit's tree
 	RemoteRef string // where it lands in the peer's repository
-	LocalRef  string // a ref here that holds the commit while it is pushed
 	Message   string
 	Author    object.Signature
 	Signer    Signer
@@ -64,20 +63,12 @@ func (r *Repo) PushFile(ctx context.Context, opts PushFileOptions) error {
 	if err != nil {
 		return err
 	}
-	// The local ref is scratch: one left by a push that was cut short
-	// would become the new commit's parent, which the pack does not carry.
-	if stale, ok, err := r.Ref(opts.LocalRef); err != nil {
-		return err
-	} else if ok {
-		if err := r.DeleteRef(opts.LocalRef, stale); err != nil {
-			return err
-		}
-	}
-	commit, err := r.Commit(ctx, CommitOptions{Ref: opts.LocalRef, Tree: tree, Author: opts.Author, Signer: opts.Signer, Message: opts.Message})
+	// The commit goes on no local ref: it exists to be sent, and a ref
+	// would be one more thing a crash could leave behind.
+	commit, err := r.WriteCommit(CommitOptions{Ref: opts.RemoteRef, Tree: tree, Author: opts.Author, Signer: opts.Signer, Message: opts.Message}, plumbing.ZeroHash)
 	if err != nil {
 		return err
 	}
-	defer r.DeleteRef(opts.LocalRef, commit)
 	sending := func(done, total int64) { report("sending "+opts.Name+" to "+opts.URL, done, total) }
 	if err := r.sendFile(ctx, opts.URL, opts.RemoteRef, []plumbing.Hash{commit, tree, blob}, info.Size(), sending); err != nil {
 		return fmt.Errorf("push to %s: %w", opts.URL, err)

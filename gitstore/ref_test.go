@@ -146,6 +146,7 @@ func TestUpdateRefCompareAndSwap(t *testing.T) {
 
 func TestUpdateRefRefusesExistingLockFile(t *testing.T) {
 	r := newRepo(t)
+	shortLockWait(t)
 	const name = "refs/zonectl/ledger"
 	c1 := commitOn(t, r, name, "one")
 	c2 := commitOn(t, r, "refs/zonectl/other", "two")

@@ -1,6 +1,7 @@
 package gitstore
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -15,114 +16,37 @@ import (
 // UpdateRef points the ref name at newHash if it currently points at
 // oldHash, where a zero oldHash means that the ref must not exist yet. On a
 // mismatch it returns a *RefConflictError holding the ref's actual value.
-//
-// It follows Git's own protocol, so stock git and other zonectl processes
-// interoperate: <gitdir>/<name>.lock is created exclusively (if it exists,
-// the error wraps ErrLocked and names it, and the lock file is left alone),
-// the current value is read from the loose ref or packed-refs, and the new
-// value is written to the lock file, fsynced and renamed over the loose ref.
-// A ref is therefore never half-written, and a packed ref is shadowed by the
-// new loose one as git does. newHash must name an object in the repository.
-// Symbolic refs are not followed and not overwritten.
+// It is a transaction of its own (see Tx): it takes the Space lock, and
+// Git's lock file of the ref, waiting while git holds it. newHash must
+// name an object in the repository. Symbolic refs are not followed and not
+// overwritten.
 func (r *Repo) UpdateRef(name string, newHash, oldHash plumbing.Hash) error {
-	if err := ValidateRefName(name); err != nil {
-		return err
-	}
-	if newHash.IsZero() {
-		return fmt.Errorf("ref %q: the new value is the zero hash (use DeleteRef to delete a ref)", name)
-	}
-	if err := r.repo.Storer.HasEncodedObject(newHash); err != nil {
-		return fmt.Errorf("ref %q: new value %s: %w", name, newHash, err)
-	}
-	lock, cur, err := r.lockRef(name, oldHash)
-	if err != nil {
-		return err
-	}
-	defer lock.release()
-	if !cur.exists {
-		if err := r.checkRefNameFree(name); err != nil {
-			return err
-		}
-	}
-	if err := lock.commit([]byte(newHash.String() + "\n")); err != nil {
-		return fmt.Errorf("ref %q: %w", name, err)
-	}
-	return nil
+	return r.oneRef(name, func(tx *Tx) error { return tx.Update(name, newHash, oldHash) })
 }
 
 // DeleteRef deletes the ref name if it currently points at oldHash, which
 // must not be zero; on a mismatch it returns a *RefConflictError. Like git,
-// it holds <name>.lock throughout, removes the ref from packed-refs first
-// (under packed-refs.lock) and then removes the loose file, so that a crash
-// in between leaves the ref as it was rather than resurrecting an older
-// packed value.
+// it removes the ref from packed-refs first and then the loose file, so
+// that a crash in between leaves the ref as it was rather than resurrecting
+// an older packed value.
 func (r *Repo) DeleteRef(name string, oldHash plumbing.Hash) error {
+	return r.oneRef(name, func(tx *Tx) error { return tx.Delete(name, oldHash) })
+}
+
+// oneRef runs a transaction that moves one ref.
+func (r *Repo) oneRef(name string, move func(*Tx) error) error {
 	if err := ValidateRefName(name); err != nil {
 		return err
 	}
-	if oldHash.IsZero() {
-		return fmt.Errorf("ref %q: deleting needs the value the ref is expected to hold", name)
-	}
-	lock, cur, err := r.lockRef(name, oldHash)
+	tx, err := r.Begin(context.Background(), "update "+name)
 	if err != nil {
 		return err
 	}
-	defer lock.release()
-	if cur.packed {
-		packedPath := filepath.Join(r.commonDir, packedRefsName)
-		plock, err := createLockFile(packedPath)
-		if err != nil {
-			return fmt.Errorf("ref %q: packed-refs: %w", name, err)
-		}
-		defer plock.release()
-		packed, err := readPackedRefs(packedPath)
-		if err != nil {
-			return fmt.Errorf("ref %q: %w", name, err)
-		}
-		if err := plock.commit(packed.without(name)); err != nil {
-			return fmt.Errorf("ref %q: %w", name, err)
-		}
+	defer tx.Rollback()
+	if err := move(tx); err != nil {
+		return err
 	}
-	if cur.loose {
-		p := r.refPath(name)
-		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("ref %q: %w", name, err)
-		}
-		if err := syncDir(filepath.Dir(p)); err != nil {
-			return fmt.Errorf("ref %q: %w", name, err)
-		}
-	}
-	return nil
-}
-
-// lockRef creates name's lock file and, holding it, reads the ref and
-// checks that it holds expected. On any error the lock file is released.
-func (r *Repo) lockRef(name string, expected plumbing.Hash) (*lockFile, refValue, error) {
-	p := r.refPath(name)
-	if err := os.MkdirAll(filepath.Dir(p), 0o777); err != nil {
-		if other := r.looseRefAbove(name); other != "" {
-			return nil, refValue{}, fmt.Errorf("ref %q: conflicts with existing ref %q", name, other)
-		}
-		return nil, refValue{}, fmt.Errorf("ref %q: %w", name, err)
-	}
-	lock, err := createLockFile(p)
-	if err != nil {
-		return nil, refValue{}, fmt.Errorf("ref %q: %w", name, err)
-	}
-	cur, err := r.readRef(name)
-	if err != nil {
-		lock.release()
-		return nil, refValue{}, err
-	}
-	if cur.symbolic != "" {
-		lock.release()
-		return nil, refValue{}, fmt.Errorf("ref %q is a symbolic ref to %q; update %q instead", name, cur.symbolic, cur.symbolic)
-	}
-	if cur.hash != expected {
-		lock.release()
-		return nil, refValue{}, &RefConflictError{Ref: name, Expected: expected, Actual: cur.hash}
-	}
-	return lock, cur, nil
+	return tx.Commit()
 }
 
 // looseRefAbove returns a loose ref whose name is a proper prefix directory

@@ -79,7 +79,7 @@ func withLargeObjects(repo *git.Repository) (*git.Repository, error) {
 		return repo, nil // bare: Open refuses it next
 	}
 	st := filesystem.NewStorageWithOptions(fss.Filesystem(), cache.NewObjectLRUDefault(), filesystem.Options{LargeObjectThreshold: largeObject})
-	return git.Open(st, wt.Filesystem)
+	return git.Open(liveStorage{st}, wt.Filesystem)
 }
 
 // Init creates a non-bare repository in dir (creating dir if needed) whose
@@ -150,6 +150,36 @@ func findGitDirs(root string) (gitDir, commonDir string, err error) {
 		return "", "", fmt.Errorf("open Space at %q: %w", root, err)
 	}
 	return gitDir, commonDir, nil
+}
+
+// NoMainError says that the Space has no MainBranch, naming the branches
+// it has instead: a repository whose default branch is master is the
+// common case.
+func NoMainError(r *Repo) error {
+	heads, _ := r.RefsUnder("refs/heads/")
+	var names []string
+	for _, h := range heads {
+		names = append(names, strings.TrimPrefix(h.Name, "refs/heads/"))
+	}
+	if len(names) == 0 {
+		return fmt.Errorf("the Space has no branch %q yet: commit its configuration on main first", "main")
+	}
+	return fmt.Errorf("the Space has no branch %q, where zonectl reads its configuration; its branches are %s (rename the default one with: git branch -m %s main)",
+		"main", strings.Join(names, ", "), names[0])
+}
+
+// HeadBranch returns the branch the work tree has checked out (such as
+// refs/heads/main), or "" when HEAD is detached.
+func (r *Repo) HeadBranch() (string, error) {
+	data, err := os.ReadFile(filepath.Join(r.gitDir, "HEAD"))
+	if err != nil {
+		return "", fmt.Errorf("read HEAD: %w", err)
+	}
+	target, ok := strings.CutPrefix(strings.TrimSpace(string(data)), "ref:")
+	if !ok {
+		return "", nil
+	}
+	return strings.TrimSpace(target), nil
 }
 
 // absJoin resolves p against base unless it is already absolute.

@@ -125,21 +125,35 @@ for a target that never imported the earlier ones.`,
 			if err := build.Validate(); err != nil {
 				return err
 			}
-			if err := p.Record(cmd.Context(), env, ""); err != nil {
+			// The promotion is claimed (its commit written, unreachable),
+			// its bundle written, read back and sent, and only then
+			// recorded: a crash or a failure on the way records nothing.
+			if err := p.Claim(cmd.Context(), env); err != nil {
 				return err
 			}
 			m, err := promote.Build(cmd.Context(), env, p, s.store, build)
 			prog.Done()
 			if err != nil {
-				return fmt.Errorf("promotion %d of %s %s to %s is recorded, but the bundle could not be written: %w", p.Sequence, a[0], a[1], p.Target, err)
+				return fmt.Errorf("the bundle could not be written, and nothing was recorded: %w", err)
+			}
+			sum, err := promote.CheckWritten(out, split > 0, m)
+			if err != nil {
+				return fmt.Errorf("the bundle as written does not read back, and nothing was recorded: %w", err)
 			}
 			if opts.push {
 				prog := newProgress(g.out, "pushing "+filepath.Base(out), 0)
 				err := promote.Push(cmd.Context(), env, p, out, url, prog.steps())
 				prog.Done()
 				if err != nil {
-					return fmt.Errorf("the bundle of promotion %d is written but the push failed (promote again, or carry it with --out): %w", p.Sequence, err)
+					return fmt.Errorf("the push failed, and nothing was recorded (promote again, or carry a bundle written with --out): %w", err)
 				}
+			}
+			if err := p.Record(cmd.Context(), env, sum); err != nil {
+				var conflict *promote.ConflictError
+				if errors.As(err, &conflict) && opts.out != "" {
+					removeBundle(out, split > 0)
+				}
+				return err
 			}
 			var index *parts.Index
 			if split > 0 {
@@ -232,6 +246,22 @@ func (o promoteOptions) partSize() (int64, error) {
 
 // readIndex reads a split bundle's index, unverified: for showing what
 // was just written.
+// removeBundle removes a bundle written for a promotion that could not be
+// recorded: carried across, it would be refused as a replay.
+func removeBundle(out string, split bool) {
+	if !split {
+		os.Remove(out)
+		return
+	}
+	if x, err := readIndex(parts.IndexName(out)); err == nil {
+		for _, p := range x.Parts {
+			os.Remove(filepath.Join(filepath.Dir(out), p.Name))
+		}
+	}
+	os.Remove(parts.SignatureName(parts.IndexName(out)))
+	os.Remove(parts.IndexName(out))
+}
+
 func readIndex(path string) (*parts.Index, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 
@@ -13,6 +14,7 @@ import (
 type globals struct {
 	dir string // -C: where to start looking for the Space
 	out *output
+	ctx context.Context
 }
 
 // workDir is the directory commands work from: -C, else the current one.
@@ -46,6 +48,19 @@ func (g *globals) openSpace() (*space.Space, error) {
 	if err != nil {
 		return nil, withHint(err, "run zonectl inside a Space, pass -C DIR, or create one with `zonectl init NAME`")
 	}
+	// A transaction a crash interrupted is finished, or undone, before
+	// anything reads the Space, and the user is told.
+	ctx := g.ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	rec, err := s.Repo.Recover(ctx)
+	if err != nil {
+		return nil, withHint(err, "a zonectl command was interrupted in the middle of changing this Space; see docs/transactions.md")
+	}
+	if rec != nil {
+		g.out.infof("zonectl: note: %s\n", rec)
+	}
 	return s, nil
 }
 
@@ -60,6 +75,7 @@ another Space as a signed bundle, by push or across an air gap.`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			g.ctx = cmd.Context()
 			return out.validate()
 		},
 	}

@@ -133,7 +133,15 @@ func TestMissingDeployedPackage(t *testing.T) {
 	ev := ledger.Event{Type: ledger.Deployment, Who: "t", Project: "web", Version: "1.0.0",
 		Deployment: &ledger.DeploymentRecord{ID: "D-1", Environment: "Test", State: ledger.StateSuccess, Packages: []ledger.PackageRef{pkg}}}
 	author := object.Signature{Name: "t", Email: "t@example.com", When: time.Now()}
-	if _, err := ledger.Append(context.Background(), repo, signer(t, own), author, ev, nil, false); err != nil {
+	tx, err := repo.Begin(context.Background(), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := ledger.Append(tx, signer(t, own), author, ev, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
 	rep, err := audit.Run(repo, &config.Space{}, own, st)

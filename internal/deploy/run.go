@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-git/go-git/v5/plumbing"
+
 	"github.com/zonectl/zonectl/gitstore"
 	"github.com/zonectl/zonectl/hcl/config"
 	"github.com/zonectl/zonectl/internal/inbox"
@@ -20,6 +22,7 @@ import (
 	"github.com/zonectl/zonectl/internal/mask"
 	"github.com/zonectl/zonectl/internal/octostache"
 	"github.com/zonectl/zonectl/internal/receipt"
+	"github.com/zonectl/zonectl/internal/release"
 	"github.com/zonectl/zonectl/internal/snapshot"
 	"github.com/zonectl/zonectl/internal/variables"
 )
@@ -126,24 +129,38 @@ func run(ctx context.Context, env *Env, t *target, tenant *config.Tenant, opts O
 	logData := masker.Bytes(log.Bytes())
 	sum := sha256.Sum256(logData)
 	rec.LogSHA256 = hex.EncodeToString(sum[:])
-	who := fmt.Sprintf("%s <%s>", env.Author.Name, env.Author.Email)
-	commit, err := ledger.Append(ctx, env.Repo, env.Signer, env.Author, ledger.Event{
-		Type: ledger.Deployment, Time: rec.Finished, Who: who,
-		Project: rel.Release.Project, Version: rel.Release.Version, Release: rel.Commit.String(), Deployment: rec,
-	}, []gitstore.File{{Path: "log.txt", Data: logData}}, false)
+	commit, err := record(ctx, env, rel, rec, logData)
 	if err != nil {
-		return o, fmt.Errorf("deployment %s finished %s but could not be recorded in the ledger: %w", id, o.State, err)
+		return o, fmt.Errorf("deployment %s finished %s but could not be recorded: %w", id, o.State, err)
 	}
 	o.Ledger = commit.String()
-	// A deployment of a release from another Space is also a receipt for
-	// that Space, on the chain that travels back to it.
+	return o, nil
+}
+
+// record signs a deployment into the ledger and, for a release from
+// another Space, into the receipts that travel back to it: one
+// transaction, so that a deployment is never recorded without its receipt.
+func record(ctx context.Context, env *Env, rel *release.Loaded, rec *ledger.DeploymentRecord, logData []byte) (plumbing.Hash, error) {
+	tx, err := env.Repo.Begin(ctx, fmt.Sprintf("deploy %s %s to %s", rel.Release.Project, rel.Release.Version, rec.Environment))
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	defer tx.Rollback()
+	who := fmt.Sprintf("%s <%s>", env.Author.Name, env.Author.Email)
+	commit, err := ledger.Append(tx, env.Signer, env.Author, ledger.Event{
+		Type: ledger.Deployment, Time: rec.Finished, Who: who,
+		Project: rel.Release.Project, Version: rel.Release.Version, Release: rel.Commit.String(), Deployment: rec,
+	}, []gitstore.File{{Path: "log.txt", Data: logData}})
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
 	if from := rel.Release.ImportedFrom; from != nil {
-		if _, err := receipt.Append(ctx, env.Repo, env.Signer, env.Author, env.SpaceName, rel.Release.Project, rel.Release.Version,
+		if _, err := receipt.Append(tx, env.Signer, env.Author, env.SpaceName, rel.Release.Project, rel.Release.Version,
 			receipt.Origin{Source: from.Space, Revision: from.Revision, Promotion: from.Commit}, rec, who); err != nil {
-			return o, fmt.Errorf("deployment %s is recorded, but its receipt for %s is not: %w", id, from.Space, err)
+			return plumbing.ZeroHash, err
 		}
 	}
-	return o, nil
+	return commit, tx.Commit()
 }
 
 func forTenant(t *config.Tenant) string {

@@ -103,7 +103,7 @@ func ImportReader(ctx context.Context, env *Env, src io.Reader, name string) (*R
 // importAs is Import, reading the bundle from src and naming it as name in
 // what it reports.
 func importAs(ctx context.Context, env *Env, src io.Reader, name string) (*Result, error) {
-	r, err := readBundle(src, name) // 1
+	r, err := readBundle(&contextReader{ctx: ctx, r: src}, name) // 1
 	if err != nil {
 		return nil, err
 	}
@@ -132,16 +132,12 @@ func importAs(ctx context.Context, env *Env, src io.Reader, name string) (*Resul
 	if again {
 		return &Result{Manifest: m, Signer: sig, InboxRef: ref, Again: true}, nil
 	}
-	tmp, err := os.MkdirTemp(env.Store.Dir(), ".import-")
+	scratch, err := env.Store.TempDir("import")
 	if err != nil {
-		if err := os.MkdirAll(env.Store.Dir(), 0o755); err != nil {
-			return nil, err
-		}
-		if tmp, err = os.MkdirTemp(env.Store.Dir(), ".import-"); err != nil {
-			return nil, err
-		}
+		return nil, err
 	}
-	defer os.RemoveAll(tmp)
+	defer scratch.Remove()
+	tmp := scratch.Path()
 	// Packages this Space has are read and checked but not written: an
 	// import of nothing new writes no package bytes.
 	needed := map[string]bool{}
@@ -171,7 +167,7 @@ func importAs(ctx context.Context, env *Env, src io.Reader, name string) (*Resul
 		},
 	}
 	if _, err := r.Extract(tmp, m, extract); err != nil { // 7
-		return nil, refuse(name, "%v", err)
+		return nil, refuseOrFail(name, err, "%v", err)
 	}
 	commit, err := checkGit(ctx, env.Repo, m, peer.Name, filepath.Join(tmp, zbundle.GitBundleName), name) // 8
 	if err != nil {
@@ -192,14 +188,14 @@ func importAs(ctx context.Context, env *Env, src io.Reader, name string) (*Resul
 	for _, p := range m.Packages {
 		if p.Data.IsDelta() && !env.Store.Has(p.SHA256) {
 			if err := rebuild(ctx, env, p, filepath.Join(tmp, filepath.FromSlash(p.Data.Path)), tmp, m.Source.Space); err != nil {
-				return nil, refuse(name, "package %s %s: %v", p.ID, p.Version, err)
+				return nil, refuseOrFail(name, err, "package %s %s: %v", p.ID, p.Version, err)
 			}
 			res.PackagesWritten++
 			continue
 		}
 		if p.Data.Kind == zbundle.DataZstd && !env.Store.Has(p.SHA256) {
 			if err := env.Store.PutFile(ctx, unpackedPath(tmp, p), p.SHA256, p.Size); err != nil {
-				return nil, refuse(name, "package %s %s: %v", p.ID, p.Version, err)
+				return nil, refuseOrFail(name, err, "package %s %s: %v", p.ID, p.Version, err)
 			}
 			res.PackagesWritten++
 			continue
@@ -230,31 +226,50 @@ func importAs(ctx context.Context, env *Env, src io.Reader, name string) (*Resul
 		return nil, err
 	}
 	defer gb.Close()
-	if _, err := bundle.Unbundle(ctx, gb, env.Repo.Git().Storer, bundle.UnbundleOptions{TempDir: tmp}); err != nil {
-		return nil, refuse(name, "the Git bundle: %v", err)
+	if _, err := bundle.Unbundle(ctx, gb, env.Repo.Objects(), bundle.UnbundleOptions{TempDir: tmp}); err != nil {
+		return nil, refuseOrFail(name, err, "the Git bundle: %v", err)
 	}
 
-	unlock, err := env.Repo.Lock(ctx)
-	if err != nil {
+	if res.Again, err = stage(ctx, env, r, m, sig, peer.Name, ref, name); err != nil {
 		return nil, err
 	}
-	defer unlock()
-	old, _, err := env.Repo.Ref(ref)
+	return res, nil
+}
+
+// stage records a verified bundle whose packages and objects are written:
+// the inbox ref and the ledger's record of the import, which makes the
+// sequence number count, in one transaction. The sequence is checked
+// again inside it, so two imports at once never record an older sequence
+// after a newer one, nor the same bundle twice.
+func stage(ctx context.Context, env *Env, r *zbundle.Reader, m *zbundle.Manifest, sig *keys.Signature, source, ref, name string) (again bool, err error) {
+	tx, err := env.Repo.Begin(ctx, fmt.Sprintf("import %s %s from %s (sequence %d)", m.Project, m.Version, source, m.Sequence))
 	if err != nil {
-		return nil, err
+		return false, err
+	}
+	defer tx.Rollback()
+	if again, err := checkSequence(env.Repo, m, name); err != nil || again {
+		return again, err
+	}
+	commit := plumbing.NewHash(m.Git.Refs[0].Hash)
+	old, _, err := tx.Ref(ref)
+	if err != nil {
+		return false, err
 	}
 	if old != commit {
-		if err := env.Repo.UpdateRef(ref, commit, old); err != nil {
-			return nil, err
+		if err := tx.Update(ref, commit, old); err != nil {
+			return false, err
 		}
 	}
-	_, err = ledger.Append(ctx, env.Repo, env.Signer, env.Author, ledger.Event{
+	_, err = ledger.Append(tx, env.Signer, env.Author, ledger.Event{
 		Type: ledger.Import, Time: env.Now.UTC(), Who: fmt.Sprintf("%s <%s>", env.Author.Name, env.Author.Email),
 		Project: m.Project, Version: m.Version, Release: commit.String(),
-		Import: &ledger.ImportRecord{Source: peer.Name, SourceFingerprint: sig.Fingerprint, Sequence: m.Sequence, Revision: m.Revision,
+		Import: &ledger.ImportRecord{Source: source, SourceFingerprint: sig.Fingerprint, Sequence: m.Sequence, Revision: m.Revision,
 			ManifestSHA256: manifestHash(r.Manifest()), InboxRef: ref},
-	}, nil, true)
-	return res, err
+	}, nil)
+	if err != nil {
+		return false, err
+	}
+	return false, tx.Commit()
 }
 
 // unpackedPath is where a package sent compressed is decompressed to,

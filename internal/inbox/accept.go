@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -16,7 +14,6 @@ import (
 
 	"github.com/zonectl/zonectl/gitstore"
 	"github.com/zonectl/zonectl/hcl/config"
-	"github.com/zonectl/zonectl/internal/atomicfile"
 	"github.com/zonectl/zonectl/internal/keys"
 	"github.com/zonectl/zonectl/internal/ledger"
 	"github.com/zonectl/zonectl/internal/receipt"
@@ -72,10 +69,29 @@ type AcceptResult struct {
 // writing nothing, while a required value is missing (an explicit null
 // counts as given), when the work tree has uncommitted changes, and when
 // this revision was accepted already.
+//
+// Everything is one transaction: the checks, the binding on main, the
+// release, the ledger event and the receipt, and the work tree and index
+// when main is checked out. It holds git's index.lock from before it reads
+// main, so a git commit run meanwhile waits instead of committing from an
+// index without the binding.
 func Accept(ctx context.Context, env *Env, opts AcceptOptions) (*AcceptResult, error) {
-	main, ok, err := env.Repo.Ref(gitstore.MainBranch)
-	if err != nil || !ok {
-		return nil, fmt.Errorf("the Space has no main branch: %v", err)
+	tx, err := env.Repo.Begin(ctx, fmt.Sprintf("accept %s %s", opts.Project, opts.Version))
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	branch, err := tx.LockWorkTree()
+	if err != nil {
+		return nil, err
+	}
+	onMain := branch == gitstore.MainBranch
+	main, ok, err := tx.Ref(gitstore.MainBranch)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, gitstore.NoMainError(env.Repo)
 	}
 	cfg, err := release.LoadConfig(env.Repo, "main", main)
 	if err != nil {
@@ -131,10 +147,6 @@ func Accept(ctx context.Context, env *Env, opts AcceptOptions) (*AcceptResult, e
 	if cur, err := release.Load(env.Repo, project, opts.Version); err == nil && cur.Release.ImportedFrom != nil && cur.Release.ImportedFrom.Commit == entry.Commit.String() {
 		return nil, fmt.Errorf("%s %s (revision %d) from %s is accepted already (%s)", project, opts.Version, revision, source, cur.Commit)
 	}
-	onMain, err := headOnMain(env.Repo)
-	if err != nil {
-		return nil, err
-	}
 	if onMain {
 		if err := checkClean(env.Repo); err != nil {
 			return nil, err
@@ -148,16 +160,7 @@ func Accept(ctx context.Context, env *Env, opts AcceptOptions) (*AcceptResult, e
 	data := binding(source, project, lc, values)
 	who := fmt.Sprintf("%s <%s>", env.Author.Name, env.Author.Email)
 
-	unlock, err := env.Repo.Lock(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer unlock()
-	mainTip, _, err := env.Repo.Ref(gitstore.MainBranch)
-	if err != nil {
-		return nil, err
-	}
-	mainCommit, err := env.Repo.Git().CommitObject(mainTip)
+	mainCommit, err := env.Repo.Git().CommitObject(main)
 	if err != nil {
 		return nil, err
 	}
@@ -165,7 +168,7 @@ func Accept(ctx context.Context, env *Env, opts AcceptOptions) (*AcceptResult, e
 	if err != nil {
 		return nil, err
 	}
-	bindingCommit, err := env.Repo.CommitLocked(gitstore.CommitOptions{
+	bindingCommit, err := tx.WriteCommit(gitstore.CommitOptions{
 		Ref: gitstore.MainBranch, Tree: tree, Author: env.Author, Signer: env.Signer,
 		Message: fmt.Sprintf("Accept %s %s from %s\n\nBind the project to lifecycle %s with %d template value(s).\n", project, opts.Version, source, lc, len(values)),
 	})
@@ -190,41 +193,31 @@ func Accept(ctx context.Context, env *Env, opts AcceptOptions) (*AcceptResult, e
 	if err != nil {
 		return nil, err
 	}
-	relCommit, err := env.Repo.CommitLocked(gitstore.CommitOptions{
+	relCommit, err := tx.WriteCommit(gitstore.CommitOptions{
 		Ref: ref, Tree: relTree, Author: env.Author, Signer: env.Signer,
 		Message: fmt.Sprintf("Accept release %s %s from %s (revision %d)\n\nImported from %s's signed promotion commit %s.\n", project, opts.Version, source, revision, source, entry.Commit),
 	})
 	if err != nil {
 		return nil, err
 	}
-	if _, err := ledger.Append(ctx, env.Repo, env.Signer, env.Author, ledger.Event{
+	if _, err := ledger.Append(tx, env.Signer, env.Author, ledger.Event{
 		Type: ledger.Acceptance, Time: env.Now.UTC(), Who: who, Project: project, Version: opts.Version, Release: relCommit.String(),
 		Acceptance: &ledger.AcceptanceRecord{Source: source, InboxCommit: entry.Commit.String(), Revision: revision, Lifecycle: lc, BindingCommit: bindingCommit.String()},
-	}, nil, true); err != nil {
+	}, nil); err != nil {
 		return nil, err
 	}
 	// The source learns of the acceptance through the receipts chain.
-	if _, err := receipt.AppendLocked(env.Repo, env.Signer, env.Author, cfg.Name(), project, opts.Version,
+	if _, err := receipt.Append(tx, env.Signer, env.Author, cfg.Name(), project, opts.Version,
 		receipt.Origin{Source: source, Revision: revision, Promotion: entry.Commit.String()},
 		&ledger.DeploymentRecord{State: receipt.StateAccepted, Started: env.Now.UTC(), Finished: env.Now.UTC()}, who); err != nil {
 		return nil, err
 	}
 	res := &AcceptResult{BindingFile: file, BindingCommit: bindingCommit, Values: values,
 		Release: &release.Loaded{Release: rel, Process: entry.Process, Variables: entry.Variables, Commit: relCommit, Ref: ref}}
-	if onMain {
-		path := filepath.Join(env.Repo.Root(), filepath.FromSlash(file))
-		err := os.MkdirAll(filepath.Dir(path), 0o755)
-		if err == nil {
-			err = atomicfile.Write(path, data, 0o644)
-		}
-		if err != nil {
-			return res, fmt.Errorf("accepted, but the work tree could not be updated (run git checkout -- %s): %w", file, err)
-		}
-		if err := env.Repo.ResetIndex(bindingCommit); err != nil {
-			return res, fmt.Errorf("accepted, but the index could not be updated (run git reset): %w", err)
-		}
-		res.WorkTree = true
+	if err := tx.Commit(); err != nil {
+		return nil, err
 	}
+	res.WorkTree = onMain
 	return res, nil
 }
 
@@ -290,15 +283,6 @@ func encryptSensitive(values []Value, templates []snapshot.Template, key *openpg
 		values[i].Value = &c
 	}
 	return values, nil
-}
-
-// headOnMain reports whether the work tree has main checked out.
-func headOnMain(repo *gitstore.Repo) (bool, error) {
-	head, err := repo.Git().Storer.Reference(plumbing.HEAD)
-	if err != nil {
-		return false, err
-	}
-	return head.Type() == plumbing.SymbolicReference && head.Target().String() == gitstore.MainBranch, nil
 }
 
 // checkClean refuses a work tree with changes: accept moves main, and a

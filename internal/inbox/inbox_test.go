@@ -212,7 +212,7 @@ func setup(t *testing.T) (devtest, prod *side) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := p.Record(ctx, penv, ""); err != nil {
+	if err := claimAndRecord(ctx, p, penv); err != nil {
 		t.Fatal(err)
 	}
 	prod.git(t, "fetch", "-q", devtest.sp.Root(), "refs/zonectl/promotions/prod/web:refs/zonectl/inbox/devtest/web/1.0.0")
@@ -380,7 +380,7 @@ func TestReviewComparesSecretsByValue(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := p.Record(ctx, penv, ""); err != nil {
+	if err := claimAndRecord(ctx, p, penv); err != nil {
 		t.Fatal(err)
 	}
 	prod.git(t, "fetch", "-q", devtest.sp.Root(), "+refs/zonectl/promotions/prod/web:refs/zonectl/inbox/devtest/web/1.0.0")
@@ -439,13 +439,16 @@ func TestReceiptImportRefusesForeignReleasesAndPackages(t *testing.T) {
 			[]snapshot.PackageRef{{ID: "web", Version: "1.0.0", SHA256: strings.Repeat("ab", 32), Size: 1}}, "which is not what this Space sent"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			unlock, err := prod.sp.Repo.Lock(ctx)
+			tx, err := prod.sp.Repo.Begin(ctx, "test receipt")
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, err = receipt.AppendLocked(prod.sp.Repo, prod.signer, env.Author, "prod", "web", "1.0.0", tc.origin,
+			_, err = receipt.Append(tx, prod.signer, env.Author, "prod", "web", "1.0.0", tc.origin,
 				&ledger.DeploymentRecord{ID: "D-x", Environment: "Staging", State: "Success", Packages: tc.packages}, "someone")
-			unlock()
+			if err == nil {
+				err = tx.Commit()
+			}
+			tx.Rollback()
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -470,4 +473,13 @@ func TestReceiptImportRefusesForeignReleasesAndPackages(t *testing.T) {
 			}
 		})
 	}
+}
+
+// claimAndRecord records a promotion without writing its bundle, for
+// tests that carry the promotion commit by git fetch.
+func claimAndRecord(ctx context.Context, p *promote.Promotion, env *promote.Env) error {
+	if err := p.Claim(ctx, env); err != nil {
+		return err
+	}
+	return p.Record(ctx, env, "")
 }

@@ -54,7 +54,7 @@ func author() object.Signature {
 
 func (s *space) append(t testing.TB, ev ledger.Event, extra ...gitstore.File) plumbing.Hash {
 	t.Helper()
-	h, err := ledger.Append(context.Background(), s.repo, s.signer, author(), ev, extra, false)
+	h, err := appendOnce(s.repo, s.signer, ev, extra...)
 	if err != nil {
 		t.Fatalf("Append(%s): %v", ledger.Summary(ev), err)
 	}
@@ -80,4 +80,18 @@ func (s *space) commitRaw(t testing.TB, files ...gitstore.File) plumbing.Hash {
 
 func (s *space) verifier() gitstore.Verifier {
 	return keys.VerifyFunc(keys.NewVerifier(s.keyring).VerifyOK)
+}
+
+// appendOnce appends ev in a transaction of its own.
+func appendOnce(repo *gitstore.Repo, signer gitstore.Signer, ev ledger.Event, extra ...gitstore.File) (plumbing.Hash, error) {
+	tx, err := repo.Begin(context.Background(), "test append")
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	defer tx.Rollback()
+	h, err := ledger.Append(tx, signer, author(), ev, extra)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	return h, tx.Commit()
 }

@@ -1,7 +1,6 @@
 package ledger
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -18,21 +17,21 @@ import (
 // Ref is where the ledger lives.
 const Ref = "refs/zonectl/ledger"
 
-// Append records ev as a new signed commit on the ledger, with the given
-// extra files (such as log.txt) beside event.json. The caller may hold the
-// Space lock; locked says so, and Append then does not take it again.
-func Append(ctx context.Context, repo *gitstore.Repo, signer gitstore.Signer, author object.Signature, ev Event, extra []gitstore.File, locked bool) (plumbing.Hash, error) {
-	return appendEvent(ctx, repo, signer, author, ev, extra, nil, locked)
+// Append records ev as a new signed commit on the ledger, in tx, with the
+// given extra files (such as log.txt) beside event.json. The ledger moves
+// when tx commits, together with whatever else the command changes.
+func Append(tx *gitstore.Tx, signer gitstore.Signer, author object.Signature, ev Event, extra []gitstore.File) (plumbing.Hash, error) {
+	return appendEvent(tx, signer, author, ev, extra, nil)
 }
 
-// Merge records ev as a merge commit whose second parent is merged: a
-// history signed by someone else (a peer's receipts) joins the ledger
-// without a single commit of it being rewritten.
-func Merge(ctx context.Context, repo *gitstore.Repo, signer gitstore.Signer, author object.Signature, ev Event, merged plumbing.Hash, locked bool) (plumbing.Hash, error) {
-	return appendEvent(ctx, repo, signer, author, ev, nil, []plumbing.Hash{merged}, locked)
+// Merge records ev, in tx, as a merge commit whose second parent is
+// merged: a history signed by someone else (a peer's receipts) joins the
+// ledger without a single commit of it being rewritten.
+func Merge(tx *gitstore.Tx, signer gitstore.Signer, author object.Signature, ev Event, merged plumbing.Hash) (plumbing.Hash, error) {
+	return appendEvent(tx, signer, author, ev, nil, []plumbing.Hash{merged})
 }
 
-func appendEvent(ctx context.Context, repo *gitstore.Repo, signer gitstore.Signer, author object.Signature, ev Event, extra []gitstore.File, parents []plumbing.Hash, locked bool) (plumbing.Hash, error) {
+func appendEvent(tx *gitstore.Tx, signer gitstore.Signer, author object.Signature, ev Event, extra []gitstore.File, parents []plumbing.Hash) (plumbing.Hash, error) {
 	ev.Schema = Schema
 	if ev.Time.IsZero() {
 		ev.Time = time.Now().UTC()
@@ -42,15 +41,11 @@ func appendEvent(ctx context.Context, repo *gitstore.Repo, signer gitstore.Signe
 		return plumbing.ZeroHash, err
 	}
 	files := append([]gitstore.File{{Path: "event.json", Data: data}}, extra...)
-	tree, err := repo.WriteTree(files)
+	tree, err := tx.Repo().WriteTree(files)
 	if err != nil {
 		return plumbing.ZeroHash, fmt.Errorf("write ledger event: %w", err)
 	}
-	opts := gitstore.CommitOptions{Ref: Ref, Tree: tree, ExtraParents: parents, Message: Summary(ev) + "\n", Author: author, Signer: signer}
-	if locked {
-		return repo.CommitLocked(opts)
-	}
-	return repo.Commit(ctx, opts)
+	return tx.WriteCommit(gitstore.CommitOptions{Ref: Ref, Tree: tree, ExtraParents: parents, Message: Summary(ev) + "\n", Author: author, Signer: signer})
 }
 
 // Summary is the event in one line, the ledger commit's subject.

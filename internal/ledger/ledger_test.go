@@ -319,22 +319,41 @@ func TestEventsFollowsFirstParents(t *testing.T) {
 	}
 }
 
-func TestAppendLockedUnderTheCallersLock(t *testing.T) {
+func TestAppendMovesTheLedgerOnlyWhenTheTransactionCommits(t *testing.T) {
 	s := newSpace(t)
-	ctx := context.Background()
-	unlock, err := s.repo.Lock(ctx)
+	tx, err := s.repo.Begin(context.Background(), "test")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ledger.Append(ctx, s.repo, s.signer, author(), created("web", "1.0.0", testNow), nil, true); err != nil {
-		t.Fatalf("Append with locked = true under the caller's lock: %v", err)
+	if _, err := ledger.Append(tx, s.signer, author(), created("web", "1.0.0", testNow), nil); err != nil {
+		t.Fatal(err)
 	}
-	if err := unlock(); err != nil {
+	if got, err := ledger.Events(s.repo); err != nil || len(got) != 0 {
+		t.Fatalf("before Commit the ledger holds %v, %v; want nothing", got, err)
+	}
+	if err := tx.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := ledger.Events(s.repo); err != nil || len(got) != 0 {
+		t.Fatalf("after Rollback the ledger holds %v, %v; want nothing", got, err)
+	}
+
+	tx, err = s.repo.Begin(context.Background(), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	for _, v := range []string{"1.0.0", "1.1.0"} {
+		if _, err := ledger.Append(tx, s.signer, author(), created("web", v, testNow), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
 	got, err := ledger.Events(s.repo)
-	if err != nil || len(got) != 1 {
-		t.Fatalf("Events = %v, %v; want one event", got, err)
+	if err != nil || len(got) != 2 || got[0].Event.Version != "1.0.0" || got[1].Event.Version != "1.1.0" {
+		t.Fatalf("after Commit Events = %v, %v; want 1.0.0 then 1.1.0", got, err)
 	}
 }
 
@@ -353,7 +372,7 @@ func TestConcurrentAppendsAllLand(t *testing.T) {
 				return
 			}
 			ev := created("web", "1.0."+string(rune('0'+i)), testNow)
-			_, errs[i] = ledger.Append(context.Background(), repo, s.signer, author(), ev, nil, false)
+			_, errs[i] = appendOnce(repo, s.signer, ev)
 		}()
 	}
 	wg.Wait()

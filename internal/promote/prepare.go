@@ -209,31 +209,21 @@ func tenantsIn(results []lifecycle.Result) []string {
 	return out
 }
 
-// Record commits the sliced snapshot on the promotion ref, on top of the
-// snapshot sent to the target before (so the next bundle can be thin), and
-// records the promotion in the ledger with its revision and its sequence
-// number for this source and target. It holds the Space lock, so two
-// promotions never take the same sequence number.
-func (p *Promotion) Record(ctx context.Context, env *Env, bundleSHA256 string) error {
-	unlock, err := env.Repo.Lock(ctx)
-	if err != nil {
-		return err
-	}
-	defer unlock()
+// Claim writes the sliced snapshot as a signed commit on top of the
+// snapshot sent to the target before (so the next bundle can be thin),
+// with the promotion's revision and its sequence number for this source
+// and target, and moves no ref: the commit stays unreachable until Record.
+// The bundle is built from it in between, so a promotion is never
+// recorded without its bundle.
+func (p *Promotion) Claim(ctx context.Context, env *Env) error {
 	entries, err := ledger.Events(env.Repo)
 	if err != nil {
 		return err
 	}
-	p.Revision, p.Sequence = 1, 1
-	for _, e := range entries {
-		pr := e.Event.Promotion
-		if e.Event.Type != ledger.Promotion || pr == nil || !strings.EqualFold(pr.Target, p.Target) {
-			continue
-		}
-		p.Sequence = max(p.Sequence, pr.Sequence+1)
-		if strings.EqualFold(e.Event.Project, p.Release.Release.Project) && e.Event.Version == p.Release.Release.Version {
-			p.Revision = max(p.Revision, pr.Revision+1)
-		}
+	p.Revision, p.Sequence = nextNumbers(entries, p)
+	p.Parent, _, err = env.Repo.Ref(p.Ref)
+	if err != nil {
+		return err
 	}
 	rel := p.Release.Release
 	rel.Promoted = &release.Promoted{Target: p.Target, TargetFingerprint: p.TargetFingerprint, Revision: p.Revision, Sequence: p.Sequence}
@@ -245,27 +235,83 @@ func (p *Promotion) Record(ctx context.Context, env *Env, bundleSHA256 string) e
 	if err != nil {
 		return err
 	}
-	p.Parent, _, err = env.Repo.Ref(p.Ref)
-	if err != nil {
-		return err
-	}
-	p.Commit, err = env.Repo.CommitLocked(gitstore.CommitOptions{
+	p.Commit, err = env.Repo.WriteCommit(gitstore.CommitOptions{
 		Ref:     p.Ref,
 		Tree:    tree,
 		Message: fmt.Sprintf("Promote %s %s to %s (revision %d)\n\nSliced for %s; sequence %d.\n", rel.Project, rel.Version, p.Target, p.Revision, strings.Join(p.TargetEnvironments, ", "), p.Sequence),
 		Author:  env.Author,
 		Signer:  env.Signer,
-	})
+	}, p.Parent)
+	return err
+}
+
+// nextNumbers returns the revision of this release's next promotion to
+// p's target and the next sequence number to that target.
+func nextNumbers(entries []ledger.Entry, p *Promotion) (revision int, sequence uint64) {
+	revision, sequence = 1, 1
+	for _, e := range entries {
+		pr := e.Event.Promotion
+		if e.Event.Type != ledger.Promotion || pr == nil || !strings.EqualFold(pr.Target, p.Target) {
+			continue
+		}
+		sequence = max(sequence, pr.Sequence+1)
+		if strings.EqualFold(e.Event.Project, p.Release.Release.Project) && e.Event.Version == p.Release.Release.Version {
+			revision = max(revision, pr.Revision+1)
+		}
+	}
+	return revision, sequence
+}
+
+// ConflictError is Record's refusal when another promotion to the same
+// target was recorded after Claim: the bundle built meanwhile carries a
+// sequence number that is no longer this promotion's.
+type ConflictError struct {
+	Target   string
+	Sequence uint64
+}
+
+func (e *ConflictError) Error() string {
+	return fmt.Sprintf("another promotion to %s took sequence number %d meanwhile; promote again", e.Target, e.Sequence)
+}
+
+// Record records a claimed promotion whose bundle is written (and pushed,
+// when it is pushed): the promotion ref moves to the commit Claim wrote
+// and the ledger records the promotion with the bundle's hash, in one
+// transaction. It refuses with a *ConflictError, recording nothing, when
+// another promotion to the target was recorded since Claim.
+func (p *Promotion) Record(ctx context.Context, env *Env, bundleSHA256 string) error {
+	if p.Commit.IsZero() {
+		return errors.New("the promotion is not claimed yet")
+	}
+	rel := p.Release.Release
+	tx, err := env.Repo.Begin(ctx, fmt.Sprintf("promote %s %s to %s (sequence %d)", rel.Project, rel.Version, p.Target, p.Sequence))
 	if err != nil {
 		return err
 	}
-	_, err = ledger.Append(ctx, env.Repo, env.Signer, env.Author, ledger.Event{
+	defer tx.Rollback()
+	entries, err := ledger.Events(env.Repo)
+	if err != nil {
+		return err
+	}
+	if revision, sequence := nextNumbers(entries, p); revision != p.Revision || sequence != p.Sequence {
+		return &ConflictError{Target: p.Target, Sequence: p.Sequence}
+	}
+	if err := tx.Update(p.Ref, p.Commit, p.Parent); err != nil {
+		var conflict *gitstore.RefConflictError
+		if errors.As(err, &conflict) {
+			return &ConflictError{Target: p.Target, Sequence: p.Sequence}
+		}
+		return err
+	}
+	if _, err := ledger.Append(tx, env.Signer, env.Author, ledger.Event{
 		Type: ledger.Promotion, Time: env.Now.UTC(), Who: fmt.Sprintf("%s <%s>", env.Author.Name, env.Author.Email),
 		Project: rel.Project, Version: rel.Version, Release: p.Release.Commit.String(),
 		Promotion: &ledger.PromotionRecord{
 			Target: p.Target, TargetFingerprint: p.TargetFingerprint, Commit: p.Commit.String(),
 			Revision: p.Revision, Sequence: p.Sequence, BundleSHA256: bundleSHA256,
 		},
-	}, nil, true)
-	return err
+	}, nil); err != nil {
+		return err
+	}
+	return tx.Commit()
 }

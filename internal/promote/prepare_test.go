@@ -200,6 +200,9 @@ func TestRecordChainsPromotionsAndNumbersThem(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if err := p.Claim(ctx, f.env); err != nil {
+			t.Fatal(err)
+		}
 		if err := p.Record(ctx, f.env, ""); err != nil {
 			t.Fatal(err)
 		}

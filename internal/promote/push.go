@@ -31,7 +31,6 @@ func Push(ctx context.Context, env *Env, p *Promotion, bundlePath, url string, p
 	return env.Repo.PushFile(ctx, gitstore.PushFileOptions{
 		URL: url, Path: bundlePath, Name: IncomingFile,
 		RemoteRef: fmt.Sprintf("%s%s/%d", IncomingPrefix, strings.ToLower(env.Name), p.Sequence),
-		LocalRef:  fmt.Sprintf("refs/zonectl/outgoing/%s/%d", strings.ToLower(p.Target), p.Sequence),
 		Message:   fmt.Sprintf("Release bundle for %s: %s %s (revision %d, sequence %d)\n", p.Target, p.Release.Release.Project, p.Release.Release.Version, p.Revision, p.Sequence),
 		Author:    env.Author, Signer: env.Signer, Progress: progress,
 	})

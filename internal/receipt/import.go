@@ -93,9 +93,16 @@ func Import(ctx context.Context, env *ImportEnv, file string) (*ImportResult, er
 	if len(m.Git.Refs) != 1 || m.Git.Refs[0].Hash != m.Tip {
 		return nil, refuse(name, "the manifest's tip is not its Git bundle's one reference")
 	}
+	// What was merged before is read, checked against and moved in one
+	// transaction: two imports at once merge each receipt once.
+	tx, err := env.Repo.Begin(ctx, "receipt import from "+peer.Name)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
 	res := &ImportResult{Peer: peer.Name}
 	ackRef := PeerRef(peer.Name)
-	ack, _, err := env.Repo.Ref(ackRef)
+	ack, _, err := tx.Ref(ackRef)
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +110,7 @@ func Import(ctx context.Context, env *ImportEnv, file string) (*ImportResult, er
 		res.Again = true
 		return res, nil
 	}
-	if _, err := bundle.Unbundle(ctx, bytes.NewReader(files[GitBundleName]), env.Repo.Git().Storer, bundle.UnbundleOptions{}); err != nil {
+	if _, err := bundle.Unbundle(ctx, bytes.NewReader(files[GitBundleName]), env.Repo.Objects(), bundle.UnbundleOptions{}); err != nil {
 		return nil, refuse(name, "receipts.bundle: %v", err)
 	}
 	tip := plumbing.NewHash(m.Tip)
@@ -122,19 +129,17 @@ func Import(ctx context.Context, env *ImportEnv, file string) (*ImportResult, er
 	}
 	res.New = chain
 
-	unlock, err := env.Repo.Lock(ctx)
+	if err := tx.Update(ackRef, tip, ack); err != nil {
+		return nil, err
+	}
+	res.Merge, err = ledger.Merge(tx, env.Signer, env.Author, ledger.Event{
+		Type: ledger.Receipts, Time: env.Now.UTC(), Who: fmt.Sprintf("%s <%s>", env.Author.Name, env.Author.Email),
+		Receipts: &ledger.ReceiptsRecord{Peer: peer.Name, Tip: m.Tip, First: chain[0].Position, Last: chain[len(chain)-1].Position},
+	}, tip)
 	if err != nil {
 		return nil, err
 	}
-	defer unlock()
-	if err := env.Repo.UpdateRef(ackRef, tip, ack); err != nil {
-		return nil, err
-	}
-	res.Merge, err = ledger.Merge(ctx, env.Repo, env.Signer, env.Author, ledger.Event{
-		Type: ledger.Receipts, Time: env.Now.UTC(), Who: fmt.Sprintf("%s <%s>", env.Author.Name, env.Author.Email),
-		Receipts: &ledger.ReceiptsRecord{Peer: peer.Name, Tip: m.Tip, First: chain[0].Position, Last: chain[len(chain)-1].Position},
-	}, tip, true)
-	return res, err
+	return res, tx.Commit()
 }
 
 // verifyChain walks the chain from tip back to the receipt merged before

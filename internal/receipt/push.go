@@ -39,7 +39,6 @@ func Push(ctx context.Context, repo *gitstore.Repo, signer *keys.Signer, self, u
 	err = repo.PushFile(ctx, gitstore.PushFileOptions{
 		URL: url, Path: opts.Out, Name: incomingFile,
 		RemoteRef: fmt.Sprintf("%s%s/%d", IncomingPrefix, strings.ToLower(self), m.Last),
-		LocalRef:  fmt.Sprintf("refs/zonectl/outgoing-receipts/%s/%d", strings.ToLower(opts.Peer), m.Last),
 		Message:   fmt.Sprintf("Receipts 1 to %d for %s\n", m.Last, opts.Peer),
 		Author:    opts.Author, Signer: signer,
 	})

@@ -1,7 +1,6 @@
 package receipt
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -59,24 +58,15 @@ type Origin struct {
 	Promotion string
 }
 
-// Append adds the receipt of a deployment of an imported release to the
-// chain for its source, as a commit signed by this Space. The position is
-// taken under the Space lock, so two deployments never share one.
-func Append(ctx context.Context, repo *gitstore.Repo, signer gitstore.Signer, author object.Signature, target, project, version string, from Origin, d *ledger.DeploymentRecord, who string) (plumbing.Hash, error) {
-	unlock, err := repo.Lock(ctx)
-	if err != nil {
-		return plumbing.ZeroHash, err
-	}
-	defer unlock()
-	return AppendLocked(repo, signer, author, target, project, version, from, d, who)
-}
-
-// AppendLocked is Append for a caller that holds the Space lock. An
+// Append adds, in tx, the receipt of a deployment of an imported release
+// to the chain for its source, as a commit signed by this Space; the
+// chain moves when tx commits, with the ledger event it belongs to. An
 // acceptance or rejection is a receipt too: d then names no environment
 // and its state is StateAccepted or StateRejected.
-func AppendLocked(repo *gitstore.Repo, signer gitstore.Signer, author object.Signature, target, project, version string, from Origin, d *ledger.DeploymentRecord, who string) (plumbing.Hash, error) {
+func Append(tx *gitstore.Tx, signer gitstore.Signer, author object.Signature, target, project, version string, from Origin, d *ledger.DeploymentRecord, who string) (plumbing.Hash, error) {
+	repo := tx.Repo()
 	ref := Ref(from.Source)
-	tip, ok, err := repo.Ref(ref)
+	tip, ok, err := tx.Ref(ref)
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
@@ -113,7 +103,7 @@ func AppendLocked(repo *gitstore.Repo, signer gitstore.Signer, author object.Sig
 	if d.Environment == "" {
 		msg = fmt.Sprintf("Receipt %d: %s %s %s\n", position, project, version, strings.ToLower(d.State))
 	}
-	return repo.CommitLocked(gitstore.CommitOptions{Ref: ref, Tree: tree, Author: author, Signer: signer, Message: msg})
+	return tx.WriteCommit(gitstore.CommitOptions{Ref: ref, Tree: tree, Author: author, Signer: signer, Message: msg})
 }
 
 // Entry is a receipt with the commit that holds it.

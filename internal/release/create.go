@@ -116,15 +116,19 @@ func Create(ctx context.Context, env Env, opts CreateOptions) (*Loaded, error) {
 		return nil, err
 	}
 
-	unlock, err := env.Repo.Lock(ctx)
+	// The version check, the release and its ledger event are one
+	// transaction: two runners creating the same version at once cannot
+	// both pass the check, and a crash never leaves a release the ledger
+	// does not know.
+	tx, err := env.Repo.Begin(ctx, fmt.Sprintf("release create %s %s", p.Name, opts.Version))
 	if err != nil {
 		return nil, err
 	}
-	defer unlock()
+	defer tx.Rollback()
 	if err := checkNewVersion(env.Repo, p.Name, opts.Version); err != nil {
 		return nil, err
 	}
-	h, err := env.Repo.CommitLocked(gitstore.CommitOptions{
+	h, err := tx.WriteCommit(gitstore.CommitOptions{
 		Ref:     ref,
 		Tree:    tree,
 		Message: fmt.Sprintf("Release %s %s\n\nSnapshot of %s at %s.\n", p.Name, opts.Version, opts.Ref, src),
@@ -134,14 +138,14 @@ func Create(ctx context.Context, env Env, opts CreateOptions) (*Loaded, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, err = ledger.Append(ctx, env.Repo, env.Signer, opts.Author, ledger.Event{
+	if _, err := ledger.Append(tx, env.Signer, opts.Author, ledger.Event{
 		Type: ledger.ReleaseCreated, Time: rel.Created, Who: rel.CreatedBy,
 		Project: p.Name, Version: opts.Version, Release: h.String(),
-	}, nil, true)
-	if err != nil {
-		// The release exists; only its ledger entry is missing. Say so
-		// rather than pretend the release was not made.
-		return nil, fmt.Errorf("release %s %s was created (%s) but the ledger entry failed: %w", p.Name, opts.Version, h, err)
+	}, nil); err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
 	}
 	return &Loaded{Release: rel, Process: *proc, Variables: *vars, Commit: h, Ref: ref}, nil
 }

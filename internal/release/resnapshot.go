@@ -31,11 +31,11 @@ func Snapshot(ctx context.Context, env Env, opts SnapshotOptions) (l *Loaded, ch
 	}
 	// Everything is read under the Space lock: two re-snapshots at once
 	// must each build on the other's result, not on the same old tip.
-	unlock, err := env.Repo.Lock(ctx)
+	tx, err := env.Repo.Begin(ctx, fmt.Sprintf("release snapshot %s %s", opts.Project, opts.Version))
 	if err != nil {
 		return nil, false, err
 	}
-	defer unlock()
+	defer tx.Rollback()
 	cur, err := Load(env.Repo, opts.Project, opts.Version)
 	if err != nil {
 		return nil, false, err
@@ -71,7 +71,7 @@ func Snapshot(ctx context.Context, env Env, opts SnapshotOptions) (l *Loaded, ch
 	if err != nil {
 		return nil, false, err
 	}
-	h, err := env.Repo.CommitLocked(gitstore.CommitOptions{
+	h, err := tx.WriteCommit(gitstore.CommitOptions{
 		Ref:     cur.Ref,
 		Tree:    tree,
 		Message: fmt.Sprintf("Re-snapshot the variables of %s %s\n\nVariables and templates taken from %s at %s; the process is unchanged.\n", rel.Project, rel.Version, opts.Ref, src),
@@ -82,10 +82,13 @@ func Snapshot(ctx context.Context, env Env, opts SnapshotOptions) (l *Loaded, ch
 		return nil, false, err
 	}
 	who := fmt.Sprintf("%s <%s>", opts.Author.Name, opts.Author.Email)
-	if _, err := ledger.Append(ctx, env.Repo, env.Signer, opts.Author, ledger.Event{
+	if _, err := ledger.Append(tx, env.Signer, opts.Author, ledger.Event{
 		Type: ledger.ReleaseSnapshot, Who: who, Project: rel.Project, Version: rel.Version, Release: h.String(),
-	}, nil, true); err != nil {
-		return nil, false, fmt.Errorf("the variables of %s %s were re-snapshotted (%s) but the ledger entry failed: %w", rel.Project, rel.Version, h, err)
+	}, nil); err != nil {
+		return nil, false, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, false, err
 	}
 	return &Loaded{Release: rel, Process: cur.Process, Variables: *vars, Commit: h, Ref: cur.Ref}, true, nil
 }
