@@ -182,7 +182,7 @@ func openPackageStore(g *globals) (*store.Store, *space.Space, error) {
 	if sp != nil {
 		root = sp.Root()
 	}
-	st, err := store.Open(store.DefaultDir(root))
+	st, err := g.openStore(store.DefaultDir(root))
 	return st, sp, err
 }
 

@@ -104,15 +104,12 @@ for a target that never imported the earlier ones.`,
 			}
 			out := opts.out
 			if out == "" {
-				if err := os.MkdirAll(s.store.Dir(), 0o755); err != nil {
-					return err
-				}
-				tmp, err := os.MkdirTemp(s.store.Dir(), ".push-")
+				tmp, err := s.store.TempDir("push")
 				if err != nil {
 					return err
 				}
-				defer os.RemoveAll(tmp)
-				out = filepath.Join(tmp, "release.zbundle")
+				defer tmp.Remove()
+				out = filepath.Join(tmp.Path(), "release.zbundle")
 			} else if out, err = g.resolve(out); err != nil {
 				return err
 			}

@@ -6,10 +6,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
 	"golang.org/x/term"
+
+	"github.com/zonectl/zonectl/internal/scratch"
 )
 
 // output owns everything zonectl prints: data on stdout, as text or JSON,
@@ -82,6 +85,34 @@ func (o *output) printJSON(v any) error {
 // infof writes a note for the person at the terminal to stderr, so stdout
 // stays data.
 func (o *output) infof(format string, args ...any) { fmt.Fprintf(o.stderr, format, args...) }
+
+// swept notes, on one line of stderr, what the package store's sweep
+// removed from storeDir; nothing when it removed nothing.
+func (o *output) swept(storeDir string, removed []scratch.Removed) {
+	if len(removed) == 0 {
+		return
+	}
+	var size int64
+	var names []string
+	for _, r := range removed {
+		size += r.Size
+		if rel, err := filepath.Rel(storeDir, r.Path); err == nil {
+			names = append(names, filepath.ToSlash(rel))
+		} else {
+			names = append(names, r.Path)
+		}
+	}
+	const shown = 3
+	list := strings.Join(names[:min(len(names), shown)], ", ")
+	if len(names) > shown {
+		list += fmt.Sprintf(" and %d more", len(names)-shown)
+	}
+	entries := "1 entry"
+	if len(removed) > 1 {
+		entries = fmt.Sprintf("%d entries", len(removed))
+	}
+	o.infof("zonectl: note: removed what an interrupted zonectl left in the package store %s (%s, %s): %s\n", storeDir, entries, humanBytes(size), list)
+}
 
 // reportError prints err as `zonectl: error: ...`, with a hint when one is
 // known. An error already reported in full prints nothing more.

@@ -33,11 +33,25 @@ func (g *globals) session() (*session, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := store.Open(store.DefaultDir(sp.Root()))
+	st, err := g.openStore(store.DefaultDir(sp.Root()))
 	if err != nil {
 		return nil, err
 	}
 	return &session{g: g, sp: sp, name: name, store: st}, nil
+}
+
+// openStore opens the package store in dir and first removes what runs
+// of zonectl that were killed left in it (store.Sweep), saying so on
+// stderr when there was something. Failing to remove it does not fail the
+// command: it stays for the next one.
+func (g *globals) openStore(dir string) (*store.Store, error) {
+	st, err := store.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	removed, _ := st.Sweep()
+	g.out.swept(st.Dir(), removed)
+	return st, nil
 }
 
 // signer loads the Space's private key.

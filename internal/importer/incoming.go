@@ -74,20 +74,17 @@ func incomingRefs(env *Env) ([]ref, error) {
 
 // importRef copies the bundle out of an incoming commit and imports it.
 func importRef(ctx context.Context, env *Env, name string, h plumbing.Hash) (*Result, error) {
-	if err := os.MkdirAll(env.Store.Dir(), 0o755); err != nil {
-		return nil, err
-	}
-	tmp, err := os.CreateTemp(env.Store.Dir(), ".incoming-*.zbundle")
+	tmp, err := env.Store.TempFile("incoming", ".zbundle")
 	if err != nil {
 		return nil, err
 	}
-	defer os.Remove(tmp.Name())
+	defer tmp.Remove()
 	err = env.Repo.ReadFile(h, incomingFile, tmp)
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
-		return nil, refuse(name, "%v", err)
+		return nil, refuseOrFail(name, err, "%v", err)
 	}
 	f, err := os.Open(tmp.Name())
 	if err != nil {

@@ -200,7 +200,7 @@ func ImportParts(ctx context.Context, env *Env, opts PartsOptions) (*PartsResult
 		if err := ctx.Err(); err != nil {
 			return res, err
 		}
-		if err := stagePart(x, g, res.Staging, progress); err != nil {
+		if err := stagePart(env, x, g, res.Staging, progress); err != nil {
 			var pe *parts.PartError
 			if !errors.As(err, &pe) {
 				return res, err
@@ -533,8 +533,10 @@ func prepareStaging(dir string, index []byte, indexFile string) error {
 }
 
 // stagePart copies a part into the staging directory, checking it against
-// the index as it goes; it takes its name there only if it matched.
-func stagePart(x *parts.Index, g givenPart, dir string, progress func(int64)) error {
+// the index as it goes; it takes its name there only if it matched. The
+// copy is made as a temporary file of the store, which a killed import
+// leaves for the store's sweep, not for ever.
+func stagePart(env *Env, x *parts.Index, g givenPart, dir string, progress func(int64)) error {
 	src, err := os.Open(g.file)
 	if err != nil {
 		return err
@@ -547,11 +549,11 @@ func stagePart(x *parts.Index, g givenPart, dir string, progress func(int64)) er
 	if err := x.CheckSize(g.part, g.file, info.Size()); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(dir, "."+g.part.Name+".*")
+	tmp, err := env.Store.TempFile("part", "")
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name())
+	defer tmp.Remove()
 	err = x.Copy(tmp, &meter.Reader{R: src, Add: progress}, g.part, g.file)
 	if err == nil {
 		err = tmp.Sync()

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/zonectl/zonectl/internal/hashpipe"
+	"github.com/zonectl/zonectl/internal/scratch"
 )
 
 // copyBufferSize is the one buffer a push streams through: memory stays
@@ -57,12 +58,14 @@ func (s *Store) Push(ctx context.Context, r io.Reader, opts PushOptions) (pkg Pa
 		return Package{}, false, err
 	}
 	keep := err != nil || !s.Has(stored.SHA256)
-	tmp, sum, size, err := s.receive(ctx, r, -1, opts.Progress, keep)
+	kept, sum, size, err := s.receive(ctx, r, -1, opts.Progress, keep)
 	if err != nil {
 		return Package{}, false, err
 	}
-	if tmp != "" {
-		defer os.Remove(tmp)
+	tmp := ""
+	if kept != nil {
+		defer kept.Remove()
+		tmp = kept.Name()
 	}
 
 	pkg = Package{
@@ -186,11 +189,11 @@ func (s *Store) PutBlob(ctx context.Context, r io.Reader, wantSHA256 string, siz
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp)
+	defer tmp.Remove()
 	if err := checkBlob(wantSHA256, size, sum, n); err != nil {
 		return err
 	}
-	return s.placeBlob(tmp, sum)
+	return s.placeBlob(tmp.Name(), sum)
 }
 
 // PutFile stores the file at path as the blob whose SHA-256 is
@@ -257,28 +260,28 @@ func checkBlob(wantSHA256 string, size int64, sum string, n int64) error {
 }
 
 // receive streams r through SHA-256 and returns its hash and size; with
-// keep, it also writes the bytes to a new synced file under tmp/ and
-// returns its path. With limit >= 0 it stops after limit bytes. On error
-// the file is removed.
-func (s *Store) receive(ctx context.Context, r io.Reader, limit int64, progress func(int64), keep bool) (path, sum string, n int64, err error) {
+// keep, it also writes the bytes to a new synced file under tmp/, which
+// the caller removes, and returns it closed. With limit >= 0 it stops
+// after limit bytes. On error the file is removed.
+func (s *Store) receive(ctx context.Context, r io.Reader, limit int64, progress func(int64), keep bool) (tmp *scratch.File, sum string, n int64, err error) {
 	if err := ctx.Err(); err != nil {
-		return "", "", 0, err
+		return nil, "", 0, err
 	}
 	if limit >= 0 {
 		r = io.LimitReader(r, limit)
 	}
-	var f *os.File
+	var f *scratch.File
 	if keep {
-		f, err = os.CreateTemp(s.path(tmpDir), "blob-*")
+		f, err = s.scratch.CreateTemp(s.path(tmpDir), "blob-*")
 		if err != nil {
-			return "", "", 0, err
+			return nil, "", 0, err
 		}
 		defer func() {
 			if cerr := f.Close(); err == nil {
 				err = cerr
 			}
 			if err != nil {
-				os.Remove(f.Name())
+				f.Remove()
 			}
 		}()
 	}
@@ -289,14 +292,14 @@ func (s *Store) receive(ctx context.Context, r io.Reader, limit int64, progress 
 	bufs := [2][]byte{make([]byte, copyBufferSize), make([]byte, copyBufferSize)}
 	for turn := 0; ; turn ^= 1 {
 		if err := ctx.Err(); err != nil {
-			return "", "", n, err
+			return nil, "", n, err
 		}
 		buf := bufs[turn]
 		nr, rerr := io.ReadFull(r, buf)
 		if nr > 0 {
 			if f != nil {
 				if _, err := f.Write(buf[:nr]); err != nil {
-					return "", "", n, err
+					return nil, "", n, err
 				}
 			}
 			h.Hand(buf[:nr])
@@ -309,17 +312,17 @@ func (s *Store) receive(ctx context.Context, r io.Reader, limit int64, progress 
 			break
 		}
 		if rerr != nil {
-			return "", "", n, rerr
+			return nil, "", n, rerr
 		}
 	}
 	digest := h.Sum()
 	if f == nil {
-		return "", hex.EncodeToString(digest[:]), n, nil
+		return nil, hex.EncodeToString(digest[:]), n, nil
 	}
 	if err := f.Sync(); err != nil {
-		return "", "", n, err
+		return nil, "", n, err
 	}
-	return f.Name(), hex.EncodeToString(digest[:]), n, nil
+	return f, hex.EncodeToString(digest[:]), n, nil
 }
 
 // placeBlob gives the synced temporary file tmp its content address,
@@ -358,12 +361,12 @@ func (s *Store) writeEntry(pkg Package) error {
 		return err
 	}
 	data := buf.Bytes()
-	f, err := os.CreateTemp(s.path(tmpDir), "index-*")
+	f, err := s.scratch.CreateTemp(s.path(tmpDir), "index-*")
 	if err != nil {
 		return err
 	}
 	tmp := f.Name()
-	defer os.Remove(tmp)
+	defer f.Remove()
 	err = f.Chmod(0o444)
 	if err == nil {
 		_, err = f.Write(data)

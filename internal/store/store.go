@@ -9,6 +9,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/zonectl/zonectl/internal/scratch"
 )
 
 // EnvDir names the environment variable that overrides where a Space's
@@ -29,6 +31,9 @@ func DefaultDir(spaceRoot string) string {
 // several goroutines, and several processes may use one directory at once.
 type Store struct {
 	dir string
+	// scratch is locked on dir: its entries are the files under tmp/
+	// and those named .<purpose>-<random> in dir (TempDir, TempFile).
+	scratch *scratch.Area
 }
 
 // Open returns the store in dir. Nothing is created until the first
@@ -46,7 +51,7 @@ func Open(dir string) (*Store, error) {
 	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("package store %s: %w", abs, err)
 	}
-	return &Store{dir: abs}, nil
+	return &Store{dir: abs, scratch: scratch.New(abs)}, nil
 }
 
 // Dir is the store's directory, absolute.

@@ -1,0 +1,42 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"syscall"
+)
+
+// refuseOrFail refuses the bundle for err, as refuse does, unless err is
+// this machine failing rather than the bundle: its disk full or over
+// quota, or the import cancelled (Ctrl-C, a signal). That is returned as
+// the error it is, wrapped, so that the command line can say what to do
+// about it and give the exit status for a failure, not a refusal.
+func refuseOrFail(name string, err error, format string, args ...any) error {
+	if isLocal(err) {
+		return fmt.Errorf("import %s: %w", name, err)
+	}
+	return refuse(name, format, args...)
+}
+
+// isLocal reports whether err comes from this machine rather than from
+// the bundle.
+func isLocal(err error) bool {
+	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) ||
+		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// contextReader stops reading once ctx is done, so that a long import is
+// interrupted between two reads, not only between its steps.
+type contextReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c *contextReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}
