@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"os"
-	"os/signal"
 	"strings"
 
 	"github.com/zonectl/zonectl/internal/keys"
@@ -17,12 +16,16 @@ func main() { os.Exit(Main()) }
 // Main runs zonectl on os.Args and returns its exit code. The end-to-end
 // tests run it in-process as the zonectl command.
 func Main() int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
+	ctx, signals := notifyStop(context.Background())
+	defer signals.stop()
 	out := newOutput(os.Stdin, os.Stdout, os.Stderr)
 	root := newRootCommand(out)
 	root.SetArgs(os.Args[1:])
 	err := root.ExecuteContext(ctx)
+	if sig := signals.received(); sig != nil {
+		// Whatever the command made of the cancellation, it was stopped.
+		err = &interrupted{sig: sig}
+	}
 	if err != nil {
 		out.reportError(err)
 	}
@@ -31,10 +34,11 @@ func Main() int {
 
 // Exit codes (SPEC §9).
 const (
-	exitOK     = 0 // the work was done
-	exitFailed = 1 // the work failed: invalid configuration, a failed deployment, a lifecycle that forbids it
-	exitUsage  = 2 // the command line was wrong
-	exitVerify = 3 // verification failed: signature, hash, trust, replay
+	exitOK     = 0   // the work was done
+	exitFailed = 1   // the work failed: invalid configuration, a failed deployment, a lifecycle that forbids it
+	exitUsage  = 2   // the command line was wrong
+	exitVerify = 3   // verification failed: signature, hash, trust, replay
+	exitSignal = 128 // plus the signal's number: stopped by SIGINT (130), SIGTERM (143) or SIGHUP (129)
 )
 
 // exitCode maps an error to the exit code; this switch is the only place
@@ -43,10 +47,13 @@ func exitCode(err error) int {
 	var (
 		usage  *usageError
 		verify *keys.VerificationError
+		intr   *interrupted
 	)
 	switch {
 	case err == nil:
 		return exitOK
+	case errors.As(err, &intr):
+		return intr.status()
 	case errors.As(err, &usage), isCobraUsageError(err):
 		return exitUsage
 	case errors.As(err, &verify):

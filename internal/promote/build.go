@@ -170,7 +170,8 @@ func Build(ctx context.Context, env *Env, p *Promotion, st *store.Store, opts Bu
 		if err != nil {
 			return nil, err
 		}
-		err = w.AddFile(pk.Data.Path, size, &meter.Reader{R: r, Add: progress})
+		// A package can take minutes to copy: stop mid-way when cancelled.
+		err = w.AddFile(pk.Data.Path, size, &meter.Reader{R: &ctxReader{ctx: ctx, r: r}, Add: progress})
 		r.Close()
 		if err != nil {
 			return nil, fmt.Errorf("add package %s %s: %w", pk.ID, pk.Version, err)
