@@ -203,6 +203,7 @@ func (g *globals) importIncoming(cmd *cobra.Command, env *importer.Env) error {
 	}
 	lines := []line{}
 	refused := 0
+	var failed error // the first import this machine failed, not the bundle
 	for _, r := range results {
 		l := line{Ref: r.Ref, Result: "imported"}
 		if r.Result != nil {
@@ -212,7 +213,13 @@ func (g *globals) importIncoming(cmd *cobra.Command, env *importer.Env) error {
 				l.Result = "imported already"
 			}
 		}
-		if r.Err != nil {
+		switch {
+		case r.Err != nil && diskFull(r.Err) != nil:
+			l.Result, l.Error = "failed", r.Err.Error()
+			if failed == nil {
+				failed = r.Err
+			}
+		case r.Err != nil:
 			l.Result, l.Error = "refused", r.Err.Error()
 			refused++
 		}
@@ -228,11 +235,14 @@ func (g *globals) importIncoming(cmd *cobra.Command, env *importer.Env) error {
 		}
 		for _, l := range lines {
 			if l.Error != "" {
-				g.out.printf("%s: refused: %s\n", l.Ref, l.Error)
+				g.out.printf("%s: %s: %s\n", l.Ref, l.Result, l.Error)
 				continue
 			}
 			g.out.printf("%s: %s %s %s from %s\n", l.Ref, l.Result, l.Project, l.Version, l.Source)
 		}
+	}
+	if failed != nil {
+		return failed
 	}
 	if refused > 0 {
 		return &failure{summary: "bundles refused", verification: true}

@@ -41,6 +41,7 @@ func TestScript(t *testing.T) {
 			"httpgit":  cmdHTTPGit,
 			"gotargz":  cmdGoTarGz,
 			"randfile": cmdRandFile,
+			"tinyfs":   cmdTinyFS,
 		},
 		Setup: func(env *testscript.Env) error {
 			// Every script gets its own configuration directory (where

@@ -117,6 +117,11 @@ func (o *output) swept(storeDir string, removed []scratch.Removed) {
 // reportError prints err as `zonectl: error: ...`, with a hint when one is
 // known. An error already reported in full prints nothing more.
 func (o *output) reportError(err error) {
+	if full := diskFull(err); full != nil {
+		fmt.Fprintf(o.stderr, "%s %s\n", o.paint(o.stderr, styleRed, "zonectl: error:"), full)
+		fmt.Fprintf(o.stderr, "%s %s\n", o.paint(o.stderr, styleBold, "zonectl: hint:"), full.hint())
+		return
+	}
 	var f *failure
 	if errors.As(err, &f) {
 		return
