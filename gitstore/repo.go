@@ -152,6 +152,19 @@ func findGitDirs(root string) (gitDir, commonDir string, err error) {
 	return gitDir, commonDir, nil
 }
 
+// Main returns the commit MainBranch points at, or NoMainError's error
+// when there is none.
+func (r *Repo) Main() (plumbing.Hash, error) {
+	h, ok, err := r.Ref(MainBranch)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	if !ok {
+		return plumbing.ZeroHash, NoMainError(r)
+	}
+	return h, nil
+}
+
 // NoMainError says that the Space has no MainBranch, naming the branches
 // it has instead: a repository whose default branch is master is the
 // common case.

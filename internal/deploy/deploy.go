@@ -137,12 +137,9 @@ func automatic(ctx context.Context, env *Env, t *target) ([]Outcome, error) {
 }
 
 func load(env *Env, project, version string) (*target, error) {
-	main, ok, err := env.Repo.Ref("refs/heads/main")
+	main, err := env.Repo.Main()
 	if err != nil {
 		return nil, err
-	}
-	if !ok {
-		return nil, fmt.Errorf("the Space has no main branch to read its environments and lifecycles from")
 	}
 	cfg, err := release.LoadConfig(env.Repo, "main", main)
 	if err != nil {

@@ -295,9 +295,9 @@ func readBundle(f io.Reader, name string) (*zbundle.Reader, error) {
 }
 
 func mainConfig(repo *gitstore.Repo) (*config.Space, error) {
-	main, ok, err := repo.Ref(gitstore.MainBranch)
-	if err != nil || !ok {
-		return nil, fmt.Errorf("the Space has no main branch: %v", err)
+	main, err := repo.Main()
+	if err != nil {
+		return nil, err
 	}
 	return release.LoadConfig(repo, "main", main)
 }

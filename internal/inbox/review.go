@@ -39,9 +39,9 @@ type Review struct {
 // they hold instead (as keyed hashes of the plain values, which are shown
 // nowhere and leave no trace).
 func ReviewRelease(repo *gitstore.Repo, project, version string, decrypt func(string) (string, error)) (*Review, error) {
-	main, ok, err := repo.Ref(gitstore.MainBranch)
-	if err != nil || !ok {
-		return nil, fmt.Errorf("the Space has no main branch: %v", err)
+	main, err := repo.Main()
+	if err != nil {
+		return nil, err
 	}
 	cfg, err := release.LoadConfig(repo, "main", main)
 	if err != nil {

@@ -96,12 +96,9 @@ func Prepare(env *Env, opts Options) (*Promotion, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
-	main, ok, err := env.Repo.Ref(gitstore.MainBranch)
+	main, err := env.Repo.Main()
 	if err != nil {
 		return nil, err
-	}
-	if !ok {
-		return nil, errors.New("the Space has no main branch")
 	}
 	cfg, err := release.LoadConfig(env.Repo, "main", main)
 	if err != nil {
