@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 )
@@ -65,4 +66,34 @@ func (r *Repo) Lock(ctx context.Context) (unlock func() error, err error) {
 		}
 		return nil
 	}), nil
+}
+
+// TryClaim takes, without waiting, an exclusive flock(2) on a file of its
+// own named by name under <gitdir>/zonectl/claims/, for work that runs
+// outside a transaction but must not run twice at once (the automatic
+// deployments of a new release). held is false when another process holds
+// it. The kernel drops the claim when its holder dies, so a claim that a
+// crash interrupted can be taken again at once.
+func (r *Repo) TryClaim(name string) (release func(), held bool, err error) {
+	if err := ValidateRefName("refs/" + name); err != nil {
+		return nil, false, fmt.Errorf("claim %q: %w", name, err)
+	}
+	path := filepath.Join(r.commonDir, "zonectl", "claims", filepath.FromSlash(strings.ToLower(name)))
+	if err := os.MkdirAll(filepath.Dir(path), 0o777); err != nil {
+		return nil, false, fmt.Errorf("claim %q: %w", name, err)
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o666)
+	if err != nil {
+		return nil, false, fmt.Errorf("claim %q: %w", name, err)
+	}
+	switch err := tryLockFile(f); {
+	case err == nil:
+		return sync.OnceFunc(func() { unlockFile(f); f.Close() }), true, nil
+	case errors.Is(err, errWouldBlock):
+		f.Close()
+		return func() {}, false, nil
+	default:
+		f.Close()
+		return nil, false, fmt.Errorf("claim %q: %w", name, err)
+	}
 }

@@ -65,14 +65,25 @@ created twice. The lifecycle's automatic environments are then deployed.`,
 			if err != nil {
 				return err
 			}
+			// The claim is held until the automatic deployments end: a run
+			// that finds it free and the release made but never deployed
+			// knows the run that made it was interrupted, and finishes it.
+			unclaim, held, err := release.Claim(env.Repo, a[0], opts.version)
+			if err != nil {
+				return err
+			}
+			defer unclaim()
 			l, err := release.Create(cmd.Context(), env, release.CreateOptions{
 				Project: a[0], Version: opts.version, Ref: opts.ref, Packages: pins, Notes: opts.notes,
-				Now: time.Now(), Author: s.who(),
+				Now: time.Now(), Author: s.who(), Resume: held,
 			})
 			if err != nil {
 				return g.releaseError(err)
 			}
-			if !g.out.json() {
+			if l.Resumed {
+				g.out.infof("zonectl: note: release %s %s was created by a run that was interrupted before its automatic deployments; running them now\n", l.Release.Project, l.Release.Version)
+			}
+			if !g.out.json() && !l.Resumed {
 				g.out.printf("Created release %s %s (%s)\n", l.Release.Project, l.Release.Version, l.Commit.String()[:12])
 				for _, p := range l.Release.Packages {
 					g.out.printf("  package %s %s  sha256 %s  %s\n", p.ID, p.Version, p.SHA256[:12], humanBytes(p.Size))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -37,6 +38,19 @@ type CreateOptions struct {
 	Notes    string
 	Now      time.Time
 	Author   object.Signature
+	// Resume says the caller holds the release's claim (see Claim): a
+	// release of this version that an interrupted run created from the
+	// same commit and packages, and that was never deployed, is then taken
+	// as created (Loaded.Resumed) rather than refused, so that the rerun
+	// goes on to its automatic deployments.
+	Resume bool
+}
+
+// Claim takes the claim a release create holds from before it creates
+// the release until its automatic deployments end. held is false while
+// another run holds it.
+func Claim(repo *gitstore.Repo, project, version string) (release func(), held bool, err error) {
+	return repo.TryClaim("release-create/" + strings.ToLower(project) + "/" + version)
 }
 
 // Validate checks the options before anything is read.
@@ -126,6 +140,11 @@ func Create(ctx context.Context, env Env, opts CreateOptions) (*Loaded, error) {
 	}
 	defer tx.Rollback()
 	if err := checkNewVersion(env.Repo, p.Name, opts.Version); err != nil {
+		if opts.Resume {
+			if l := interrupted(env.Repo, ref, rel); l != nil {
+				return l, nil
+			}
+		}
 		return nil, err
 	}
 	h, err := tx.WriteCommit(gitstore.CommitOptions{
@@ -148,6 +167,35 @@ func Create(ctx context.Context, env Env, opts CreateOptions) (*Loaded, error) {
 		return nil, err
 	}
 	return &Loaded{Release: rel, Process: *proc, Variables: *vars, Commit: h, Ref: ref}, nil
+}
+
+// interrupted returns the release at ref if a run that was interrupted
+// created it as rel would be (the same source commit, packages, notes and
+// lifecycle) and it was never deployed; nil otherwise.
+func interrupted(repo *gitstore.Repo, ref string, rel Release) *Loaded {
+	h, ok, err := repo.Ref(ref)
+	if err != nil || !ok {
+		return nil
+	}
+	cur, err := LoadCommit(repo, ref, h)
+	if err != nil {
+		return nil
+	}
+	c := cur.Release
+	if c.SourceCommit != rel.SourceCommit || c.Notes != rel.Notes || c.Lifecycle != rel.Lifecycle || c.Snapshots != 0 || !slices.Equal(c.Packages, rel.Packages) {
+		return nil
+	}
+	entries, err := ledger.Events(repo)
+	if err != nil {
+		return nil
+	}
+	for _, e := range entries {
+		if e.Event.Type == ledger.Deployment && strings.EqualFold(e.Event.Project, c.Project) && e.Event.Version == c.Version {
+			return nil
+		}
+	}
+	cur.Resumed = true
+	return cur
 }
 
 // LoadConfig decodes the Space configuration of a commit and refuses an

@@ -65,6 +65,9 @@ type Loaded struct {
 	Variables snapshot.Variables
 	Commit    plumbing.Hash
 	Ref       string
+	// Resumed is set by Create when it found this release made by a run
+	// that was interrupted before its automatic deployments.
+	Resumed bool
 }
 
 // Package returns the pinned version of the package with the given id.
