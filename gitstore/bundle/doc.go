@@ -16,7 +16,10 @@
 //     prerequisites must already be there, a thin pack is completed with
 //     delta bases from the store (as git index-pack --fix-thin does), the
 //     pack is checked in full before anything is stored, and the objects the
-//     references name must be connected once it is;
+//     references name must be connected once it is. A repository on disk
+//     is passed as a PackStorer (gitstore's Repo.Objects), which stores the
+//     pack with the index built while checking it, durably, as git does;
+//     go-git's own pack writer, which does not sync, is refused;
 //   - writing a bundle from an object store (Create): the objects reachable
 //     from the references and not from the excluded commits, the boundary
 //     commits as prerequisites, and a pack whose blobs and trees are deltas
@@ -24,7 +27,8 @@
 //     thin pack, in a prerequisite's tree.
 //
 // The package works on go-git object stores (storer.EncodedObjectStorer) and
-// the standard library only. It never reads or writes references: which refs
+// the standard library only; how a pack is laid down on disk belongs to
+// gitstore. It never reads or writes references: which refs
 // a bundle's references become, under which namespace, and whether a bundle
 // is trusted at all (signatures, manifests) belong to the callers, gitstore
 // and the promotion and import packages. Packs are streamed: Create writes

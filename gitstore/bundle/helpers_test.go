@@ -12,6 +12,8 @@ import (
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/storer"
+
+	"github.com/zonectl/zonectl/gitstore"
 )
 
 const installHint = "install it with: apt-get install git"
@@ -139,6 +141,17 @@ func openStore(t testing.TB, dir string) storer.EncodedObjectStorer {
 		t.Fatal(err)
 	}
 	return r.Storer
+}
+
+// openObjects opens the repository at dir with gitstore and returns its
+// object store, which Unbundle stores packs into as git does.
+func openObjects(t testing.TB, dir string) *gitstore.ObjectStore {
+	t.Helper()
+	r, err := gitstore.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r.Objects()
 }
 
 // countObjects returns git count-objects -v for the repository at dir.

@@ -216,7 +216,7 @@ func TestUnbundleStockBundles(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer f.Close()
-			_, err = Unbundle(context.Background(), f, openStore(t, lacking), UnbundleOptions{})
+			_, err = Unbundle(context.Background(), f, openObjects(t, lacking), UnbundleOptions{})
 			var missing *MissingPrerequisiteError
 			if !errors.As(err, &missing) || !slices.Equal(missing.Hashes, []plumbing.Hash{r.base}) {
 				t.Fatalf("Unbundle into a repository without the base: %v, want a MissingPrerequisiteError naming %s", err, r.base)
@@ -270,7 +270,7 @@ func unbundleFile(t *testing.T, path, into string) *Header {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	h, err := Unbundle(context.Background(), f, openStore(t, into), UnbundleOptions{})
+	h, err := Unbundle(context.Background(), f, openObjects(t, into), UnbundleOptions{})
 	if err != nil {
 		t.Fatalf("Unbundle %s: %v", filepath.Base(path), err)
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/format/idxfile"
 	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 	"github.com/go-git/go-git/v5/plumbing/storer"
 )
@@ -40,9 +41,35 @@ func (o *UnbundleOptions) Validate() error {
 	return nil
 }
 
+// PackStorer is an object store that takes a whole pack with its index
+// and makes both durable before it returns, as git stores a pack it
+// fetched: a repository on disk (gitstore's Repo.Objects).
+type PackStorer interface {
+	storer.EncodedObjectStorer
+	// StorePack stores the pack that pack yields; idx indexes exactly that
+	// pack. Once it returns, the store reads the pack's objects.
+	StorePack(ctx context.Context, pack io.Reader, idx *idxfile.MemoryIndex) error
+}
+
+// checkStore refuses an object store on disk that is not a PackStorer:
+// go-git's own pack writer neither syncs the pack nor publishes it
+// atomically, and a reference must never point at objects that a crash
+// can take away.
+func checkStore(st storer.EncodedObjectStorer) error {
+	if _, ok := st.(PackStorer); ok {
+		return nil
+	}
+	if _, ok := st.(storer.PackfileWriter); ok {
+		return fmt.Errorf("unbundle: the object store (%T) writes packs without making them durable; pass a PackStorer, such as gitstore's Repo.Objects", st)
+	}
+	return nil
+}
+
 // Unbundle reads the bundle in r into the object store st and returns its
 // header. It never writes a reference: the caller decides which of the
-// header's references to create, and where.
+// header's references to create, and where. A repository on disk must be
+// passed as a PackStorer, which stores the pack durably; other stores (in
+// memory) take the objects one by one.
 //
 // It works in this order, and stores nothing before step 6:
 //
@@ -54,8 +81,8 @@ func (o *UnbundleOptions) Validate() error {
 //  4. complete a thin pack: append the REF_DELTA bases that st holds;
 //  5. parse the completed pack in full, resolving every delta, and check
 //     that every reference's object is in the pack or in st;
-//  6. store the pack in st (as one pack file when st can take one, as a
-//     filesystem storage can, else object by object);
+//  6. store the pack in st: with its index, built in step 5, through
+//     StorePack when st is a PackStorer, else object by object;
 //  7. check that everything the references reach is in st, stopping at
 //     objects that st had before.
 //
@@ -64,6 +91,9 @@ func (o *UnbundleOptions) Validate() error {
 // *MissingPrerequisiteError, *PackError, or I/O and context errors.
 func Unbundle(ctx context.Context, r io.Reader, st storer.EncodedObjectStorer, opts UnbundleOptions) (*Header, error) {
 	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	if err := checkStore(st); err != nil {
 		return nil, err
 	}
 	in, err := receive(ctx, r, st, opts)
@@ -111,6 +141,7 @@ type incoming struct {
 	pack    *spool                 // the completed pack
 	count   uint32                 // its entries
 	objects map[plumbing.Hash]bool // the objects it holds
+	index   *idxfile.Writer        // its index, complete
 }
 
 func (in *incoming) close() {
@@ -162,7 +193,7 @@ func (in *incoming) readPack(ctx context.Context, r io.Reader, st storer.Encoded
 		in.spools = append(in.spools, pack)
 	}
 	in.pack, in.count = pack, count
-	if in.objects, err = parsePack(ctx, pack, absent, opts.Progress); err != nil {
+	if in.objects, in.index, err = parsePack(ctx, pack, absent, opts.Progress); err != nil {
 		return err
 	}
 	for _, ref := range in.header.References {
@@ -201,28 +232,30 @@ func checkPrerequisites(st storer.EncodedObjectStorer, pre []Prerequisite) error
 }
 
 // parsePack resolves every entry of a self-contained pack and returns the
-// objects it holds. absent are the external delta bases that the
-// repository lacked, named if a delta's base turns out to be missing.
-func parsePack(ctx context.Context, sp *spool, absent []plumbing.Hash, progress func(int)) (map[plumbing.Hash]bool, error) {
+// objects it holds and the pack's index, as git index-pack would write
+// it. absent are the external delta bases that the repository lacked,
+// named if a delta's base turns out to be missing.
+func parsePack(ctx context.Context, sp *spool, absent []plumbing.Hash, progress func(int)) (map[plumbing.Hash]bool, *idxfile.Writer, error) {
 	obs := &objectSet{ctx: ctx, set: map[plumbing.Hash]bool{}, progress: progress}
-	p, err := packfile.NewParser(packfile.NewScanner(withContext(ctx, sp.reader())), obs)
+	idx := new(idxfile.Writer)
+	p, err := packfile.NewParser(packfile.NewScanner(withContext(ctx, sp.reader())), obs, idx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if _, err := p.Parse(); err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, ctxErr
+			return nil, nil, ctxErr
 		}
 		if errors.Is(err, packfile.ErrReferenceDeltaNotFound) {
 			ids := make([]string, len(absent))
 			for i, h := range absent {
 				ids[i] = h.String()
 			}
-			return nil, packErrorf(nil, "a delta's base is neither in the bundle nor in the repository (bases not found: %s)", strings.Join(ids, ", "))
+			return nil, nil, packErrorf(nil, "a delta's base is neither in the bundle nor in the repository (bases not found: %s)", strings.Join(ids, ", "))
 		}
-		return nil, packErrorf(err, "resolve objects")
+		return nil, nil, packErrorf(err, "resolve objects")
 	}
-	return obs.set, nil
+	return obs.set, idx, nil
 }
 
 // objectSet is a packfile.Observer that collects the ids of the objects of
@@ -253,8 +286,12 @@ func (in *incoming) store(ctx context.Context, st storer.EncodedObjectStorer) er
 		return nil
 	}
 	r := withContext(ctx, in.pack.reader())
-	if pw, ok := st.(storer.PackfileWriter); ok {
-		if err := packfile.WritePackfileToObjectStorage(pw, r); err != nil {
+	if ps, ok := st.(PackStorer); ok {
+		idx, err := in.index.Index()
+		if err != nil {
+			return fmt.Errorf("store bundle pack: %w", err)
+		}
+		if err := ps.StorePack(ctx, r, idx); err != nil {
 			return fmt.Errorf("store bundle pack: %w", err)
 		}
 		return nil
