@@ -31,6 +31,7 @@ type auditor struct {
 // Run audits the Space in repo, whose configuration is cfg, whose own
 // public key is ownKey and whose package store is st. The steps, in order:
 //
+//  0. Transactions: no interrupted transaction is pending.
 //  1. Signatures: every commit reachable from refs/zonectl/releases/*,
 //     refs/zonectl/promotions/* and refs/zonectl/receipts/* verifies with
 //     the Space's key; refs/zonectl/ledger's first-parent chain with the
@@ -52,6 +53,7 @@ type auditor struct {
 //  6. The auditor's view: each successful deployment in a verified ledger
 //     commit, with its approvals, packages and, for an imported release,
 //     its origin.
+//  7. Releases: the tip of every release ref is recorded in the ledger.
 //
 // Findings go into the Report; Run returns an error only when the
 // repository or the store cannot be read.
@@ -72,12 +74,14 @@ func Run(repo *gitstore.Repo, cfg *config.Space, ownKey *openpgp.Entity, st *sto
 		return nil, err
 	}
 	for _, step := range []func() error{
-		a.checkSignatures, // 1.
-		a.readLedger,      // 2.
-		a.checkPackages,   // 3.
-		a.checkLogs,       // 4.
-		a.checkReferences, // 5.
-		a.buildView,       // 6.
+		a.checkTransactions,     // 0.
+		a.checkSignatures,       // 1.
+		a.readLedger,            // 2.
+		a.checkPackages,         // 3.
+		a.checkLogs,             // 4.
+		a.checkReferences,       // 5.
+		a.buildView,             // 6.
+		a.checkReleasesRecorded, // 7.
 	} {
 		if err := step(); err != nil {
 			return nil, err

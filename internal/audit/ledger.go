@@ -103,3 +103,46 @@ func (a *auditor) origin(ev ledger.Event) *Origin {
 	}
 	return o
 }
+
+// checkTransactions is step 0: no transaction is left half-done. A
+// journal still in place means a zonectl command was interrupted and no
+// command has run since to finish or undo it.
+func (a *auditor) checkTransactions() error {
+	pending, err := a.repo.Pending()
+	if err != nil {
+		a.rep.add(Check{What: WhatTransaction, Result: Fail, Detail: err.Error()})
+		return nil
+	}
+	if pending != "" {
+		a.rep.add(Check{What: WhatTransaction, Result: Fail, Detail: "an interrupted transaction is pending: " + pending + "; any zonectl command that opens the Space finishes or undoes it"})
+		return nil
+	}
+	a.rep.add(Check{What: WhatTransaction, Result: Pass, Detail: "no interrupted transaction"})
+	return nil
+}
+
+// checkReleasesRecorded is step 7: every release ref's tip is an event in
+// the ledger (its creation, acceptance or last re-snapshot), so that no
+// release exists that the Space's history does not account for, as a
+// crash between writing a release and its event once could leave.
+func (a *auditor) checkReleasesRecorded() error {
+	recorded := map[string]bool{}
+	for _, e := range a.events {
+		switch e.Event.Type {
+		case ledger.ReleaseCreated, ledger.ReleaseSnapshot, ledger.Acceptance:
+			recorded[e.Event.Release] = true
+		}
+	}
+	for _, r := range a.refs {
+		name := r.Name().String()
+		if !strings.HasPrefix(name, "refs/zonectl/releases/") {
+			continue
+		}
+		c := Check{What: WhatRelease, Ref: name, Commit: r.Hash().String(), Result: Pass, Detail: "the ledger records this release"}
+		if !recorded[r.Hash().String()] {
+			c.Result, c.Detail = Fail, "no ledger event records this release's tip: it was written without its event"
+		}
+		a.rep.add(c)
+	}
+	return nil
+}

@@ -18,11 +18,12 @@ const (
 
 // Kinds of check, the What of a Check.
 const (
-	WhatSignature = "signature"
-	WhatPackage   = "package"
-	WhatLog       = "log"
-	WhatLedger    = "ledger"
-	WhatRelease   = "release"
+	WhatSignature   = "signature"
+	WhatPackage     = "package"
+	WhatLog         = "log"
+	WhatLedger      = "ledger"
+	WhatRelease     = "release"
+	WhatTransaction = "transaction"
 )
 
 // Check is one thing verified.
