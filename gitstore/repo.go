@@ -40,6 +40,9 @@ func Open(dir string) (*Repo, error) {
 		EnableDotGitCommonDir: true,
 	})
 	if errors.Is(err, git.ErrRepositoryNotExists) {
+		if bare := bareAbove(abs); bare != "" {
+			return nil, fmt.Errorf("open Space at %q: the repository is bare; a Space needs a work tree (clone it with `git clone %s` and run zonectl in the clone)", bare, bare)
+		}
 		return nil, fmt.Errorf("not in a Space: no Git repository at or above %q", abs)
 	}
 	if err != nil {
@@ -64,6 +67,22 @@ func Open(dir string) (*Repo, error) {
 		return nil, fmt.Errorf("open Space at %q: the repository stores refs in a reftable, which zonectl does not support", root)
 	}
 	return &Repo{root: root, gitDir: gitDir, commonDir: commonDir, repo: repo}, nil
+}
+
+// bareAbove returns dir, or the first parent of it, that is a bare Git
+// repository (HEAD, objects/ and refs/ side by side), or "".
+func bareAbove(dir string) string {
+	for d := dir; ; d = filepath.Dir(d) {
+		_, e1 := os.Stat(filepath.Join(d, "HEAD"))
+		_, e2 := os.Stat(filepath.Join(d, "objects"))
+		_, e3 := os.Stat(filepath.Join(d, "refs"))
+		if e1 == nil && e2 == nil && e3 == nil {
+			return d
+		}
+		if filepath.Dir(d) == d {
+			return ""
+		}
+	}
 }
 
 // withLargeObjects reopens repo on the same .git with go-git told to read
@@ -115,6 +134,17 @@ func (r *Repo) GitDir() string { return r.gitDir }
 // Space lock. It is GitDir except in a linked work tree, where it is the
 // main work tree's Git directory.
 func (r *Repo) CommonDir() string { return r.commonDir }
+
+// MainRoot returns the main work tree: Root, except in a linked work tree
+// (git worktree add), where it is the work tree that holds the common Git
+// directory. What belongs to the Space rather than to one checkout, such
+// as its package store, lives there, so every work tree shares it.
+func (r *Repo) MainRoot() string {
+	if r.commonDir != r.gitDir && filepath.Base(r.commonDir) == git.GitDirName {
+		return filepath.Dir(r.commonDir)
+	}
+	return r.root
+}
 
 // Git returns the go-git handle, for reading objects and for the packages
 // that fetch, push and bundle. Move refs with UpdateRef, not through it.

@@ -180,7 +180,7 @@ func openPackageStore(g *globals) (*store.Store, *space.Space, error) {
 	}
 	root := ""
 	if sp != nil {
-		root = sp.Root()
+		root = sp.Repo.MainRoot()
 	}
 	st, err := g.openStore(store.DefaultDir(root))
 	return st, sp, err

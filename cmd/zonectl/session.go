@@ -33,7 +33,7 @@ func (g *globals) session() (*session, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := g.openStore(store.DefaultDir(sp.Root()))
+	st, err := g.openStore(store.DefaultDir(sp.Repo.MainRoot()))
 	if err != nil {
 		return nil, err
 	}

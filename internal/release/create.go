@@ -214,6 +214,9 @@ func LoadConfig(repo *gitstore.Repo, name string, commit plumbing.Hash) (*config
 
 // resolve turns a branch, tag, ref or commit into a commit.
 func resolve(repo *gitstore.Repo, rev string) (plumbing.Hash, error) {
+	if rev == "main" {
+		return repo.Main()
+	}
 	h, err := repo.Git().ResolveRevision(plumbing.Revision(rev))
 	if err != nil {
 		return plumbing.ZeroHash, fmt.Errorf("cannot resolve %q to a commit: %w", rev, err)
