@@ -8,7 +8,7 @@ BIN     := bin/zonectl
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: all build test vet fmt-check check-tools browser-deps demo bench bench-delta bench-transfer fuzz clean
+.PHONY: all build test vet fmt-check check-tools browser-deps demo crash bench bench-delta bench-transfer fuzz clean
 
 all: build
 
@@ -22,6 +22,7 @@ check-tools:
 	@command -v gpg >/dev/null 2>&1 || { echo "make: gpg (GnuPG 2.2+) is required; install it (Debian/Ubuntu: sudo apt-get install gnupg)" >&2; exit 1; }
 	@command -v zstd >/dev/null 2>&1 || { echo "make: zstd is required (the tests check compressed packages with it); install it (Debian/Ubuntu: sudo apt-get install zstd)" >&2; exit 1; }
 	@command -v gzip >/dev/null 2>&1 || { echo "make: gzip is required (the tests tell its output from Go's); install it (Debian/Ubuntu: sudo apt-get install gzip)" >&2; exit 1; }
+	@command -v strace >/dev/null 2>&1 || { echo "make: strace is required (the crash-point suite records each command's file-system steps with it); install it (Debian/Ubuntu: sudo apt-get install strace)" >&2; exit 1; }
 
 fmt-check:
 	@out=$$(gofmt -l cmd hcl gitstore internal bench); if [ -n "$$out" ]; then echo "gofmt would change:" >&2; echo "$$out" >&2; exit 1; fi
@@ -50,6 +51,15 @@ browser-deps:
 # script points HOME and the key directory into the temporary directory.
 demo: check-tools build
 	@bash examples/secure-environments/demo.sh "$(CURDIR)/$(BIN)"
+
+# crash runs the crash-point and concurrency suites (cmd/zonectl/crashtest)
+# on their own, printing a summary line per command: each write command is
+# killed before each of its file-system steps, and write commands race each
+# other and stock git (docs/crash.md). make test runs them too, silently
+# when they pass. Knobs, e.g. ZONECTL_CRASH_COMMANDS=import,accept or
+# ZONECTL_CONC_RUNS=20, are in docs/crash.md.
+crash: check-tools
+	cd cmd/zonectl/crashtest && $(GO) test -count=1 -timeout 30m
 
 # bench runs the Go benchmarks, which print a reference figure beside ours.
 bench:
