@@ -10,7 +10,7 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/zonectl/zonectl/internal/keys"
+	"github.com/zonectl/zonectl/internal/refusal"
 )
 
 func TestExitCode(t *testing.T) {
@@ -25,14 +25,14 @@ func TestExitCode(t *testing.T) {
 	}{
 		{"done", nil, 0, ""},
 		{"usage", usagef(errors.New("bad flag")), 2, "zonectl: error: bad flag\nzonectl: hint: run 'zonectl --help' for usage\n"},
-		{"verification", &keys.VerificationError{What: "bundle b", Reason: "not signed"}, 3, "zonectl: error: verify bundle b: not signed\n"},
+		{"verification", &refusal.Error{What: "bundle b", Reason: "not signed"}, 3, "zonectl: error: verify bundle b: not signed\n"},
 		{"verification reported", &failure{summary: "bundles refused", verification: true}, 3, ""},
 		{"disk full", fmt.Errorf("push web 1.0.0: %w", full), 1,
 			"zonectl: error: no space left on device while writing /srv/space/.zonectl/store/tmp/blob-1\n" +
 				"zonectl: hint: free space on that disk and run the command again, or set ZONECTL_STORE to a directory on another disk to keep the package store there\n"},
 		// A write failing inside a check is the disk's doing, not the
 		// bundle's.
-		{"disk full under a refusal", &keys.VerificationError{What: "bundle b", Reason: "extract", Err: full}, 1,
+		{"disk full under a refusal", &refusal.Error{What: "bundle b", Reason: "extract", Err: full}, 1,
 			"zonectl: error: no space left on device while writing /srv/space/.zonectl/store/tmp/blob-1\n" +
 				"zonectl: hint: free space on that disk and run the command again, or set ZONECTL_STORE to a directory on another disk to keep the package store there\n"},
 		{"quota outside the store", withHint(quota, "not this one"), 1,

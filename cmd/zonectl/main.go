@@ -12,7 +12,7 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/zonectl/zonectl/internal/keys"
+	"github.com/zonectl/zonectl/internal/refusal"
 	"github.com/zonectl/zonectl/internal/store"
 )
 
@@ -51,7 +51,7 @@ const (
 func exitCode(err error) int {
 	var (
 		usage  *usageError
-		verify *keys.VerificationError
+		verify *refusal.Error
 		intr   *interrupted
 	)
 	switch {

@@ -14,6 +14,7 @@ import (
 	"github.com/zonectl/zonectl/hcl/config"
 	"github.com/zonectl/zonectl/internal/keys"
 	"github.com/zonectl/zonectl/internal/ledger"
+	"github.com/zonectl/zonectl/internal/refusal"
 )
 
 // Ref prefixes the audit knows who signs.
@@ -163,7 +164,7 @@ func (a *auditor) verifyCommit(h plumbing.Hash, s signer) (*keys.Signature, erro
 // reason is a verification error without the "commit <hash>:" prefixes,
 // which the check already names.
 func reason(err error) string {
-	var ve *keys.VerificationError
+	var ve *refusal.Error
 	if errors.As(err, &ve) {
 		if ve.Err != nil {
 			return fmt.Sprintf("%s: %v", ve.Reason, ve.Err)
@@ -191,7 +192,7 @@ func (a *auditor) checkMain(ref string, tip plumbing.Hash) {
 			break
 		}
 		sig, err := a.verifyCommit(c.Hash, own)
-		var ve *keys.VerificationError
+		var ve *refusal.Error
 		switch {
 		case err == nil:
 			a.verified[c.Hash] = true

@@ -12,6 +12,7 @@ import (
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
 
 	"github.com/zonectl/zonectl/internal/keys"
+	"github.com/zonectl/zonectl/internal/refusal"
 )
 
 // space is a test Space's key pair, with a signer and a verifier that
@@ -90,13 +91,13 @@ func sampleDoc() testDoc {
 
 var v1 = Schema{Major: 1, Minor: 0}
 
-// wantRefused checks that err is a *keys.VerificationError whose message
+// wantRefused checks that err is a *refusal.Error whose message
 // mentions every one of parts.
 func wantRefused(t testing.TB, err error, parts ...string) {
 	t.Helper()
-	var ve *keys.VerificationError
+	var ve *refusal.Error
 	if !errors.As(err, &ve) {
-		t.Fatalf("error %v (%T) is not a *keys.VerificationError", err, err)
+		t.Fatalf("error %v (%T) is not a *refusal.Error", err, err)
 	}
 	for _, p := range parts {
 		if !strings.Contains(err.Error(), p) {

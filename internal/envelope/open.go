@@ -10,6 +10,7 @@ import (
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
 
 	"github.com/zonectl/zonectl/internal/keys"
+	"github.com/zonectl/zonectl/internal/refusal"
 )
 
 // Open checks that data is a document of type docType in a schema version
@@ -33,7 +34,7 @@ import (
 //  7. data is decoded into into.
 //
 // A refusal in steps 1 to 6, other than a schema version, is a
-// *keys.VerificationError. The returned Signature says who signed and when.
+// *refusal.Error. The returned Signature says who signed and when.
 func Open(name string, data, sig []byte, docType string, supported Schema, v *keys.Verifier, into any) (*keys.Signature, error) {
 	if err := checkType(docType); err != nil {
 		return nil, fmt.Errorf("open %s: %w", name, err)
@@ -46,7 +47,7 @@ func Open(name string, data, sig []byte, docType string, supported Schema, v *ke
 		what = describe(docType)
 	}
 	refuse := func(reason string, err error) (*keys.Signature, error) {
-		return nil, &keys.VerificationError{What: what, Reason: reason, Err: err}
+		return nil, refusal.Wrap(what, reason, err)
 	}
 
 	// 1.

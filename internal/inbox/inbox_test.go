@@ -20,6 +20,7 @@ import (
 	"github.com/zonectl/zonectl/internal/ledger"
 	"github.com/zonectl/zonectl/internal/promote"
 	"github.com/zonectl/zonectl/internal/receipt"
+	"github.com/zonectl/zonectl/internal/refusal"
 	"github.com/zonectl/zonectl/internal/release"
 	"github.com/zonectl/zonectl/internal/snapshot"
 	"github.com/zonectl/zonectl/internal/space"
@@ -458,7 +459,7 @@ func TestReceiptImportRefusesForeignReleasesAndPackages(t *testing.T) {
 			}
 			before := devtest.git(t, "for-each-ref", "refs/zonectl")
 			_, err = receipt.Import(ctx, importEnv, out)
-			var ve *keys.VerificationError
+			var ve *refusal.Error
 			if !errors.As(err, &ve) || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("import: %v, want a refusal saying %q", err, tc.want)
 			}

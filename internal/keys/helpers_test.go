@@ -11,6 +11,8 @@ import (
 	"github.com/ProtonMail/go-crypto/openpgp"
 	"github.com/ProtonMail/go-crypto/openpgp/armor"
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
+
+	"github.com/zonectl/zonectl/internal/refusal"
 )
 
 // date returns midnight UTC on the given day.
@@ -132,7 +134,7 @@ func wantErr(t testing.TB, err error, parts ...string) {
 	}
 }
 
-// wantRefused checks that err is a *VerificationError whose reason mentions
+// wantRefused checks that err is a *refusal.Error whose reason mentions
 // every one of parts; with no parts it checks that err is nil.
 func wantRefused(t testing.TB, err error, parts ...string) {
 	t.Helper()
@@ -142,9 +144,9 @@ func wantRefused(t testing.TB, err error, parts ...string) {
 		}
 		return
 	}
-	var ve *VerificationError
+	var ve *refusal.Error
 	if !errors.As(err, &ve) {
-		t.Fatalf("error %v (%T) is not a *VerificationError", err, err)
+		t.Fatalf("error %v (%T) is not a *refusal.Error", err, err)
 	}
 	for _, p := range parts {
 		if !strings.Contains(ve.Reason, p) {

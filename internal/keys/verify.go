@@ -10,6 +10,8 @@ import (
 	"github.com/ProtonMail/go-crypto/openpgp"
 	"github.com/ProtonMail/go-crypto/openpgp/armor"
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
+
+	"github.com/zonectl/zonectl/internal/refusal"
 )
 
 // A Signature describes a signature that a Verifier accepted.
@@ -64,7 +66,7 @@ func (f VerifyFunc) Verify(payload, armoredSig []byte) error { return f(payload,
 
 // VerifyNamed checks armoredSig, a detached signature over payload; what
 // names the thing verified (e.g. "commit 1a2b3c4") in errors. Every refusal is
-// a *VerificationError. The steps, in order:
+// a *refusal.Error. The steps, in order:
 //
 //  1. The signature must be present: one ASCII-armored "PGP SIGNATURE" block
 //     holding exactly one signature packet. Empty means "not signed".
@@ -85,7 +87,7 @@ func (f VerifyFunc) Verify(payload, armoredSig []byte) error { return f(payload,
 //     gave it one (zonectl never does).
 func (v *Verifier) VerifyNamed(what string, payload, armoredSig []byte) (*Signature, error) {
 	refuse := func(reason string, err error) (*Signature, error) {
-		return nil, &VerificationError{What: what, Reason: reason, Err: err}
+		return nil, refusal.Wrap(what, reason, err)
 	}
 
 	// 1.

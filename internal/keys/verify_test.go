@@ -11,6 +11,8 @@ import (
 	"github.com/ProtonMail/go-crypto/openpgp"
 	"github.com/ProtonMail/go-crypto/openpgp/armor"
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
+
+	"github.com/zonectl/zonectl/internal/refusal"
 )
 
 var payload = []byte("tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\nauthor prod <prod@zonectl.invalid> 1700000000 +0000\n\nrelease acme-web 1.4.0\n")
@@ -137,17 +139,20 @@ func TestVerifyTextSignature(t *testing.T) {
 	wantRefused(t, err)
 }
 
+// TestVerificationError checks that the name keys keeps is the refusal
+// type itself, so errors.As finds a refusal under either name.
 func TestVerificationError(t *testing.T) {
-	inner := errors.New("inner")
-	err := error(&VerificationError{What: "manifest.json", Reason: "bad signature", Err: inner})
-	if got, want := err.Error(), "verify manifest.json: bad signature: inner"; got != want {
-		t.Errorf("Error() = %q; want %q", got, want)
+	e := mustGenerate(t, "prod", date(2024, 3, 1))
+	_, err := NewVerifier(publicOnly(t, e)).VerifyNamed("manifest.json", payload, nil)
+	var r *refusal.Error
+	if !errors.As(err, &r) {
+		t.Fatalf("error %v (%T) is not a *refusal.Error", err, err)
 	}
-	if !errors.Is(err, inner) {
-		t.Error("VerificationError does not unwrap")
+	var ve *VerificationError
+	if !errors.As(err, &ve) || ve != r {
+		t.Fatalf("error %v (%T) is not a *VerificationError", err, err)
 	}
-	err = &VerificationError{Reason: "not signed"}
-	if got, want := err.Error(), "verify signature: not signed"; got != want {
+	if got, want := err.Error(), "verify manifest.json: not signed"; got != want {
 		t.Errorf("Error() = %q; want %q", got, want)
 	}
 }

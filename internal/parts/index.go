@@ -8,6 +8,7 @@ import (
 
 	"github.com/zonectl/zonectl/internal/envelope"
 	"github.com/zonectl/zonectl/internal/keys"
+	"github.com/zonectl/zonectl/internal/refusal"
 	"github.com/zonectl/zonectl/internal/snapshot"
 	"github.com/zonectl/zonectl/internal/store"
 	"github.com/zonectl/zonectl/internal/zbundle"
@@ -176,7 +177,7 @@ func SealIndex(x *Index, signer *keys.Signer) (data, sig []byte, err error) {
 // OpenIndex verifies an index (data) against its signature (sig) with v
 // (see envelope.Open), checks that the key that signed it is the source
 // Space's, and checks the index with Validate. name says which file it is.
-// Every refusal, a malformed index included, is a *keys.VerificationError,
+// Every refusal, a malformed index included, is a *refusal.Error,
 // except a schema version this zonectl does not read, an
 // *envelope.SchemaError.
 //
@@ -186,21 +187,18 @@ func OpenIndex(name string, data, sig []byte, v *keys.Verifier) (*Index, *keys.S
 	var x Index
 	s, err := envelope.Open(name, data, sig, envelope.TypeIndex, Schema, v, &x)
 	if err != nil {
-		var ve *keys.VerificationError
+		var re *refusal.Error
 		var se *envelope.SchemaError
-		if errors.As(err, &ve) || errors.As(err, &se) {
+		if errors.As(err, &re) || errors.As(err, &se) {
 			return nil, nil, err
 		}
-		return nil, nil, &keys.VerificationError{What: name, Reason: "malformed index", Err: err}
+		return nil, nil, refusal.Wrap(name, "malformed index", err)
 	}
 	if err := x.Validate(); err != nil {
-		return nil, nil, &keys.VerificationError{What: name, Reason: "signed, but not a valid index", Err: err}
+		return nil, nil, refusal.Wrap(name, "signed, but not a valid index", err)
 	}
 	if s.Fingerprint != x.Source.Fingerprint {
-		return nil, nil, &keys.VerificationError{
-			What:   name,
-			Reason: fmt.Sprintf("signed by key %s, but the index says it comes from Space %q with key %s", s.Fingerprint, x.Source.Space, x.Source.Fingerprint),
-		}
+		return nil, nil, refusal.Newf(name, "signed by key %s, but the index says it comes from Space %q with key %s", s.Fingerprint, x.Source.Space, x.Source.Fingerprint)
 	}
 	return &x, s, nil
 }

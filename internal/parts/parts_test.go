@@ -16,6 +16,7 @@ import (
 
 	"github.com/zonectl/zonectl/internal/envelope"
 	"github.com/zonectl/zonectl/internal/keys"
+	"github.com/zonectl/zonectl/internal/refusal"
 	"github.com/zonectl/zonectl/internal/zbundle"
 )
 
@@ -349,7 +350,7 @@ func TestIndexRefusals(t *testing.T) {
 	wantRefused := func(t *testing.T, data, sig []byte, want string) {
 		t.Helper()
 		_, _, err := OpenIndex("rel.zbundle.index", data, sig, verifier)
-		var ve *keys.VerificationError
+		var ve *refusal.Error
 		if !errors.As(err, &ve) || !strings.Contains(err.Error(), want) {
 			t.Errorf("err = %v, want a verification error containing %q", err, want)
 		}

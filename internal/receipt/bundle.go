@@ -20,6 +20,7 @@ import (
 	"github.com/zonectl/zonectl/internal/atomicfile"
 	"github.com/zonectl/zonectl/internal/envelope"
 	"github.com/zonectl/zonectl/internal/keys"
+	"github.com/zonectl/zonectl/internal/refusal"
 	"github.com/zonectl/zonectl/internal/zbundle"
 )
 
@@ -152,5 +153,5 @@ func members(r io.Reader, name string) (map[string][]byte, error) {
 }
 
 func refuse(file, format string, args ...any) error {
-	return &keys.VerificationError{What: "receipt bundle " + file, Reason: fmt.Sprintf(format, args...)}
+	return refusal.Newf("receipt bundle "+file, format, args...)
 }

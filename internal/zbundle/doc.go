@@ -29,8 +29,8 @@
 // above only, each once, manifest first. [Check] then holds the members
 // against the manifest: every file it pins present with its size and hash,
 // and nothing else there. Every refusal of an untrusted bundle is a
-// [*CheckError] or, for signatures, a *keys.VerificationError, so the
-// command line maps both to "verification failed". A manifest of another
+// [*CheckError] or, for signatures, a *refusal.Error, so the command
+// line maps both to "verification failed". A manifest of another
 // major schema version is an *envelope.SchemaError, which names the version
 // needed.
 //

@@ -8,6 +8,7 @@ import (
 	"github.com/zonectl/zonectl/internal/envelope"
 	"github.com/zonectl/zonectl/internal/keys"
 	"github.com/zonectl/zonectl/internal/recompress"
+	"github.com/zonectl/zonectl/internal/refusal"
 	"github.com/zonectl/zonectl/internal/snapshot"
 )
 
@@ -179,9 +180,9 @@ func (m *Manifest) normalized() *Manifest {
 // OpenManifest verifies manifest.json (data) against its signature (sig)
 // with v (see envelope.Open), checks that the key that signed it is the
 // source Space's, and checks the manifest with Validate. A refused
-// signature is a *keys.VerificationError, a schema version this zonectl
-// does not read an *envelope.SchemaError, and a manifest that is signed but
-// not well-formed a *CheckError.
+// signature is a *refusal.Error, a schema version this zonectl does not
+// read an *envelope.SchemaError, and a manifest that is signed but not
+// well-formed a *CheckError.
 //
 // Whether the signer is a peer this Space accepts releases from is v's
 // keyring; whether the bundle is for this Space, has expired, or repeats an
@@ -190,9 +191,9 @@ func OpenManifest(data, sig []byte, v *keys.Verifier) (*Manifest, *keys.Signatur
 	var m Manifest
 	s, err := envelope.Open(ManifestName, data, sig, envelope.TypeReleaseManifest, Schema, v, &m)
 	if err != nil {
-		var ve *keys.VerificationError
+		var re *refusal.Error
 		var se *envelope.SchemaError
-		if errors.As(err, &ve) || errors.As(err, &se) {
+		if errors.As(err, &re) || errors.As(err, &se) {
 			return nil, nil, err
 		}
 		return nil, nil, &CheckError{Member: ManifestName, Reason: "malformed manifest: " + err.Error(), Err: wrapKind(ErrMalformed, err)}
@@ -201,10 +202,7 @@ func OpenManifest(data, sig []byte, v *keys.Verifier) (*Manifest, *keys.Signatur
 		return nil, nil, &CheckError{Member: ManifestName, Reason: "invalid manifest: " + err.Error(), Err: wrapKind(ErrMalformed, err)}
 	}
 	if s.Fingerprint != m.Source.Fingerprint {
-		return nil, nil, &keys.VerificationError{
-			What:   ManifestName,
-			Reason: fmt.Sprintf("signed by key %s, but the manifest says it comes from Space %q with key %s", s.Fingerprint, m.Source.Space, m.Source.Fingerprint),
-		}
+		return nil, nil, refusal.Newf(ManifestName, "signed by key %s, but the manifest says it comes from Space %q with key %s", s.Fingerprint, m.Source.Space, m.Source.Fingerprint)
 	}
 	return &m, s, nil
 }

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/zonectl/zonectl/internal/envelope"
-	"github.com/zonectl/zonectl/internal/keys"
 	"github.com/zonectl/zonectl/internal/recompress"
+	"github.com/zonectl/zonectl/internal/refusal"
 )
 
 func TestManifestValidate(t *testing.T) {
@@ -170,7 +170,7 @@ func TestSealOpenManifest(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, _, err = OpenManifest(data, s, f.src.verifier)
-	var ve *keys.VerificationError
+	var ve *refusal.Error
 	if !errors.As(err, &ve) || !strings.Contains(err.Error(), "comes from Space \"prod\"") {
 		t.Errorf("manifest naming another source: %v", err)
 	}
