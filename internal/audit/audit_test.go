@@ -13,6 +13,7 @@ import (
 	"github.com/zonectl/zonectl/gitstore"
 	"github.com/zonectl/zonectl/hcl/config"
 	"github.com/zonectl/zonectl/internal/audit"
+	"github.com/zonectl/zonectl/internal/canonjson"
 	"github.com/zonectl/zonectl/internal/keys"
 	"github.com/zonectl/zonectl/internal/ledger"
 	"github.com/zonectl/zonectl/internal/snapshot"
@@ -40,7 +41,7 @@ func signer(t *testing.T, e *openpgp.Entity) *keys.Signer {
 // commit writes a signed commit holding an event on ref.
 func commit(t *testing.T, repo *gitstore.Repo, ref string, s gitstore.Signer, typ string, extra ...plumbing.Hash) plumbing.Hash {
 	t.Helper()
-	data, err := snapshot.Encode(ledger.Event{Schema: ledger.Schema, Type: typ, Time: time.Now().UTC(), Who: "t", Project: "web", Version: "1.0.0"})
+	data, err := canonjson.Encode(ledger.Event{Schema: ledger.Schema, Type: typ, Time: time.Now().UTC(), Who: "t", Project: "web", Version: "1.0.0"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,8 +6,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/zonectl/zonectl/internal/canonjson"
 	"github.com/zonectl/zonectl/internal/keys"
-	"github.com/zonectl/zonectl/internal/snapshot"
 )
 
 // NotationName is the OpenPGP signature notation that can carry a
@@ -18,7 +18,7 @@ import (
 const NotationName = "document-type@zonectl"
 
 // Encode returns doc as a document of type docType in schema version
-// schema: the canonical JSON of doc (snapshot.Encode: fields in declaration
+// schema: the canonical JSON of doc (canonjson.Encode: fields in declaration
 // order, two-space indentation, a final newline) with "type" and "schema"
 // written as its first two fields. The same doc always encodes to the same
 // bytes.
@@ -32,7 +32,7 @@ func Encode(doc any, docType string, schema Schema) ([]byte, error) {
 	if err := schema.Validate(); err != nil {
 		return nil, fmt.Errorf("encode %s: %w", docType, err)
 	}
-	body, err := snapshot.Encode(doc)
+	body, err := canonjson.Encode(doc)
 	if err != nil {
 		return nil, fmt.Errorf("encode %s: %w", docType, err)
 	}
@@ -45,7 +45,7 @@ func Encode(doc any, docType string, schema Schema) ([]byte, error) {
 			return nil, fmt.Errorf("encode %s: the document has its own %q field; the envelope writes \"type\" and \"schema\"", docType, name)
 		}
 	}
-	head, err := snapshot.Encode(struct {
+	head, err := canonjson.Encode(struct {
 		Type   string `json:"type"`
 		Schema string `json:"schema"`
 	}{docType, schema.String()})

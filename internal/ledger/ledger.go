@@ -11,7 +11,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/zonectl/zonectl/gitstore"
-	"github.com/zonectl/zonectl/internal/snapshot"
+	"github.com/zonectl/zonectl/internal/canonjson"
 )
 
 // Ref is where the ledger lives.
@@ -36,7 +36,7 @@ func appendEvent(tx *gitstore.Tx, signer gitstore.Signer, author object.Signatur
 	if ev.Time.IsZero() {
 		ev.Time = time.Now().UTC()
 	}
-	data, err := snapshot.Encode(ev)
+	data, err := canonjson.Encode(ev)
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
@@ -134,7 +134,7 @@ func readEvent(c *object.Commit) (Event, error) {
 	if err != nil {
 		return ev, err
 	}
-	if err := snapshot.Decode("event.json of ledger commit "+c.Hash.String(), data, &ev); err != nil {
+	if err := canonjson.Decode("event.json of ledger commit "+c.Hash.String(), data, &ev); err != nil {
 		return ev, err
 	}
 	if ev.Schema != Schema {

@@ -6,10 +6,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/zonectl/zonectl/internal/canonjson"
 	"github.com/zonectl/zonectl/internal/envelope"
 	"github.com/zonectl/zonectl/internal/keys"
 	"github.com/zonectl/zonectl/internal/refusal"
-	"github.com/zonectl/zonectl/internal/snapshot"
 	"github.com/zonectl/zonectl/internal/store"
 	"github.com/zonectl/zonectl/internal/zbundle"
 )
@@ -219,7 +219,7 @@ func ParseIndex(name string, data []byte) (*Index, error) {
 		return nil, &envelope.SchemaError{What: name, Type: h.Type, Found: h.Schema, Supported: Schema}
 	}
 	var x Index
-	if err := snapshot.Decode(name, data, &x); err != nil {
+	if err := canonjson.Decode(name, data, &x); err != nil {
 		return nil, fmt.Errorf("%s: malformed index: %w", name, err)
 	}
 	if err := x.Validate(); err != nil {

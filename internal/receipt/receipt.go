@@ -10,6 +10,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/zonectl/zonectl/gitstore"
+	"github.com/zonectl/zonectl/internal/canonjson"
 	"github.com/zonectl/zonectl/internal/ledger"
 	"github.com/zonectl/zonectl/internal/snapshot"
 )
@@ -87,7 +88,7 @@ func Append(tx *gitstore.Tx, signer gitstore.Signer, author object.Signature, ta
 	if r.Packages == nil {
 		r.Packages = []snapshot.PackageRef{}
 	}
-	data, err := snapshot.Encode(r)
+	data, err := canonjson.Encode(r)
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
@@ -161,7 +162,7 @@ func read(repo *gitstore.Repo, h plumbing.Hash) (*Receipt, error) {
 		return nil, err
 	}
 	var r Receipt
-	if err := snapshot.Decode("receipt.json of "+h.String(), data, &r); err != nil {
+	if err := canonjson.Decode("receipt.json of "+h.String(), data, &r); err != nil {
 		return nil, err
 	}
 	if r.Schema != Schema {

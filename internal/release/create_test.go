@@ -11,6 +11,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/zonectl/zonectl/gitstore"
+	"github.com/zonectl/zonectl/internal/canonjson"
 	"github.com/zonectl/zonectl/internal/ledger"
 	"github.com/zonectl/zonectl/internal/release"
 	"github.com/zonectl/zonectl/internal/snapshot"
@@ -104,7 +105,7 @@ func TestCreate(t *testing.T) {
 			t.Errorf("release.json lacks %s:\n%s", want, relJSON)
 		}
 	}
-	enc, err := snapshot.Encode(wantRel)
+	enc, err := canonjson.Encode(wantRel)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -405,11 +406,11 @@ func TestCreateRefusals(t *testing.T) {
 // nil and an empty list, which encode alike, compare equal.
 func sameJSON(t *testing.T, what string, got, want any) {
 	t.Helper()
-	a, err := snapshot.Encode(got)
+	a, err := canonjson.Encode(got)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := snapshot.Encode(want)
+	b, err := canonjson.Encode(want)
 	if err != nil {
 		t.Fatal(err)
 	}

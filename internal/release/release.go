@@ -9,6 +9,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/zonectl/zonectl/gitstore"
+	"github.com/zonectl/zonectl/internal/canonjson"
 	"github.com/zonectl/zonectl/internal/snapshot"
 )
 
@@ -112,7 +113,7 @@ func LoadCommit(repo *gitstore.Repo, ref string, h plumbing.Hash) (*Loaded, erro
 		if err != nil {
 			return nil, fmt.Errorf("release %s: %w", ref, err)
 		}
-		if err := snapshot.Decode(name+" of "+ref, data, v); err != nil {
+		if err := canonjson.Decode(name+" of "+ref, data, v); err != nil {
 			return nil, err
 		}
 	}
@@ -142,7 +143,7 @@ func Files(rel Release, proc *snapshot.Process, vars *snapshot.Variables) ([]git
 		name string
 		v    any
 	}{{"release.json", rel}, {"process.json", proc}, {"variables.json", vars}} {
-		data, err := snapshot.Encode(d.v)
+		data, err := canonjson.Encode(d.v)
 		if err != nil {
 			return nil, err
 		}

@@ -8,6 +8,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/zonectl/zonectl/gitstore"
+	"github.com/zonectl/zonectl/internal/canonjson"
 	"github.com/zonectl/zonectl/internal/ledger"
 	"github.com/zonectl/zonectl/internal/snapshot"
 )
@@ -53,11 +54,11 @@ func Snapshot(ctx context.Context, env Env, opts SnapshotOptions) (l *Loaded, ch
 		return nil, false, unknownProject(cfg, cur.Release.Project, opts.Ref)
 	}
 	_, vars := snapshot.FromConfig(p)
-	oldData, err := snapshot.Encode(cur.Variables)
+	oldData, err := canonjson.Encode(cur.Variables)
 	if err != nil {
 		return nil, false, err
 	}
-	newData, err := snapshot.Encode(vars)
+	newData, err := canonjson.Encode(vars)
 	if err != nil {
 		return nil, false, err
 	}

@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/zonectl/zonectl/internal/canonjson"
 )
 
 // cipherTest and cipherProd stand for OpenPGP messages: distinctive enough
@@ -320,8 +322,8 @@ func TestCompare(t *testing.T) {
 			got := Compare(base(), edited(tt.edit))
 			want := normal(tt.want)
 			if !reflect.DeepEqual(got, want) {
-				g, _ := Encode(got)
-				w, _ := Encode(want)
+				g, _ := canonjson.Encode(got)
+				w, _ := canonjson.Encode(want)
 				t.Errorf("Compare:\n got %s\nwant %s", g, w)
 			}
 			if got.Empty() != (tt.name == "nothing") {
@@ -361,7 +363,7 @@ func TestCompareScopeIdentity(t *testing.T) {
 		Value{Value: "a", Scope: Scope{Tenant: []string{"CONTOSO"}, Environment: []string{"production", "TEST"}}},
 	)
 	if d := Compare(old, same); !d.Empty() {
-		g, _ := Encode(d)
+		g, _ := canonjson.Encode(d)
 		t.Errorf("same scopes in another order and case differ:\n%s", g)
 	}
 
@@ -376,8 +378,8 @@ func TestCompareScopeIdentity(t *testing.T) {
 		{Kind: Added, Scope: Scope{Tenant: []string{"Test"}}, New: ptr("c")},
 	}}}})
 	if got := Compare(old, changed); !reflect.DeepEqual(got, want) {
-		g, _ := Encode(got)
-		w, _ := Encode(want)
+		g, _ := canonjson.Encode(got)
+		w, _ := canonjson.Encode(want)
 		t.Errorf("Compare:\n got %s\nwant %s", g, w)
 	}
 }
@@ -523,7 +525,7 @@ func TestSensitiveNeverShown(t *testing.T) {
 	for name, cur := range sides {
 		check := func(d *Diff, secrets []string) {
 			t.Helper()
-			js, err := Encode(d)
+			js, err := canonjson.Encode(d)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -550,11 +552,11 @@ func TestSensitiveNeverShown(t *testing.T) {
 }
 
 func TestJSONStable(t *testing.T) {
-	a, err := Encode(Compare(base(), edited(review)))
+	a, err := canonjson.Encode(Compare(base(), edited(review)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := Encode(Compare(base(), edited(review)))
+	b, err := canonjson.Encode(Compare(base(), edited(review)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -576,7 +578,7 @@ func TestJSONStable(t *testing.T) {
 			t.Errorf("JSON lacks %s:\n%s", want, a)
 		}
 	}
-	empty, err := Encode(Compare(base(), base()))
+	empty, err := canonjson.Encode(Compare(base(), base()))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 // Package snapshot owns the snapshotted form of a project: its process
 // (steps and packages) and its variables and variable templates, as plain
-// data with no source positions, encoded as canonical JSON.
+// data with no source positions, which releases store as canonical JSON
+// (package canonjson).
 //
 // A release stores a project in this form, so what a release deploys never
 // changes when the HCL does, a variable re-snapshot replaces the variables

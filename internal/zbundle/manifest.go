@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/zonectl/zonectl/internal/canonjson"
 	"github.com/zonectl/zonectl/internal/envelope"
 	"github.com/zonectl/zonectl/internal/keys"
 	"github.com/zonectl/zonectl/internal/recompress"
@@ -223,7 +224,7 @@ func ParseManifest(data []byte) (*Manifest, error) {
 		return nil, &envelope.SchemaError{What: ManifestName, Type: h.Type, Found: h.Schema, Supported: Schema}
 	}
 	var m Manifest
-	if err := snapshot.Decode(ManifestName, data, &m); err != nil {
+	if err := canonjson.Decode(ManifestName, data, &m); err != nil {
 		return nil, &CheckError{Member: ManifestName, Reason: "malformed manifest: " + err.Error(), Err: wrapKind(ErrMalformed, err)}
 	}
 	if err := m.Validate(); err != nil {

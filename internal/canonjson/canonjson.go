@@ -1,4 +1,4 @@
-package snapshot
+package canonjson
 
 import (
 	"bytes"
@@ -7,8 +7,8 @@ import (
 )
 
 // Encode writes v as canonical JSON: fields in declaration order, two-space
-// indentation, no HTML escaping, a final newline. The same snapshot always
-// encodes to the same bytes, so equal snapshots are equal Git blobs.
+// indentation, no HTML escaping, a final newline. The same value always
+// encodes to the same bytes.
 func Encode(v any) ([]byte, error) {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
@@ -20,9 +20,9 @@ func Encode(v any) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// Decode reads a snapshot document written by Encode into v. Fields it
-// does not know are ignored: a snapshot written by a newer zonectl of the
-// same schema stays readable.
+// Decode reads a document written by Encode into v; name says what the
+// document is in the error. Fields v does not have are ignored, so a
+// document written by a newer zonectl of the same schema stays readable.
 func Decode(name string, data []byte, v any) error {
 	if err := json.Unmarshal(data, v); err != nil {
 		return fmt.Errorf("read %s: %w", name, err)
