@@ -351,9 +351,9 @@ func (fx *fixture) checkAfterCrash(w world, c crashCase, before, after spaceStat
 	if d := fx.captureState(w, c.space).diff(after, false); len(d) > 0 {
 		add("the rerun ends neither as the command should: %s", strings.Join(d, ", "))
 	}
-	if a := fx.zonectl(w, c.space, "audit"); a.code != 0 {
-		add("audit after the rerun: %s", auditFailures(a))
-	}
+	// Reaching the after state reads every ref's commits and main's tree;
+	// fsck reads the rest (a pack left half-written by the crash and
+	// reused by the rerun shows only here).
 	return append(problems, integrity(w, c.space, "after the rerun")...)
 }
 

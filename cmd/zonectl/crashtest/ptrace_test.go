@@ -4,6 +4,7 @@ package crashtest
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -74,7 +75,11 @@ func killAt(spec traceSpec) (traceResult, error) {
 	if err != nil {
 		return traceResult{}, err
 	}
-	cmd := exec.Command(self)
+	// A hang fails the trial: killing the helper kills zonectl too
+	// (PTRACE_O_EXITKILL).
+	ctx, cancel := context.WithTimeout(context.Background(), commandTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, self)
 	cmd.Env = append(os.Environ(), tracerEnv+"="+specFile)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

@@ -192,10 +192,23 @@ func packages(js string, fail func(string, result)) []string {
 // store's empty folders it holds nothing of any command.
 const storeSkeleton = ".zonectl/store/.gitignore"
 
+// flockFile says whether a file is one of zonectl's empty flock(2) files:
+// the Space lock (.git/zonectl.lock, now .git/zonectl/flock) and the
+// claims release create holds while its automatic deployments run. The
+// kernel drops the lock when its holder dies, so such a file left behind
+// holds nothing: it is allowed for now, and not compared.
+func flockFile(path, rel string) bool {
+	if rel != ".git/zonectl.lock" && rel != ".git/zonectl/flock" && !strings.HasPrefix(rel, ".git/zonectl/claims/") {
+		return false
+	}
+	info, err := os.Stat(path)
+	return err == nil && info.Size() == 0
+}
+
 // spaceFiles lists the files of a Space that belong to neither Git's
 // object store, nor its refs, nor the work tree (git status covers that):
 // what is left in .git and the package store, with deployment ids blanked.
-// Empty directories and the store's skeleton are not listed.
+// Empty directories, the store's skeleton and flock files are not listed.
 func spaceFiles(dir string) []string {
 	skip := map[string]bool{".git/objects": true, ".git/refs": true, ".git/logs": true}
 	var out []string
@@ -208,7 +221,7 @@ func spaceFiles(dir string) []string {
 			if skip[rel] {
 				return filepath.SkipDir
 			}
-			if d.IsDir() || rel == ".git/index" || rel == ".git/packed-refs" || rel == storeSkeleton {
+			if d.IsDir() || rel == ".git/index" || rel == ".git/packed-refs" || rel == storeSkeleton || flockFile(path, rel) {
 				return nil
 			}
 			out = append(out, deploymentID.ReplaceAllString(rel, "D-*"))

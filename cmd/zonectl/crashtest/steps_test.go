@@ -217,10 +217,10 @@ func splitArgs(s string) []string {
 
 // sample chooses the crash points of a command from its steps. Every step
 // that is not a data write is kept. Of a run of data writes to one file
-// (a loose object is written in seven), the first, the second and the last
-// are kept: killed before them, the file is empty, partly written, or all
-// but complete; the writes between leave the same kind of file. all keeps
-// every step.
+// (a loose object is written in seven, a pack index in hundreds), the
+// first and the last are kept: killed before them, the file is empty, or
+// written but for its last part; the writes between leave a file cut
+// short as well. all keeps every step.
 func sample(steps []step, all bool) []step {
 	if all {
 		return steps
@@ -237,7 +237,7 @@ func sample(steps []step, all bool) []step {
 			j++
 		}
 		for k := i; k < j; k++ {
-			if k == i || k == i+1 || k == j-1 {
+			if k == i || k == j-1 {
 				kept = append(kept, steps[k])
 			}
 		}
