@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/zonectl/zonectl/internal/names"
 	"github.com/zonectl/zonectl/internal/space"
 )
 
@@ -29,7 +30,7 @@ fingerprint. Set ZONECTL_PASSPHRASE_FILE to protect it with a passphrase.`,
 
 func runInit(cmd *cobra.Command, g *globals, a []string) error {
 	name := a[0]
-	if err := space.CheckName(name); err != nil {
+	if err := names.CheckSpace(name); err != nil {
 		return usagef(err)
 	}
 	dir := name

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/zonectl/zonectl/internal/names"
 	"github.com/zonectl/zonectl/internal/space"
 	"github.com/zonectl/zonectl/internal/store"
 )
@@ -134,7 +135,7 @@ an array of {"id", "version", "sha256", "size", "pushed_at", "pushed_by",
 
 func runPackageList(g *globals, a []string) error {
 	if len(a) == 1 {
-		if err := store.CheckID(a[0]); err != nil {
+		if err := names.CheckPackageID(a[0]); err != nil {
 			return usagef(err)
 		}
 	}

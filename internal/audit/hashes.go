@@ -10,6 +10,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/zonectl/zonectl/internal/ledger"
+	"github.com/zonectl/zonectl/internal/names"
 	"github.com/zonectl/zonectl/internal/release"
 	"github.com/zonectl/zonectl/internal/snapshot"
 	"github.com/zonectl/zonectl/internal/store"
@@ -80,7 +81,7 @@ func (a *auditor) checkPackages() error {
 func (a *auditor) checkBlob(where, ref, commit string, p snapshot.PackageRef, must bool) error {
 	name := fmt.Sprintf("%s %s (sha256 %s)", p.ID, p.Version, p.SHA256)
 	c := Check{What: WhatPackage, Ref: ref, Commit: commit}
-	if err := store.CheckSHA256(p.SHA256); err != nil {
+	if err := names.CheckSHA256(p.SHA256); err != nil {
 		c.Result, c.Detail = Fail, fmt.Sprintf("package %s %s %s: %v", p.ID, p.Version, where, err)
 		a.rep.add(c)
 		return nil

@@ -9,8 +9,8 @@ import (
 	"github.com/zonectl/zonectl/internal/canonjson"
 	"github.com/zonectl/zonectl/internal/envelope"
 	"github.com/zonectl/zonectl/internal/keys"
+	"github.com/zonectl/zonectl/internal/names"
 	"github.com/zonectl/zonectl/internal/refusal"
-	"github.com/zonectl/zonectl/internal/store"
 	"github.com/zonectl/zonectl/internal/zbundle"
 )
 
@@ -74,10 +74,10 @@ func (x *Index) Validate() error {
 	if err := checkBaseName(x.Bundle.Name); err != nil {
 		bad("bundle name: %v", err)
 	}
-	if err := store.CheckSHA256(x.Bundle.SHA256); err != nil {
+	if err := names.CheckSHA256(x.Bundle.SHA256); err != nil {
 		bad("bundle sha256: %v", err)
 	}
-	if err := store.CheckSHA256(x.ManifestSHA256); err != nil {
+	if err := names.CheckSHA256(x.ManifestSHA256); err != nil {
 		bad("manifest sha256: %v", err)
 	}
 	if x.PartSize < MinSize {
@@ -105,7 +105,7 @@ func (x *Index) Validate() error {
 		case last && (p.Size < 1 || p.Size > x.PartSize):
 			bad("the last part is %d bytes; it holds 1 to %d", p.Size, x.PartSize)
 		}
-		if err := store.CheckSHA256(p.SHA256); err != nil {
+		if err := names.CheckSHA256(p.SHA256); err != nil {
 			bad("part %d sha256: %v", p.Number, err)
 		}
 		total += p.Size

@@ -13,6 +13,7 @@ import (
 
 	"github.com/zonectl/zonectl/gitstore"
 	"github.com/zonectl/zonectl/internal/keys"
+	"github.com/zonectl/zonectl/internal/names"
 )
 
 // InitOptions says what Space to create and where.
@@ -24,7 +25,7 @@ type InitOptions struct {
 
 // Validate checks the options before anything is written.
 func (o InitOptions) Validate() error {
-	if err := CheckName(o.Name); err != nil {
+	if err := names.CheckSpace(o.Name); err != nil {
 		return err
 	}
 	if o.Dir == "" {

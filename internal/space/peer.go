@@ -13,6 +13,7 @@ import (
 	"github.com/zonectl/zonectl/hcl/edit"
 	"github.com/zonectl/zonectl/internal/atomicfile"
 	"github.com/zonectl/zonectl/internal/keys"
+	"github.com/zonectl/zonectl/internal/names"
 )
 
 // AddPeerOptions says which Space to trust, with what key, for what.
@@ -25,7 +26,7 @@ type AddPeerOptions struct {
 
 // Validate checks the options before anything is read or written.
 func (o AddPeerOptions) Validate() error {
-	if err := CheckName(o.Name); err != nil {
+	if err := names.CheckSpace(o.Name); err != nil {
 		return err
 	}
 	if o.KeyFile == "" {

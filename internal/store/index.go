@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/zonectl/zonectl/internal/names"
 	"github.com/zonectl/zonectl/internal/semver"
 )
 
@@ -20,10 +21,10 @@ const maxEntrySize = 64 << 10
 
 // entryPath is where the index entry of id and version is.
 func (s *Store) entryPath(id, version string) (string, error) {
-	if err := CheckID(id); err != nil {
+	if err := names.CheckPackageID(id); err != nil {
 		return "", err
 	}
-	v, err := CheckVersion(version)
+	v, err := names.CheckPackageVersion(version)
 	if err != nil {
 		return "", err
 	}
@@ -49,7 +50,7 @@ func (s *Store) Get(id, version string) (Package, error) {
 // Versions returns the versions of the package id, highest first; none
 // when the store holds none.
 func (s *Store) Versions(id string) ([]Package, error) {
-	if err := CheckID(id); err != nil {
+	if err := names.CheckPackageID(id); err != nil {
 		return nil, err
 	}
 	pkgs, err := s.readDir(s.path(indexDir, idKey(id)))
@@ -158,14 +159,14 @@ func (s *Store) readEntry(path string) (Package, error) {
 }
 
 func checkEntry(pkg Package, path string) error {
-	if err := CheckID(pkg.ID); err != nil {
+	if err := names.CheckPackageID(pkg.ID); err != nil {
 		return err
 	}
 	v, err := semver.Parse(pkg.Version)
 	if err != nil {
 		return err
 	}
-	if err := CheckSHA256(pkg.SHA256); err != nil {
+	if err := names.CheckSHA256(pkg.SHA256); err != nil {
 		return err
 	}
 	if pkg.Size < 0 {

@@ -3,10 +3,10 @@ package store
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
+	"github.com/zonectl/zonectl/internal/names"
 	"github.com/zonectl/zonectl/internal/semver"
 )
 
@@ -35,10 +35,10 @@ type PushOptions struct {
 
 // Validate checks the options before anything is read or written.
 func (o PushOptions) Validate() error {
-	if err := CheckID(o.ID); err != nil {
+	if err := names.CheckPackageID(o.ID); err != nil {
 		return err
 	}
-	if _, err := CheckVersion(o.Version); err != nil {
+	if _, err := names.CheckPackageVersion(o.Version); err != nil {
 		return err
 	}
 	if strings.ContainsAny(o.FileName, "/\\\x00") {
@@ -48,36 +48,6 @@ func (o PushOptions) Validate() error {
 		return errors.New("no time given for the push")
 	}
 	return nil
-}
-
-const (
-	maxIDLen      = 100 // as NuGet and Octopus feeds
-	maxVersionLen = 128
-)
-
-var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
-
-// CheckID checks a package ID: a letter or digit, then letters, digits,
-// '.', '_' or '-', at most 100 in all, as Octopus package IDs are.
-func CheckID(id string) error {
-	switch {
-	case id == "":
-		return errors.New("empty package ID")
-	case len(id) > maxIDLen:
-		return fmt.Errorf("package ID %q is %d characters long; at most %d are allowed", id, len(id), maxIDLen)
-	case !idPattern.MatchString(id):
-		return fmt.Errorf("invalid package ID %q: start with a letter or digit, then use only letters, digits, '.', '_' and '-'", id)
-	}
-	return nil
-}
-
-// CheckVersion parses a package version, which must be a Semantic Version
-// 2.0.0 of at most 128 characters.
-func CheckVersion(v string) (semver.Version, error) {
-	if len(v) > maxVersionLen {
-		return semver.Version{}, fmt.Errorf("version %q is %d characters long; at most %d are allowed", v, len(v), maxVersionLen)
-	}
-	return semver.Parse(v)
 }
 
 // idKey and versionKey name a package version in the index. IDs and

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/zonectl/zonectl/internal/hashpipe"
+	"github.com/zonectl/zonectl/internal/names"
 	"github.com/zonectl/zonectl/internal/scratch"
 )
 
@@ -116,7 +117,7 @@ func (s *Store) Name(sha256 string, size int64, opts PushOptions) (pkg Package, 
 	if err := opts.Validate(); err != nil {
 		return Package{}, false, err
 	}
-	if err := CheckSHA256(sha256); err != nil {
+	if err := names.CheckSHA256(sha256); err != nil {
 		return Package{}, false, err
 	}
 	name := opts.ID + " " + opts.Version
@@ -167,7 +168,7 @@ func (s *Store) compare(stored, pushed Package, tmp string) (Package, bool, erro
 // *IntegrityError, bytes of another size or hash; refused bytes never
 // become visible. When the blob is already stored, r is not read.
 func (s *Store) PutBlob(ctx context.Context, r io.Reader, wantSHA256 string, size int64) (err error) {
-	if err := CheckSHA256(wantSHA256); err != nil {
+	if err := names.CheckSHA256(wantSHA256); err != nil {
 		return err
 	}
 	if size < 0 {
@@ -203,7 +204,7 @@ func (s *Store) PutBlob(ctx context.Context, r io.Reader, wantSHA256 string, siz
 // twice. The file is hashed again and synced before it moves; on any
 // error it stays where it was, for the caller to remove.
 func (s *Store) PutFile(ctx context.Context, path, wantSHA256 string, size int64) (err error) {
-	if err := CheckSHA256(wantSHA256); err != nil {
+	if err := names.CheckSHA256(wantSHA256); err != nil {
 		return err
 	}
 	if s.Has(wantSHA256) {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/zonectl/zonectl/internal/names"
 	"github.com/zonectl/zonectl/internal/scratch"
 )
 
@@ -97,23 +98,9 @@ func (s *Store) prepare() error {
 	return err
 }
 
-// CheckSHA256 checks that sum is a SHA-256 digest in lowercase hex, the
-// form the store names blobs by.
-func CheckSHA256(sum string) error {
-	if len(sum) != 2*sha256.Size {
-		return fmt.Errorf("invalid sha256 %q: want %d lowercase hex digits", sum, 2*sha256.Size)
-	}
-	for i := 0; i < len(sum); i++ {
-		if c := sum[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
-			return fmt.Errorf("invalid sha256 %q: want %d lowercase hex digits", sum, 2*sha256.Size)
-		}
-	}
-	return nil
-}
-
 // Has reports whether the store holds the blob whose SHA-256 is sum.
 func (s *Store) Has(sum string) bool {
-	if CheckSHA256(sum) != nil {
+	if names.CheckSHA256(sum) != nil {
 		return false
 	}
 	info, err := os.Stat(s.blobPath(sum))
@@ -123,7 +110,7 @@ func (s *Store) Has(sum string) bool {
 // Open opens the blob whose SHA-256 is sum for reading. A missing blob is
 // an error matching ErrNotFound.
 func (s *Store) Open(sum string) (io.ReadCloser, error) {
-	if err := CheckSHA256(sum); err != nil {
+	if err := names.CheckSHA256(sum); err != nil {
 		return nil, err
 	}
 	f, err := os.Open(s.blobPath(sum))
@@ -137,7 +124,7 @@ func (s *Store) Open(sum string) (io.ReadCloser, error) {
 // reader that needs a path (extracting an archive reads it twice). The
 // file is read-only; a missing blob is an error matching ErrNotFound.
 func (s *Store) BlobPath(sum string) (string, error) {
-	if err := CheckSHA256(sum); err != nil {
+	if err := names.CheckSHA256(sum); err != nil {
 		return "", err
 	}
 	if !s.Has(sum) {

@@ -9,9 +9,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/zonectl/zonectl/gitstore"
+	"github.com/zonectl/zonectl/internal/names"
 	"github.com/zonectl/zonectl/internal/semver"
-	"github.com/zonectl/zonectl/internal/space"
-	"github.com/zonectl/zonectl/internal/store"
 )
 
 const (
@@ -74,7 +73,7 @@ func (m *Manifest) Validate() error {
 }
 
 func (p Peer) check(role string) error {
-	if err := space.CheckName(p.Space); err != nil {
+	if err := names.CheckSpace(p.Space); err != nil {
 		return fmt.Errorf("%s space: %w", role, err)
 	}
 	if !isHex(p.Fingerprint, "0123456789ABCDEF") || len(p.Fingerprint) != 40 && len(p.Fingerprint) != 64 {
@@ -100,7 +99,7 @@ func checkProject(name string) error {
 }
 
 func (g *Git) check() error {
-	if err := store.CheckSHA256(g.BundleSHA256); err != nil {
+	if err := names.CheckSHA256(g.BundleSHA256); err != nil {
 		return fmt.Errorf("git bundle_sha256: %w", err)
 	}
 	if g.BundleSize < 1 {
@@ -112,15 +111,15 @@ func (g *Git) check() error {
 	if len(g.Refs) == 0 {
 		return errors.New("git refs: the bundle carries no ref")
 	}
-	names := map[string]bool{}
+	seen := map[string]bool{}
 	for _, r := range g.Refs {
 		if err := gitstore.ValidateRefName(r.Name); err != nil {
 			return fmt.Errorf("git refs: %w", err)
 		}
-		if names[r.Name] {
+		if seen[r.Name] {
 			return fmt.Errorf("git refs: %q is listed twice", r.Name)
 		}
-		names[r.Name] = true
+		seen[r.Name] = true
 		if !isObjectHash(r.Hash) {
 			return fmt.Errorf("git ref %q: hash %q: want 40 lower-case hex digits", r.Name, r.Hash)
 		}
@@ -141,11 +140,11 @@ func (g *Git) check() error {
 func checkPackages(pkgs []Package) error {
 	seen := map[string]bool{}
 	for _, p := range pkgs {
-		if err := store.CheckID(p.ID); err != nil {
+		if err := names.CheckPackageID(p.ID); err != nil {
 			return fmt.Errorf("packages: %w", err)
 		}
 		name := fmt.Sprintf("package %s %s", p.ID, p.Version)
-		if _, err := store.CheckVersion(p.Version); err != nil {
+		if _, err := names.CheckPackageVersion(p.Version); err != nil {
 			return fmt.Errorf("package %s: %w", p.ID, err)
 		}
 		key := strings.ToLower(p.ID) + " " + strings.ToLower(p.Version)
@@ -156,7 +155,7 @@ func checkPackages(pkgs []Package) error {
 		if p.Size < 0 {
 			return fmt.Errorf("%s: size %d is negative", name, p.Size)
 		}
-		if err := store.CheckSHA256(p.SHA256); err != nil {
+		if err := names.CheckSHA256(p.SHA256); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
 		switch p.Data.Kind {
@@ -173,11 +172,11 @@ func checkPackages(pkgs []Package) error {
 			switch {
 			case b == nil:
 				return fmt.Errorf("%s: a delta without a basis", name)
-			case store.CheckSHA256(b.SHA256) != nil || b.Size < 0:
+			case names.CheckSHA256(b.SHA256) != nil || b.Size < 0:
 				return fmt.Errorf("%s: the delta's basis is not a valid package reference", name)
 			case b.SHA256 == p.SHA256:
 				return fmt.Errorf("%s: a delta against the package itself", name)
-			case store.CheckSHA256(p.Data.DeltaSHA256) != nil || p.Data.DeltaSize < 0:
+			case names.CheckSHA256(p.Data.DeltaSHA256) != nil || p.Data.DeltaSize < 0:
 				return fmt.Errorf("%s: the delta's size or SHA-256 is not valid", name)
 			case p.Data.Path != PackagePath(p.Data.DeltaSHA256):
 				return fmt.Errorf("%s: data path %q: the delta is %q", name, p.Data.Path, PackagePath(p.Data.DeltaSHA256))
@@ -186,7 +185,7 @@ func checkPackages(pkgs []Package) error {
 			}
 		case DataZstd:
 			switch {
-			case store.CheckSHA256(p.Data.CompressedSHA256) != nil || p.Data.CompressedSize < 0:
+			case names.CheckSHA256(p.Data.CompressedSHA256) != nil || p.Data.CompressedSize < 0:
 				return fmt.Errorf("%s: the compressed member's size or SHA-256 is not valid", name)
 			case p.Data.Path != PackagePath(p.Data.CompressedSHA256):
 				return fmt.Errorf("%s: data path %q: the compressed package is %q", name, p.Data.Path, PackagePath(p.Data.CompressedSHA256))
