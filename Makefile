@@ -25,7 +25,7 @@ check-tools:
 	@command -v strace >/dev/null 2>&1 || { echo "make: strace is required (the crash-point suite records each command's file-system steps with it); install it (Debian/Ubuntu: sudo apt-get install strace)" >&2; exit 1; }
 
 fmt-check:
-	@out=$$(gofmt -l cmd hcl gitstore internal bench); if [ -n "$$out" ]; then echo "gofmt would change:" >&2; echo "$$out" >&2; exit 1; fi
+	@out=$$(gofmt -l *.go cmd hcl gitstore internal bench); if [ -n "$$out" ]; then echo "gofmt would change:" >&2; echo "$$out" >&2; exit 1; fi
 
 vet:
 	$(GO) vet ./...

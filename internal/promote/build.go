@@ -120,7 +120,7 @@ func Build(ctx context.Context, env *Env, p *Promotion, st *store.Store, opts Bu
 			return nil, fmt.Errorf("package %s %s (sha256 %s) is not in the package store; push it again before promoting", pk.ID, pk.Version, pk.SHA256)
 		}
 		if _, ok := sent[pk.SHA256]; ok {
-			m.Packages = append(m.Packages, zbundle.Package{PackageRef: pk, Data: zbundle.PackageData{Kind: zbundle.DataNone}})
+			m.Packages = append(m.Packages, zbundle.Package{PackageRef: manifestRef(pk), Data: zbundle.PackageData{Kind: zbundle.DataNone}})
 			continue
 		}
 		data, file, err := packageData(ctx, st, pk, sent, dir, opts.Progress)
@@ -133,7 +133,7 @@ func Build(ctx context.Context, env *Env, p *Promotion, st *store.Store, opts Bu
 		}
 		size, _ := data.Member(pk.Size, pk.SHA256)
 		total += size
-		m.Packages = append(m.Packages, zbundle.Package{PackageRef: pk, Data: data})
+		m.Packages = append(m.Packages, zbundle.Package{PackageRef: manifestRef(pk), Data: data})
 	}
 	data, sig, err := zbundle.SealManifest(m, env.Signer)
 	if err != nil {
@@ -185,6 +185,12 @@ func Build(ctx context.Context, env *Env, p *Promotion, st *store.Store, opts Bu
 	}
 	return m, nil
 }
+
+// manifestRef is pk as a manifest pins it. The manifest has its own type
+// with the same fields, so that its bytes follow its schema; this
+// conversion stops compiling if the two drift apart, and a field added to
+// a release's package references then reaches bundles only on purpose.
+func manifestRef(pk snapshot.PackageRef) zbundle.PackageRef { return zbundle.PackageRef(pk) }
 
 // knownToTarget says what the target is known to have, for a thin bundle:
 // the promotion commits and packages its receipts name, when it has sent

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/zonectl/zonectl/internal/keys"
-	"github.com/zonectl/zonectl/internal/snapshot"
 )
 
 // testSpace is a Space's key pair with a signer and a verifier that trusts
@@ -88,7 +87,7 @@ func newFixture(t testing.TB, gitBundle []byte) *fixture {
 		Packages: []Package{
 			wholePackage("acme-web", "1.4.0", web),
 			wholePackage("acme-db", "2.0.1", db),
-			{PackageRef: snapshot.PackageRef{ID: "nginx", Version: "1.25.3", SHA256: sum([]byte("nginx")), Size: 5}, Data: PackageData{Kind: DataNone}},
+			{PackageRef: PackageRef{ID: "nginx", Version: "1.25.3", SHA256: sum([]byte("nginx")), Size: 5}, Data: PackageData{Kind: DataNone}},
 		},
 	}
 	f := &fixture{src: src, dst: dst, m: m, files: map[string][]byte{
@@ -102,7 +101,7 @@ func newFixture(t testing.TB, gitBundle []byte) *fixture {
 
 func wholePackage(id, version string, data []byte) Package {
 	return Package{
-		PackageRef: snapshot.PackageRef{ID: id, Version: version, SHA256: sum(data), Size: int64(len(data))},
+		PackageRef: PackageRef{ID: id, Version: version, SHA256: sum(data), Size: int64(len(data))},
 		Data:       PackageData{Kind: DataWhole, Path: PackagePath(sum(data))},
 	}
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/zonectl/zonectl/internal/keys"
 	"github.com/zonectl/zonectl/internal/recompress"
 	"github.com/zonectl/zonectl/internal/refusal"
-	"github.com/zonectl/zonectl/internal/snapshot"
 )
 
 // Schema is the version of the manifest format that this zonectl writes;
@@ -74,8 +73,19 @@ type GitRef struct {
 // A Package is a package version the release deploys, and where its bytes
 // are in the bundle, if they are.
 type Package struct {
-	snapshot.PackageRef
+	PackageRef
 	Data PackageData `json:"data"`
+}
+
+// A PackageRef pins a package version by the hash and size of its bytes.
+// It has the fields of a release's package references, and is a type of
+// this package so that the manifest's bytes change only when its schema
+// does.
+type PackageRef struct {
+	ID      string `json:"id"`
+	Version string `json:"version"`
+	SHA256  string `json:"sha256"`
+	Size    int64  `json:"size"`
 }
 
 // PackageData says what the bundle holds of a package.
