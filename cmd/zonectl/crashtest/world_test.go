@@ -165,6 +165,9 @@ var (
 // copies them.
 func getFixture(t *testing.T) *fixture {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("the crash-point and concurrency suites run real Spaces many times; not with -short")
+	}
 	fixtureOnce.Do(func() {
 		start := time.Now()
 		theFixture, fixtureErr = buildFixture(suiteRoot, zonectlBin)
