@@ -1,15 +1,15 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
 	"github.com/spf13/cobra"
 
-	"github.com/zonectl/zonectl/gitstore/bundle"
+	"github.com/zonectl/zonectl/internal/importer"
 	"github.com/zonectl/zonectl/internal/keys"
 	"github.com/zonectl/zonectl/internal/zbundle"
 )
@@ -25,12 +25,6 @@ func newBundleCommand(g *globals) *cobra.Command {
 }
 
 // check is one line of an inspection.
-type check struct {
-	Name   string `json:"check"`
-	Result string `json:"result"` // pass, fail, skipped
-	Detail string `json:"detail,omitempty"`
-}
-
 func newBundleInspectCommand(g *globals) *cobra.Command {
 	var keyFile string
 	cmd := &cobra.Command{
@@ -47,132 +41,51 @@ bundle's references and prerequisites. Exit 3 when a check fails.`,
 			if err != nil {
 				return err
 			}
-			var checks []check
-			add := func(name string, err error, ok string) {
-				c := check{Name: name, Result: "pass", Detail: ok}
-				if err != nil {
-					c.Result, c.Detail = "fail", err.Error()
+			opts := importer.InspectOptions{Now: time.Now()}
+			if keyFile != "" {
+				if opts.Key, err = readKeyFile(g, keyFile); err != nil {
+					return err
 				}
-				checks = append(checks, c)
+				opts.KeyWhere = keyFile
+			} else if sp, err := g.openSpace(); err == nil {
+				opts.Space, _ = sp.Load()
 			}
 			f, err := os.Open(path)
 			if err != nil {
 				return err
 			}
 			defer f.Close()
-			r, err := zbundle.NewReader(f)
-			add("tar: manifest.json and its signature first, only bundle members", err, "")
-			if err != nil {
-				return g.printInspection(nil, nil, checks)
-			}
-			m, err := zbundle.ParseManifest(r.Manifest())
-			add("manifest: well-formed, schema supported", err, "")
-			if err != nil {
-				return g.printInspection(nil, nil, checks)
-			}
-			key, where, kerr := inspectionKey(g, keyFile, m.Source.Space)
-			switch {
-			case kerr != nil:
-				add("signature by "+m.Source.Space, kerr, "")
-			case key == nil:
-				checks = append(checks, check{Name: "signature by " + m.Source.Space, Result: "skipped", Detail: "no key: pass --key FILE, or run inside a Space that has " + m.Source.Space + " as a peer"})
-			default:
-				_, sig, err := zbundle.OpenManifest(r.Manifest(), r.Signature(), keys.NewVerifier(openpgp.EntityList{key}))
-				detail := ""
-				if sig != nil {
-					detail = fmt.Sprintf("key %s (%s), signed %s", sig.Fingerprint, where, sig.Created.Format(time.RFC3339))
-				}
-				add("signature by "+m.Source.Space, err, detail)
-			}
-			var expired error
-			if !time.Now().Before(m.Expires) {
-				expired = fmt.Errorf("expired at %s", m.Expires.Format(time.RFC3339))
-			}
-			add("not expired", expired, "until "+m.Expires.Format(time.RFC3339))
-			members, err := r.Scan()
-			if err == nil {
-				err = zbundle.Check(m, members)
-			}
-			add("every member pinned by the manifest, with its hash, and nothing else", err, fmt.Sprintf("%d members", len(members)))
-			add("Git bundle: references and prerequisites as pinned", inspectGit(path, m), "")
-			return g.printInspection(m, members, checks)
+			in := importer.Inspect(cmd.Context(), f, filepath.Base(path), opts)
+			return g.printInspection(in)
 		},
 	}
 	cmd.Flags().StringVar(&keyFile, "key", "", "the source Space's armored public key `FILE`")
 	return cmd
 }
 
-// inspectionKey finds the key to check the signature with: --key, else the
-// source's peer block in the Space around, if any.
-func inspectionKey(g *globals, keyFile, source string) (*openpgp.Entity, string, error) {
-	if keyFile != "" {
-		path, err := g.resolve(keyFile)
-		if err != nil {
-			return nil, "", err
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return nil, "", err
-		}
-		list, err := keys.ReadPublic(keyFile, data)
-		if err != nil {
-			return nil, "", err
-		}
-		return list[0], keyFile, nil
-	}
-	sp, err := g.openSpace()
+// readKeyFile reads the public key --key names.
+func readKeyFile(g *globals, keyFile string) (*openpgp.Entity, error) {
+	path, err := g.resolve(keyFile)
 	if err != nil {
-		return nil, "", nil
+		return nil, err
 	}
-	cfg, _ := sp.Load()
-	p := cfg.Peer(source)
-	if p == nil {
-		return nil, "", nil
-	}
-	list, err := keys.ReadPublic("public_key of peer "+p.Name, []byte(p.PublicKey))
+	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
-	return list[0], "peer " + p.Name + " of this Space", nil
-}
-
-// inspectGit reads the Git bundle's header from the bundle file and holds
-// it against the manifest.
-func inspectGit(path string, m *zbundle.Manifest) error {
-	f, err := os.Open(path)
+	list, err := keys.ReadPublic(keyFile, data)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer f.Close()
-	r, err := zbundle.NewReader(f)
-	if err != nil {
-		return err
-	}
-	for {
-		name, _, err := r.Next()
-		if err != nil {
-			return fmt.Errorf("no release.bundle member: %w", err)
-		}
-		if name == zbundle.GitBundleName {
-			break
-		}
-	}
-	hdr, err := bundle.ReadHeader(bufio.NewReader(r))
-	if err != nil {
-		return err
-	}
-	return m.Git.CheckHeader(hdr)
+	return list[0], nil
 }
 
 // printInspection writes the manifest's summary and the checks, and fails
 // with exit 3 when one failed.
-func (g *globals) printInspection(m *zbundle.Manifest, members []zbundle.Member, checks []check) error {
-	failed := false
-	for _, c := range checks {
-		failed = failed || c.Result == "fail"
-	}
+func (g *globals) printInspection(in *importer.Inspection) error {
+	m, checks := in.Manifest, in.Findings
 	if g.out.json() {
-		if err := g.out.printJSON(map[string]any{"manifest": m, "members": members, "checks": checks}); err != nil {
+		if err := g.out.printJSON(map[string]any{"manifest": m, "members": in.Members, "checks": checks}); err != nil {
 			return err
 		}
 	} else {
@@ -199,14 +112,14 @@ func (g *globals) printInspection(m *zbundle.Manifest, members []zbundle.Member,
 		}
 		for _, c := range checks {
 			mark := map[string]string{"pass": "ok  ", "fail": "FAIL", "skipped": "skip"}[c.Result]
-			g.out.printf("%s %s", mark, c.Name)
+			g.out.printf("%s %s", mark, c.Check)
 			if c.Detail != "" {
 				g.out.printf(": %s", c.Detail)
 			}
 			g.out.printf("\n")
 		}
 	}
-	if failed {
+	if in.Failed() {
 		return &failure{summary: "bundle check failed", verification: true}
 	}
 	return nil

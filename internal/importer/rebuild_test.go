@@ -16,7 +16,6 @@ import (
 
 	"github.com/zonectl/zonectl/internal/delta"
 	"github.com/zonectl/zonectl/internal/recompress"
-	"github.com/zonectl/zonectl/internal/snapshot"
 	"github.com/zonectl/zonectl/internal/store"
 	"github.com/zonectl/zonectl/internal/zbundle"
 )
@@ -73,7 +72,7 @@ func contentDelta(t *testing.T, level int) (*Env, zbundle.Package, string, []byt
 		t.Fatal(err)
 	}
 	p := zbundle.Package{
-		PackageRef: snapshot.PackageRef{ID: "web", Version: "1.1.0", SHA256: hexSum(target), Size: int64(len(target))},
+		PackageRef: zbundle.PackageRef{ID: "web", Version: "1.1.0", SHA256: hexSum(target), Size: int64(len(target))},
 		Data: zbundle.PackageData{Kind: zbundle.DataContentDelta, Path: zbundle.PackagePath(hexSum(d.Bytes())), DeltaSize: int64(d.Len()), DeltaSHA256: hexSum(d.Bytes()),
 			Basis: &zbundle.Basis{ID: "web", Version: "1.0.0", SHA256: hexSum(basis), Size: int64(len(basis))}, Rebuild: &params},
 	}
@@ -133,8 +132,8 @@ func TestUnpack(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			p := zbundle.Package{PackageRef: snapshot.PackageRef{ID: "web", Version: "1.0.0", SHA256: hexSum(data), Size: int64(len(data))}}
-			path := unpackedPath(t.TempDir(), p)
+			p := zbundle.Package{PackageRef: zbundle.PackageRef{ID: "web", Version: "1.0.0", SHA256: hexSum(data), Size: int64(len(data))}}
+			path := filepath.Join(t.TempDir(), "unpacked-"+p.SHA256)
 			u, err := newUnpacker(path, p.Size)
 			if err != nil {
 				t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -46,80 +47,124 @@ type ImportResult struct {
 	Merge plumbing.Hash
 }
 
-// Import verifies a receipt bundle and merges its receipts into the
-// ledger. It refuses (a *keys.VerificationError), writing no ref, a bundle
-// that is not signed by a peer this Space accepts receipts from, is for
-// another Space, does not hash as its manifest pins, or whose chain has a
-// commit not signed by the peer, a gap, a reorder or a rewrite of what was
-// merged before, a receipt for a release this Space never promoted to the
-// peer, or one whose package hashes differ from what was sent. The peer's
-// commits are merged as they are: none is rewritten, so stock git still
-// verifies each with the peer's key.
+// Import verifies a receipt bundle (Verify) and merges its receipts into
+// the ledger (Stage). The peer's commits are merged as they are: none is
+// rewritten, so stock git still verifies each with the peer's key.
 func Import(ctx context.Context, env *ImportEnv, file string) (*ImportResult, error) {
-	name := filepath.Base(file)
 	f, err := os.Open(file)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	files, err := members(f, name)
+	v, err := Verify(env, f, filepath.Base(file))
 	if err != nil {
 		return nil, err
 	}
-	var claimed Manifest
-	if err := json.Unmarshal(files[ManifestName], &claimed); err != nil {
-		return nil, refuse(name, "malformed manifest: %v", err)
-	}
-	peer := env.Config.Peer(claimed.Source.Space)
-	if peer == nil || !peer.AcceptsKind(config.AcceptReceipts) {
-		return nil, refuse(name, "it claims to come from %q, which this Space does not accept receipts from", claimed.Source.Space)
-	}
-	list, err := keys.ReadPublic("public_key of peer "+peer.Name, []byte(peer.PublicKey))
+	return Stage(ctx, env, v)
+}
+
+// Verified is a receipt bundle whose envelope passed Verify: all Stage
+// takes.
+type Verified struct {
+	name     string
+	peer     string
+	manifest Manifest
+	verifier *keys.Verifier
+	git      []byte
+}
+
+// Verify runs the checks of a receipt bundle's envelope, in order; a
+// bundle failing one is refused (a *keys.VerificationError) and nothing is
+// written:
+//
+//  1. the tar holds manifest.json, its signature and receipts.bundle, in
+//     that order, each within its size limit, and nothing else;
+//  2. the manifest is signed, for this document type, by a peer this
+//     Space accepts receipts from, with that peer's key;
+//  3. it is for this Space: its name and its key;
+//  4. receipts.bundle hashes to what the manifest pins, and its one
+//     reference is the manifest's tip.
+//
+// Stage checks the receipts themselves, against what was merged before.
+func Verify(env *ImportEnv, src io.Reader, name string) (*Verified, error) {
+	files, err := members(src, name) // 1
 	if err != nil {
 		return nil, err
 	}
-	verifier := keys.NewVerifier(openpgp.EntityList(list))
-	var m Manifest
-	if _, err := envelope.Open(ManifestName, files[ManifestName], files[SignatureName], envelope.TypeReceiptManifest, ManifestSchema, verifier, &m); err != nil {
+	v := &Verified{name: name, git: files[GitBundleName]}
+	if err := v.checkSignature(env, files); err != nil { // 2
 		return nil, err
 	}
-	if !strings.EqualFold(m.Target.Space, env.Config.Name()) || m.Target.Fingerprint != env.Fingerprint {
+	m := &v.manifest
+	if !strings.EqualFold(m.Target.Space, env.Config.Name()) || m.Target.Fingerprint != env.Fingerprint { // 3
 		return nil, refuse(name, "it is for Space %q with key %s, not this one (%q, %s)", m.Target.Space, m.Target.Fingerprint, env.Config.Name(), env.Fingerprint)
 	}
-	sum := sha256.Sum256(files[GitBundleName])
-	if hex.EncodeToString(sum[:]) != m.Git.BundleSHA256 || int64(len(files[GitBundleName])) != m.Git.BundleSize {
+	sum := sha256.Sum256(v.git) // 4
+	if hex.EncodeToString(sum[:]) != m.Git.BundleSHA256 || int64(len(v.git)) != m.Git.BundleSize {
 		return nil, refuse(name, "receipts.bundle does not hash to what the manifest pins")
 	}
 	if len(m.Git.Refs) != 1 || m.Git.Refs[0].Hash != m.Tip {
 		return nil, refuse(name, "the manifest's tip is not its Git bundle's one reference")
 	}
-	// What was merged before is read, checked against and moved in one
-	// transaction: two imports at once merge each receipt once.
-	tx, err := env.Repo.Begin(ctx, "receipt import from "+peer.Name)
+	return v, nil
+}
+
+// checkSignature is Verify's check 2.
+func (v *Verified) checkSignature(env *ImportEnv, files map[string][]byte) error {
+	var claimed Manifest
+	if err := json.Unmarshal(files[ManifestName], &claimed); err != nil {
+		return refuse(v.name, "malformed manifest: %v", err)
+	}
+	peer := env.Config.Peer(claimed.Source.Space)
+	if peer == nil || !peer.AcceptsKind(config.AcceptReceipts) {
+		return refuse(v.name, "it claims to come from %q, which this Space does not accept receipts from", claimed.Source.Space)
+	}
+	list, err := keys.ReadPublic("public_key of peer "+peer.Name, []byte(peer.PublicKey))
+	if err != nil {
+		return err
+	}
+	v.peer, v.verifier = peer.Name, keys.NewVerifier(openpgp.EntityList(list))
+	_, err = envelope.Open(ManifestName, files[ManifestName], files[SignatureName], envelope.TypeReceiptManifest, ManifestSchema, v.verifier, &v.manifest)
+	return err
+}
+
+// Stage merges verified receipts into the ledger in one transaction that
+// reads what was merged before, checks the new receipts against it, and
+// moves both refs; two imports at once merge each receipt once. The
+// checks, refused (a *keys.VerificationError) with no ref written:
+//
+//  5. the chain from the tip back to the receipt merged before (or to its
+//     start) is linear, every commit signed by the peer, the positions
+//     counting down by one with no gap, and it contains what was merged
+//     before: nothing was rewritten or reordered;
+//  6. every new receipt is for a release from this Space that it promoted
+//     to the peer, naming only packages that promotion sent.
+func Stage(ctx context.Context, env *ImportEnv, v *Verified) (*ImportResult, error) {
+	tx, err := env.Repo.Begin(ctx, "receipt import from "+v.peer)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	res := &ImportResult{Peer: peer.Name}
-	ackRef := PeerRef(peer.Name)
+	res := &ImportResult{Peer: v.peer}
+	ackRef := PeerRef(v.peer)
 	ack, _, err := tx.Ref(ackRef)
 	if err != nil {
 		return nil, err
 	}
-	if ack.String() == m.Tip {
+	if ack.String() == v.manifest.Tip {
 		res.Again = true
 		return res, nil
 	}
-	if _, err := bundle.Unbundle(ctx, bytes.NewReader(files[GitBundleName]), env.Repo.Objects(), bundle.UnbundleOptions{}); err != nil {
-		return nil, refuse(name, "receipts.bundle: %v", err)
+	if _, err := bundle.Unbundle(ctx, bytes.NewReader(v.git), env.Repo.Objects(), bundle.UnbundleOptions{}); err != nil {
+		return nil, refuse(v.name, "receipts.bundle: %v", err)
 	}
-	tip := plumbing.NewHash(m.Tip)
-	chain, err := verifyChain(env.Repo, tip, ack, keys.VerifyFunc(verifier.VerifyOK), name)
+	tip := plumbing.NewHash(v.manifest.Tip)
+	chain, err := verifyChain(env.Repo, tip, ack, keys.VerifyFunc(v.verifier.VerifyOK), v.name) // 5
 	if err != nil {
 		return nil, err
 	}
-	for _, e := range chain {
-		if err := checkReceipt(env, peer.Name, e, name); err != nil {
+	for _, e := range chain { // 6
+		if err := checkReceipt(env, v.peer, e, v.name); err != nil {
 			return nil, err
 		}
 	}
@@ -128,13 +173,12 @@ func Import(ctx context.Context, env *ImportEnv, file string) (*ImportResult, er
 		return res, nil
 	}
 	res.New = chain
-
 	if err := tx.Update(ackRef, tip, ack); err != nil {
 		return nil, err
 	}
 	res.Merge, err = ledger.Merge(tx, env.Signer, env.Author, ledger.Event{
 		Type: ledger.Receipts, Time: env.Now.UTC(), Who: fmt.Sprintf("%s <%s>", env.Author.Name, env.Author.Email),
-		Receipts: &ledger.ReceiptsRecord{Peer: peer.Name, Tip: m.Tip, First: chain[0].Position, Last: chain[len(chain)-1].Position},
+		Receipts: &ledger.ReceiptsRecord{Peer: v.peer, Tip: v.manifest.Tip, First: chain[0].Position, Last: chain[len(chain)-1].Position},
 	}, tip)
 	if err != nil {
 		return nil, err

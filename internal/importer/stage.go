@@ -1,0 +1,117 @@
+package importer
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/zonectl/zonectl/gitstore/bundle"
+	"github.com/zonectl/zonectl/internal/ledger"
+	"github.com/zonectl/zonectl/internal/store"
+	"github.com/zonectl/zonectl/internal/zbundle"
+)
+
+// Stage writes a verified bundle into the Space, so that a crash at any
+// point leaves it as before or as after:
+//
+//  1. the packages the store lacks, by hash (a delta rebuilt and checked,
+//     a compressed one decompressed; unreferenced until a release names
+//     them), then their index entries;
+//  2. the Git objects, as a pack written whole (unreachable until a ref
+//     points at them);
+//  3. one transaction: the sequence checked again, the inbox ref, and the
+//     ledger's record of the import, which makes the sequence number
+//     count. Two imports at once never record an older sequence after a
+//     newer one, nor the same bundle twice.
+func Stage(ctx context.Context, env *Env, v *Verified) (*Result, error) {
+	res := &Result{Manifest: v.Manifest, Signer: v.Signer, InboxRef: v.InboxRef, Commit: v.Commit, Again: v.Again}
+	if v.Again {
+		return res, nil
+	}
+	n, err := storePackages(ctx, env, v)
+	if err != nil {
+		return nil, err
+	}
+	res.PackagesWritten = n
+	gb, err := os.Open(v.path(zbundle.GitBundleName))
+	if err != nil {
+		return nil, err
+	}
+	defer gb.Close()
+	if _, err := bundle.Unbundle(ctx, gb, env.Repo.Objects(), bundle.UnbundleOptions{TempDir: v.dir.Path()}); err != nil {
+		return nil, refuseOrFail(v.Name, err, "the Git bundle: %v", err)
+	}
+	if res.Again, err = record(ctx, env, v); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// storePackages puts the packages the store lacks into it and names every
+// package of the bundle in the store's index; it returns how many
+// packages' bytes were new.
+func storePackages(ctx context.Context, env *Env, v *Verified) (int, error) {
+	m, st := v.Manifest, env.Store
+	written := 0
+	for _, p := range m.Packages {
+		if st.Has(p.SHA256) {
+			continue
+		}
+		var err error
+		switch {
+		case p.Data.IsDelta():
+			err = rebuild(ctx, env, p, v.path(p.Data.Path), v.dir.Path(), m.Source.Space)
+		case p.Data.Kind == zbundle.DataZstd:
+			err = st.PutFile(ctx, v.unpackedPath(p), p.SHA256, p.Size)
+		case p.Data.Kind == zbundle.DataWhole:
+			// The extracted file moves into the store: written once.
+			err = st.PutFile(ctx, v.path(p.Data.Path), p.SHA256, p.Size)
+		default:
+			return written, refuse(v.Name, "package %s %s (sha256 %s) is neither in the bundle nor in this Space's store", p.ID, p.Version, p.SHA256)
+		}
+		if err != nil {
+			return written, refuseOrFail(v.Name, err, "package %s %s: %v", p.ID, p.Version, err)
+		}
+		written++
+	}
+	// Name the packages in the store's index, so package list shows what
+	// arrived; the bytes are there already, checked by hash.
+	for _, p := range m.Packages {
+		if _, _, err := st.Name(p.SHA256, p.Size, store.PushOptions{ID: p.ID, Version: p.Version, FileName: "imported from " + m.Source.Space, PushedBy: env.Author.Name, Now: env.Now}); err != nil {
+			return written, err
+		}
+	}
+	return written, nil
+}
+
+// record is Stage's transaction.
+func record(ctx context.Context, env *Env, v *Verified) (again bool, err error) {
+	m := v.Manifest
+	tx, err := env.Repo.Begin(ctx, fmt.Sprintf("import %s %s from %s (sequence %d)", m.Project, m.Version, v.Source, m.Sequence))
+	if err != nil {
+		return false, err
+	}
+	defer tx.Rollback()
+	if again, err := checkSequence(env.Repo, m, v.Name); err != nil || again {
+		return again, err
+	}
+	old, _, err := tx.Ref(v.InboxRef)
+	if err != nil {
+		return false, err
+	}
+	if old != v.Commit {
+		if err := tx.Update(v.InboxRef, v.Commit, old); err != nil {
+			return false, err
+		}
+	}
+	_, err = ledger.Append(tx, env.Signer, env.Author, ledger.Event{
+		Type: ledger.Import, Time: env.Now.UTC(), Who: fmt.Sprintf("%s <%s>", env.Author.Name, env.Author.Email),
+		Project: m.Project, Version: m.Version, Release: v.Commit.String(),
+		Import: &ledger.ImportRecord{Source: v.Source, SourceFingerprint: v.Signer.Fingerprint, Sequence: m.Sequence, Revision: m.Revision,
+			ManifestSHA256: v.manifestSHA256, InboxRef: v.InboxRef},
+	}, nil)
+	if err != nil {
+		return false, err
+	}
+	return false, tx.Commit()
+}
