@@ -40,25 +40,12 @@ func (r *Repo) Lock(ctx context.Context) (unlock func() error, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("space lock %q: %w", path, err)
 	}
-	wait := lockFirstWait
-	for {
-		err := tryLockFile(f)
-		if err == nil {
-			break
-		}
-		if !errors.Is(err, errWouldBlock) {
-			f.Close()
-			return nil, fmt.Errorf("space lock %q: %w", path, err)
-		}
-		timer := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			timer.Stop()
-			f.Close()
+	if err := waitLock(ctx, f); err != nil {
+		f.Close()
+		if errors.Is(err, errWouldBlock) {
 			return nil, fmt.Errorf("another zonectl process holds the Space lock %q: %w", path, context.Cause(ctx))
-		case <-timer.C:
 		}
-		wait = min(2*wait, lockMaxWait)
+		return nil, fmt.Errorf("space lock %q: %w", path, err)
 	}
 	return sync.OnceValue(func() error {
 		if err := errors.Join(unlockFile(f), f.Close()); err != nil {
@@ -68,32 +55,47 @@ func (r *Repo) Lock(ctx context.Context) (unlock func() error, err error) {
 	}), nil
 }
 
-// TryClaim takes, without waiting, an exclusive flock(2) on a file of its
-// own named by name under <gitdir>/zonectl/claims/, for work that runs
-// outside a transaction but must not run twice at once (the automatic
-// deployments of a new release). held is false when another process holds
-// it. The kernel drops the claim when its holder dies, so a claim that a
-// crash interrupted can be taken again at once.
-func (r *Repo) TryClaim(name string) (release func(), held bool, err error) {
+// waitLock takes an exclusive flock on f, retrying with a short back-off
+// until ctx ends; then the error wraps errWouldBlock.
+func waitLock(ctx context.Context, f *os.File) error {
+	wait := lockFirstWait
+	for {
+		err := tryLockFile(f)
+		if err == nil || !errors.Is(err, errWouldBlock) {
+			return err
+		}
+		timer := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return fmt.Errorf("%w: %w", errWouldBlock, context.Cause(ctx))
+		case <-timer.C:
+		}
+		wait = min(2*wait, lockMaxWait)
+	}
+}
+
+// Claim takes an exclusive flock(2) on a file of its own named by name
+// under <gitdir>/zonectl/claims/, waiting until ctx ends while another
+// process holds it, for work that runs outside a transaction but must not
+// run twice at once (a release's automatic deployments). The kernel drops
+// a claim when its holder dies, so a claim that a crash interrupted is
+// free at once.
+func (r *Repo) Claim(ctx context.Context, name string) (release func(), err error) {
 	if err := ValidateRefName("refs/" + name); err != nil {
-		return nil, false, fmt.Errorf("claim %q: %w", name, err)
+		return nil, fmt.Errorf("claim %q: %w", name, err)
 	}
 	path := filepath.Join(r.commonDir, "zonectl", "claims", filepath.FromSlash(strings.ToLower(name)))
 	if err := os.MkdirAll(filepath.Dir(path), 0o777); err != nil {
-		return nil, false, fmt.Errorf("claim %q: %w", name, err)
+		return nil, fmt.Errorf("claim %q: %w", name, err)
 	}
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o666)
 	if err != nil {
-		return nil, false, fmt.Errorf("claim %q: %w", name, err)
+		return nil, fmt.Errorf("claim %q: %w", name, err)
 	}
-	switch err := tryLockFile(f); {
-	case err == nil:
-		return sync.OnceFunc(func() { unlockFile(f); f.Close() }), true, nil
-	case errors.Is(err, errWouldBlock):
+	if err := waitLock(ctx, f); err != nil {
 		f.Close()
-		return func() {}, false, nil
-	default:
-		f.Close()
-		return nil, false, fmt.Errorf("claim %q: %w", name, err)
+		return nil, fmt.Errorf("claim %q: %w", name, err)
 	}
+	return sync.OnceFunc(func() { unlockFile(f); f.Close() }), nil
 }

@@ -68,14 +68,14 @@ created twice. The lifecycle's automatic environments are then deployed.`,
 			// The claim is held until the automatic deployments end: a run
 			// that finds it free and the release made but never deployed
 			// knows the run that made it was interrupted, and finishes it.
-			unclaim, held, err := release.Claim(env.Repo, a[0], opts.version)
+			unclaim, err := release.Claim(cmd.Context(), env.Repo, a[0], opts.version)
 			if err != nil {
 				return err
 			}
 			defer unclaim()
 			l, err := release.Create(cmd.Context(), env, release.CreateOptions{
 				Project: a[0], Version: opts.version, Ref: opts.ref, Packages: pins, Notes: opts.notes,
-				Now: time.Now(), Author: s.who(), Resume: held,
+				Now: time.Now(), Author: s.who(), Resume: true,
 			})
 			if err != nil {
 				return g.releaseError(err)

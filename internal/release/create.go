@@ -47,10 +47,12 @@ type CreateOptions struct {
 }
 
 // Claim takes the claim a release create holds from before it creates
-// the release until its automatic deployments end. held is false while
-// another run holds it.
-func Claim(repo *gitstore.Repo, project, version string) (release func(), held bool, err error) {
-	return repo.TryClaim("release-create/" + strings.ToLower(project) + "/" + version)
+// the release until its automatic deployments end, waiting while another
+// run of the same version holds it: runs of one version take turns, so
+// the one that finds the release made and the claim free knows the run
+// that made it is gone.
+func Claim(ctx context.Context, repo *gitstore.Repo, project, version string) (release func(), err error) {
+	return repo.Claim(ctx, "release-create/"+strings.ToLower(project)+"/"+version)
 }
 
 // Validate checks the options before anything is read.
