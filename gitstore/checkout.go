@@ -97,7 +97,7 @@ func (r *Repo) writeWorkFile(root, name string, e object.TreeEntry) error {
 	if e.Mode == filemode.Executable {
 		perm = 0o755
 	}
-	return replaceFile(filepath.Dir(p), p, data, perm)
+	return replaceFile(r.scratchDir(), p, data, perm)
 }
 
 // removeWorkFile removes a file the branch no longer has, and the

@@ -31,12 +31,12 @@ func (r *Repo) ResetIndex(commit plumbing.Hash) error {
 		return fmt.Errorf("reset index to %s: %w", commit, err)
 	}
 	target := filepath.Join(r.gitDir, "index")
-	lock, err := takeLockFile(context.Background(), r.gitDir, target, []byte("zonectl reset-index\n"))
+	lock, err := takeLockFile(context.Background(), r.scratchDir(), target, []byte("zonectl reset-index\n"))
 	if err != nil {
 		return fmt.Errorf("reset index to %s: %w", commit, err)
 	}
 	defer lock.release()
-	if err := replaceFile(r.gitDir, target, data, 0o666); err != nil {
+	if err := replaceFile(r.scratchDir(), target, data, 0o666); err != nil {
 		return fmt.Errorf("reset index to %s: %w", commit, err)
 	}
 	return nil

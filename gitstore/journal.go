@@ -46,6 +46,16 @@ type journal struct {
 	// Checkout is set when the transaction moves the branch a work tree
 	// has checked out; it holds that work tree's index.lock.
 	Checkout *journalCheckout `json:"checkout,omitempty"`
+	// After lists what the transaction changes outside Git once its refs
+	// are published (see Tx.After).
+	After []journalAfter `json:"after,omitempty"`
+}
+
+// journalAfter is one action to finish after the commit point: a kind
+// the Repo has a handler for, and what the handler is given.
+type journalAfter struct {
+	Kind string          `json:"kind"`
+	Data json.RawMessage `json:"data"`
 }
 
 // journalUpdate is one ref's compare-and-swap; a zero New deletes it.

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 )
 
@@ -124,22 +125,36 @@ func writeScratch(dir string, data []byte) (string, error) {
 }
 
 // replaceFile puts data at path whole: written to a synced file in
-// scratch (on the same filesystem), renamed over path, the directory
-// synced. The caller holds path's lock file.
+// scratch, renamed over path, the directory synced. The caller holds
+// path's lock file. Scratch is gitstore's own directory, so that a crash
+// leaves no temporary file beside path (in the work tree, say) for
+// someone to find; when path is on another filesystem the temporary file
+// goes beside it instead.
 func replaceFile(scratch, path string, data []byte, perm fs.FileMode) error {
-	tmp, err := writeScratch(scratch, data)
+	err := replaceVia(scratch, path, data, perm)
+	if errors.Is(err, syscall.EXDEV) {
+		err = replaceVia(filepath.Dir(path), path, data, perm)
+	}
 	if err != nil {
 		return fmt.Errorf("write %q: %w", path, err)
 	}
+	return syncDir(filepath.Dir(path))
+}
+
+func replaceVia(dir, path string, data []byte, perm fs.FileMode) error {
+	tmp, err := writeScratch(dir, data)
+	if err != nil {
+		return err
+	}
 	if err := os.Chmod(tmp, perm); err != nil {
 		os.Remove(tmp)
-		return fmt.Errorf("write %q: %w", path, err)
+		return err
 	}
 	if err := os.Rename(tmp, path); err != nil {
 		os.Remove(tmp)
-		return fmt.Errorf("write %q: %w", path, err)
+		return err
 	}
-	return syncDir(filepath.Dir(path))
+	return nil
 }
 
 // syncDir fsyncs a directory so that a rename or removal in it is durable.

@@ -34,7 +34,8 @@ func (rc *Recovery) String() string {
 // Every Begin does the same; zonectl calls Recover as it opens a Space so
 // that read-only commands see the Space whole too.
 func (r *Repo) Recover(ctx context.Context) (*Recovery, error) {
-	if _, err := os.Lstat(r.journalPath()); errors.Is(err, fs.ErrNotExist) {
+	_, err := os.Lstat(r.journalPath())
+	if errors.Is(err, fs.ErrNotExist) && !r.scratchLeft() {
 		return nil, nil
 	}
 	unlock, err := r.Lock(ctx)
@@ -56,8 +57,22 @@ func (r *Repo) Pending() (string, error) {
 	return fmt.Sprintf("%s (%s, %d ref(s))", j.What, j.State, len(j.Updates)), nil
 }
 
-// recoverLocked is Recover for a caller holding the Space lock.
+// scratchLeft reports whether gitstore's scratch directory holds files,
+// which only a transaction that was killed leaves.
+func (r *Repo) scratchLeft() bool {
+	entries, _ := os.ReadDir(r.scratchDir())
+	return len(entries) > 0
+}
+
+// recoverLocked is Recover for a caller holding the Space lock. The
+// scratch directory is emptied too: only a holder of the Space lock
+// writes there, so what is left is a dead transaction's.
 func (r *Repo) recoverLocked() (*Recovery, error) {
+	if entries, _ := os.ReadDir(r.scratchDir()); len(entries) > 0 {
+		for _, e := range entries {
+			os.RemoveAll(filepath.Join(r.scratchDir(), e.Name()))
+		}
+	}
 	j, err := r.readJournal()
 	if err != nil || j == nil {
 		return nil, err
@@ -113,6 +128,15 @@ func (r *Repo) publish(j *journal) error {
 	if c := j.Checkout; c != nil && lockIsOurs(c.Index+".lock", j.marker()) {
 		if err := r.checkout(c, j.Updates); err != nil {
 			return err
+		}
+	}
+	for _, a := range j.After {
+		f := r.afterFunc(a.Kind)
+		if f == nil {
+			return fmt.Errorf("no handler for its %q action: finish it with the zonectl that started it", a.Kind)
+		}
+		if err := f(a.Data); err != nil {
+			return fmt.Errorf("%s: %w", a.Kind, err)
 		}
 	}
 	return r.removeJournal()
@@ -178,7 +202,7 @@ func (r *Repo) checkout(c *journalCheckout, updates []journalUpdate) error {
 		if err != nil {
 			return fmt.Errorf("update the index: %w", err)
 		}
-		if err := replaceFile(filepath.Dir(c.Index), c.Index, data, 0o666); err != nil {
+		if err := replaceFile(r.scratchDir(), c.Index, data, 0o666); err != nil {
 			return fmt.Errorf("update the index: %w", err)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
@@ -26,6 +27,9 @@ type Repo struct {
 	gitDir    string // the .git directory (per work tree for linked work trees)
 	commonDir string // where refs, objects and the Space lock live
 	repo      *git.Repository
+
+	afterMu sync.Mutex
+	after   map[string]AfterFunc // handlers of transactions' after-actions
 }
 
 // Open returns the repository that holds dir, looking in dir and then in

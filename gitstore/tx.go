@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -154,6 +155,51 @@ func (t *Tx) WriteCommit(opts CommitOptions) (plumbing.Hash, error) {
 	return h, nil
 }
 
+// An AfterFunc finishes what a transaction changes outside Git, once its
+// refs are published: it is given the data the transaction recorded, and
+// must be safe to run again, since a crash during it is finished by the
+// next zonectl command running it again.
+type AfterFunc func(data []byte) error
+
+// HandleAfter names the function that carries out actions of kind (see
+// Tx.After). A program registers its handlers as it opens the Space, so
+// that recovery can finish what an interrupted transaction left.
+func (r *Repo) HandleAfter(kind string, f AfterFunc) {
+	r.afterMu.Lock()
+	defer r.afterMu.Unlock()
+	if r.after == nil {
+		r.after = map[string]AfterFunc{}
+	}
+	r.after[kind] = f
+}
+
+func (r *Repo) afterFunc(kind string) AfterFunc {
+	r.afterMu.Lock()
+	defer r.afterMu.Unlock()
+	return r.after[kind]
+}
+
+// After records an action that the transaction takes outside Git (say,
+// naming imported packages in the package store), carried out by the
+// handler of kind after the refs are published, and by recovery if a
+// crash comes first: a crash never leaves the refs published without it,
+// nor it done without the refs. data is what the handler is given, as
+// JSON.
+func (t *Tx) After(kind string, data any) error {
+	if t.done {
+		return ErrTxDone
+	}
+	if t.r.afterFunc(kind) == nil {
+		return fmt.Errorf("transaction: nothing handles %q actions", kind)
+	}
+	raw, err := json.Marshal(data)
+	if err != nil {
+		return err
+	}
+	t.j.After = append(t.j.After, journalAfter{Kind: kind, Data: raw})
+	return nil
+}
+
 // LockWorkTree takes the index.lock of the work tree if it has a branch
 // checked out, before the transaction reads that branch: git commit, git
 // add and git checkout then wait, or fail, rather than commit from an
@@ -191,7 +237,7 @@ func (t *Tx) Commit() error {
 	}
 	defer t.Rollback()
 	t.j.Updates = t.updates()
-	if len(t.j.Updates) == 0 {
+	if len(t.j.Updates) == 0 && len(t.j.After) == 0 {
 		return nil
 	}
 	if t.index != nil && t.next[t.j.Checkout.Ref].IsZero() {

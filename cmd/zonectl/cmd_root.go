@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/zonectl/zonectl/internal/space"
+	"github.com/zonectl/zonectl/internal/store"
 )
 
 // globals are the options every command takes.
@@ -54,6 +55,7 @@ func (g *globals) openSpace() (*space.Space, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	s.Repo.HandleAfter(store.AfterNaming, store.ApplyNaming)
 	rec, err := s.Repo.Recover(ctx)
 	if err != nil {
 		return nil, withHint(err, "a zonectl command was interrupted in the middle of changing this Space; see docs/transactions.md")

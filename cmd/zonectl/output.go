@@ -88,7 +88,7 @@ func (o *output) infof(format string, args ...any) { fmt.Fprintf(o.stderr, forma
 
 // swept notes, on one line of stderr, what the package store's sweep
 // removed from storeDir; nothing when it removed nothing.
-func (o *output) swept(storeDir string, removed []scratch.Removed) {
+func (o *output) swept(where, storeDir string, removed []scratch.Removed) {
 	if len(removed) == 0 {
 		return
 	}
@@ -111,7 +111,7 @@ func (o *output) swept(storeDir string, removed []scratch.Removed) {
 	if len(removed) > 1 {
 		entries = fmt.Sprintf("%d entries", len(removed))
 	}
-	o.infof("zonectl: note: removed what an interrupted zonectl left in the package store %s (%s, %s): %s\n", storeDir, entries, humanBytes(size), list)
+	o.infof("zonectl: note: removed what an interrupted zonectl left in the %s %s (%s, %s): %s\n", where, storeDir, entries, humanBytes(size), list)
 }
 
 // reportError prints err as `zonectl: error: ...`, with a hint when one is

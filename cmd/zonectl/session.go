@@ -37,6 +37,9 @@ func (g *globals) session() (*session, error) {
 	if err != nil {
 		return nil, err
 	}
+	work := deploy.DefaultWorkDir(sp.Root())
+	removed, _ := deploy.SweepWork(work)
+	g.out.swept("deployments' work directory", work, removed)
 	return &session{g: g, sp: sp, name: name, store: st}, nil
 }
 
@@ -50,7 +53,7 @@ func (g *globals) openStore(dir string) (*store.Store, error) {
 		return nil, err
 	}
 	removed, _ := st.Sweep()
-	g.out.swept(st.Dir(), removed)
+	g.out.swept("package store", st.Dir(), removed)
 	return st, nil
 }
 

@@ -8,8 +8,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -108,10 +106,12 @@ func run(ctx context.Context, env *Env, t *target, tenant *config.Tenant, opts O
 	if resume != nil {
 		r.deployed = append(r.deployed, resume.Packages...)
 	}
-	r.dir = filepath.Join(env.WorkDir, id)
-	if err := os.MkdirAll(r.dir, 0o755); err != nil {
+	work, err := newWorkDir(env.WorkDir, id)
+	if err != nil {
 		return nil, err
 	}
+	defer work.Remove()
+	r.dir = work.Path()
 	started := env.now()
 	fmt.Fprintf(out, "Deploying %s %s to %s%s (%s)\n", rel.Release.Project, rel.Release.Version, t.env, forTenant(tenant), id)
 	o.State, o.Steps, o.Waiting = r.steps(ctx, resume)

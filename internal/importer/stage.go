@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/zonectl/zonectl/gitstore/bundle"
 	"github.com/zonectl/zonectl/internal/ledger"
@@ -15,13 +16,14 @@ import (
 // point leaves it as before or as after:
 //
 //  1. the packages the store lacks, by hash (a delta rebuilt and checked,
-//     a compressed one decompressed; unreferenced until a release names
-//     them), then their index entries;
+//     a compressed one decompressed; unreferenced and unnamed until the
+//     transaction);
 //  2. the Git objects, as a pack written whole (unreachable until a ref
 //     points at them);
-//  3. one transaction: the sequence checked again, the inbox ref, and the
+//  3. one transaction: the sequence checked again, the inbox ref, the
 //     ledger's record of the import, which makes the sequence number
-//     count. Two imports at once never record an older sequence after a
+//     count, and, once those are published, the packages' entries in the
+//     store's index. Two imports at once never record an older sequence after a
 //     newer one, nor the same bundle twice.
 func Stage(ctx context.Context, env *Env, v *Verified) (*Result, error) {
 	res := &Result{Manifest: v.Manifest, Signer: v.Signer, InboxRef: v.InboxRef, Commit: v.Commit, Again: v.Again}
@@ -47,9 +49,10 @@ func Stage(ctx context.Context, env *Env, v *Verified) (*Result, error) {
 	return res, nil
 }
 
-// storePackages puts the packages the store lacks into it and names every
-// package of the bundle in the store's index; it returns how many
-// packages' bytes were new.
+// storePackages puts the packages the store lacks into it, by hash; it
+// returns how many packages' bytes were new. They are named in the store's
+// index by the transaction (record), so that package list shows them only
+// once the import happened.
 func storePackages(ctx context.Context, env *Env, v *Verified) (int, error) {
 	m, st := v.Manifest, env.Store
 	written := 0
@@ -74,13 +77,6 @@ func storePackages(ctx context.Context, env *Env, v *Verified) (int, error) {
 		}
 		written++
 	}
-	// Name the packages in the store's index, so package list shows what
-	// arrived; the bytes are there already, checked by hash.
-	for _, p := range m.Packages {
-		if _, _, err := st.Name(p.SHA256, p.Size, store.PushOptions{ID: p.ID, Version: p.Version, FileName: "imported from " + m.Source.Space, PushedBy: env.Author.Name, Now: env.Now}); err != nil {
-			return written, err
-		}
-	}
 	return written, nil
 }
 
@@ -103,6 +99,15 @@ func record(ctx context.Context, env *Env, v *Verified) (again bool, err error) 
 		if err := tx.Update(v.InboxRef, v.Commit, old); err != nil {
 			return false, err
 		}
+	}
+	naming := store.Naming{Dir: env.Store.Dir()}
+	for _, p := range m.Packages {
+		naming.Packages = append(naming.Packages, store.Package{ID: p.ID, Version: p.Version, SHA256: p.SHA256, Size: p.Size,
+			FileName: "imported from " + m.Source.Space, PushedBy: env.Author.Name, PushedAt: env.Now.UTC().Truncate(time.Second)})
+	}
+	env.Repo.HandleAfter(store.AfterNaming, store.ApplyNaming)
+	if err := tx.After(store.AfterNaming, naming); err != nil {
+		return false, err
 	}
 	_, err = ledger.Append(tx, env.Signer, env.Author, ledger.Event{
 		Type: ledger.Import, Time: env.Now.UTC(), Who: fmt.Sprintf("%s <%s>", env.Author.Name, env.Author.Email),
