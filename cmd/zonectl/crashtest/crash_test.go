@@ -29,11 +29,16 @@ type crashCase struct {
 	// left the Space as before: a second deployment or release is a new
 	// event, not a no-op.
 	idempotent bool
+	// resumable: a crash may also leave the command's own transaction
+	// done and what follows it outside any transaction not yet run (a
+	// release created, its automatic deployment not run); the rerun of the
+	// same command must then finish it. Such a trial counts as resumed.
+	resumable bool
 }
 
 var crashCases = []crashCase{
 	{name: "package-push", template: tmplPush, space: "devtest", args: []string{"package", "push", "{IN}/" + inPackage1, "--id", "web", "--version", "1.0.0"}, idempotent: true},
-	{name: "release-create", template: tmplRelease, space: "devtest", args: []string{"release", "create", "web", "--version", "1.0.0"}},
+	{name: "release-create", template: tmplRelease, space: "devtest", args: []string{"release", "create", "web", "--version", "1.0.0"}, resumable: true},
 	{name: "deploy-local", template: tmplDeployLocal, space: "devtest", args: []string{"deploy", "web", "1.0.0", "--to", "Test"}},
 	{name: "promote", template: tmplPromote, space: "devtest", args: []string{"promote", "web", "1.0.0", "--to", "prod", "--out", "{W}/out/web-1.0.0.zbundle"}},
 	{name: "import", template: tmplImport, space: "prod", args: []string{"import", "{IN}/" + inBundle1}, idempotent: true},
@@ -166,7 +171,7 @@ func (fx *fixture) runTrials(c crashCase, points []step, dir string, before, aft
 // summary line: before + after + failed = killed, as a trial that ends as
 // before but with debris, or whose rerun fails, counts as failed only.
 func report(t *testing.T, c crashCase, steps int, outs []outcome, took time.Duration) {
-	var killed, notReached, before, after, failed, recovered, tmpLeft int
+	var killed, notReached, before, after, resumed, failed, recovered, tmpLeft int
 	for _, o := range outs {
 		switch {
 		case !o.killed && len(o.problems) == 0:
@@ -199,10 +204,12 @@ func report(t *testing.T, c crashCase, steps int, outs []outcome, took time.Dura
 			before++
 		case o.state == "after":
 			after++
+		case o.state == "resumed":
+			resumed++
 		}
 	}
-	fmt.Printf("crash %-16s %3d steps, %3d crash points tried, %3d killed, %3d not reached; %3d before, %3d after, %3d failed; %d said they recovered, %d left files in TMPDIR; %.1fs\n",
-		c.name, steps, len(outs), killed, notReached, before, after, failed, recovered, tmpLeft, took.Seconds())
+	fmt.Printf("crash %-16s %3d steps, %3d crash points tried, %3d killed, %3d not reached; %3d before, %3d after, %3d resumed, %3d failed; %d said they recovered, %d left files in TMPDIR; %.1fs\n",
+		c.name, steps, len(outs), killed, notReached, before, after, resumed, failed, recovered, tmpLeft, took.Seconds())
 }
 
 // prepareCase reads the before state, runs the command once to read the
@@ -335,6 +342,8 @@ func (fx *fixture) checkAfterCrash(w world, c crashCase, before, after spaceStat
 	case onlyFiles(dAfter):
 		o.state = "after"
 		add("as after, but with debris: %s", strings.Join(dAfter, ", "))
+	case c.resumable:
+		o.state = "resumed" // the rerun below must reach the after state
 	default:
 		add("neither before nor after: against before, %s; against after, %s", strings.Join(dBefore, ", "), strings.Join(dAfter, ", "))
 	}

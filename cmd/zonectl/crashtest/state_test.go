@@ -209,8 +209,15 @@ func flockFile(path, rel string) bool {
 // object store, nor its refs, nor the work tree (git status covers that):
 // what is left in .git and the package store, with deployment ids blanked.
 // Empty directories, the store's skeleton and flock files are not listed.
+//
+// A package-store blob that no index entry names is left out, as Git's
+// unreachable objects are: the store is content-addressed, nothing sees
+// an unnamed blob, and a kill between writing a package's bytes and
+// naming them leaves one, as a kill between writing a commit and moving
+// its ref leaves an unreachable commit.
 func spaceFiles(dir string) []string {
 	skip := map[string]bool{".git/objects": true, ".git/refs": true, ".git/logs": true}
+	named := namedBlobs(filepath.Join(dir, ".zonectl", "store", "index"))
 	var out []string
 	for _, top := range []string{".git", ".zonectl"} {
 		filepath.WalkDir(filepath.Join(dir, top), func(path string, d fs.DirEntry, err error) error {
@@ -224,12 +231,33 @@ func spaceFiles(dir string) []string {
 			if d.IsDir() || rel == ".git/index" || rel == ".git/packed-refs" || rel == storeSkeleton || flockFile(path, rel) {
 				return nil
 			}
+			if strings.HasPrefix(rel, ".zonectl/store/blobs/sha256/") && !named[d.Name()] {
+				return nil
+			}
 			out = append(out, deploymentID.ReplaceAllString(rel, "D-*"))
 			return nil
 		})
 	}
 	sort.Strings(out)
 	return out
+}
+
+// namedBlobs returns the hashes the store's index entries under dir name.
+func namedBlobs(dir string) map[string]bool {
+	named := map[string]bool{}
+	filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".json") {
+			return nil
+		}
+		var e struct {
+			SHA256 string `json:"sha256"`
+		}
+		if data, err := os.ReadFile(path); err == nil && json.Unmarshal(data, &e) == nil {
+			named[e.SHA256] = true
+		}
+		return nil
+	})
+	return named
 }
 
 // outFiles lists the world's out folder; a bundle there must verify.
