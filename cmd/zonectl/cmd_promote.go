@@ -102,25 +102,30 @@ for a target that never imported the earlier ones.`,
 					return usagef(fmt.Errorf("peer %q has no url to push to: add url = \"...\" to its peer block, or carry a bundle written with --out", p.Target))
 				}
 			}
-			out := opts.out
-			if out == "" {
-				tmp, err := s.store.TempDir("push")
+			// The bundle is built in a scratch directory of the store and
+			// moved to --out by the transaction that records the promotion:
+			// a crash leaves no bundle there that the Space never recorded.
+			work, err := s.store.TempDir("promote")
+			if err != nil {
+				return err
+			}
+			defer work.Remove()
+			out := filepath.Join(work.Path(), "release.zbundle")
+			if opts.out != "" {
+				dest, err := g.resolve(opts.out)
 				if err != nil {
 					return err
 				}
-				defer tmp.Remove()
-				out = filepath.Join(tmp.Path(), "release.zbundle")
-			} else if out, err = g.resolve(out); err != nil {
-				return err
+				// Refuse a file that is there before anything is built.
+				if err := (promote.BuildOptions{Out: dest, Split: split}).Validate(); err != nil {
+					return err
+				}
+				out = filepath.Join(work.Path(), filepath.Base(dest))
 			}
 			prog := newProgress(g.out, "writing "+filepath.Base(out), 0)
 			build := promote.BuildOptions{
 				Out: out, Lifetime: opts.expires, Full: opts.full, Split: split,
 				Progress: prog.steps(),
-			}
-			// Refuse a file that is there before the promotion is recorded.
-			if err := build.Validate(); err != nil {
-				return err
 			}
 			// The promotion is claimed (its commit written, unreachable),
 			// its bundle written, read back and sent, and only then
@@ -145,11 +150,15 @@ for a target that never imported the earlier ones.`,
 					return fmt.Errorf("the push failed, and nothing was recorded (promote again, or carry a bundle written with --out): %w", err)
 				}
 			}
-			if err := p.Record(cmd.Context(), env, sum); err != nil {
-				var conflict *promote.ConflictError
-				if errors.As(err, &conflict) && opts.out != "" {
-					removeBundle(out, split > 0)
+			var moves []promote.Move
+			if opts.out != "" {
+				dest, _ := g.resolve(opts.out)
+				if moves, err = bundleFiles(out, filepath.Dir(dest), split > 0); err != nil {
+					return err
 				}
+				out = dest
+			}
+			if err := p.Record(cmd.Context(), env, sum, moves...); err != nil {
 				return err
 			}
 			var index *parts.Index
@@ -243,20 +252,27 @@ func (o promoteOptions) partSize() (int64, error) {
 
 // readIndex reads a split bundle's index, unverified: for showing what
 // was just written.
-// removeBundle removes a bundle written for a promotion that could not be
-// recorded: carried across, it would be refused as a replay.
-func removeBundle(out string, split bool) {
-	if !split {
-		os.Remove(out)
-		return
-	}
-	if x, err := readIndex(parts.IndexName(out)); err == nil {
-		for _, p := range x.Parts {
-			os.Remove(filepath.Join(filepath.Dir(out), p.Name))
+// bundleFiles lists the files of the bundle built at built (the file, or
+// its parts, index and signature) and where each goes in dir.
+func bundleFiles(built, dir string, split bool) ([]promote.Move, error) {
+	names := []string{filepath.Base(built)}
+	if split {
+		x, err := readIndex(parts.IndexName(built))
+		if err != nil {
+			return nil, err
 		}
+		names = names[:0]
+		for _, p := range x.Parts {
+			names = append(names, p.Name)
+		}
+		idx := filepath.Base(parts.IndexName(built))
+		names = append(names, idx, filepath.Base(parts.SignatureName(idx)))
 	}
-	os.Remove(parts.SignatureName(parts.IndexName(out)))
-	os.Remove(parts.IndexName(out))
+	var moves []promote.Move
+	for _, n := range names {
+		moves = append(moves, promote.Move{From: filepath.Join(filepath.Dir(built), n), To: filepath.Join(dir, n)})
+	}
+	return moves, nil
 }
 
 func readIndex(path string) (*parts.Index, error) {

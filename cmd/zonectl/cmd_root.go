@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/zonectl/zonectl/internal/promote"
 	"github.com/zonectl/zonectl/internal/space"
 	"github.com/zonectl/zonectl/internal/store"
 )
@@ -56,6 +57,7 @@ func (g *globals) openSpace() (*space.Space, error) {
 		ctx = context.Background()
 	}
 	s.Repo.HandleAfter(store.AfterNaming, store.ApplyNaming)
+	s.Repo.HandleAfter(promote.AfterPlacing, promote.ApplyPlacing)
 	rec, err := s.Repo.Recover(ctx)
 	if err != nil {
 		return nil, withHint(err, "a zonectl command was interrupted in the middle of changing this Space; see docs/transactions.md")

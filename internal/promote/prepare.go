@@ -276,7 +276,11 @@ func (e *ConflictError) Error() string {
 // and the ledger records the promotion with the bundle's hash, in one
 // transaction. It refuses with a *ConflictError, recording nothing, when
 // another promotion to the target was recorded since Claim.
-func (p *Promotion) Record(ctx context.Context, env *Env, bundleSHA256 string) error {
+//
+// placing, when not empty, lists the bundle's files built in a scratch
+// directory and where they go; the transaction moves them there once the
+// promotion is recorded, or the next command does after a crash.
+func (p *Promotion) Record(ctx context.Context, env *Env, bundleSHA256 string, placing ...Move) error {
 	if p.Commit.IsZero() {
 		return errors.New("the promotion is not claimed yet")
 	}
@@ -299,6 +303,12 @@ func (p *Promotion) Record(ctx context.Context, env *Env, bundleSHA256 string) e
 			return &ConflictError{Target: p.Target, Sequence: p.Sequence}
 		}
 		return err
+	}
+	if len(placing) > 0 {
+		env.Repo.HandleAfter(AfterPlacing, ApplyPlacing)
+		if err := tx.After(AfterPlacing, Placing{Files: placing}); err != nil {
+			return err
+		}
 	}
 	if _, err := ledger.Append(tx, env.Signer, env.Author, ledger.Event{
 		Type: ledger.Promotion, Time: env.Now.UTC(), Who: fmt.Sprintf("%s <%s>", env.Author.Name, env.Author.Email),
