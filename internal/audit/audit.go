@@ -2,7 +2,6 @@ package audit
 
 import (
 	"fmt"
-	"sort"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
 	"github.com/go-git/go-git/v5/plumbing"
@@ -31,7 +30,8 @@ type auditor struct {
 // Run audits the Space in repo, whose configuration is cfg, whose own
 // public key is ownKey and whose package store is st. The steps, in order:
 //
-//  0. Transactions: no interrupted transaction is pending.
+//  0. Transactions: no interrupted transaction is pending, and every ref
+//     points at an object the repository holds.
 //  1. Signatures: every commit reachable from refs/zonectl/releases/*,
 //     refs/zonectl/promotions/* and refs/zonectl/receipts/* verifies with
 //     the Space's key; refs/zonectl/ledger's first-parent chain with the
@@ -75,6 +75,7 @@ func Run(repo *gitstore.Repo, cfg *config.Space, ownKey *openpgp.Entity, st *sto
 	}
 	for _, step := range []func() error{
 		a.checkTransactions,     // 0.
+		a.checkRefsReadable,     // 0.
 		a.checkSignatures,       // 1.
 		a.readLedger,            // 2.
 		a.checkPackages,         // 3.
@@ -91,21 +92,13 @@ func Run(repo *gitstore.Repo, cfg *config.Space, ownKey *openpgp.Entity, st *sto
 }
 
 func (a *auditor) loadRefs() error {
-	iter, err := a.repo.Git().References()
+	refs, err := a.repo.RefsUnder("refs/")
 	if err != nil {
 		return fmt.Errorf("audit: list refs: %w", err)
 	}
-	defer iter.Close()
-	err = iter.ForEach(func(r *plumbing.Reference) error {
-		if r.Type() == plumbing.HashReference {
-			a.refs = append(a.refs, r)
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("audit: list refs: %w", err)
+	for _, r := range refs {
+		a.refs = append(a.refs, plumbing.NewHashReference(plumbing.ReferenceName(r.Name), r.Hash))
 	}
-	sort.Slice(a.refs, func(i, j int) bool { return a.refs[i].Name() < a.refs[j].Name() })
 	return nil
 }
 

@@ -121,6 +121,20 @@ func (a *auditor) checkTransactions() error {
 	return nil
 }
 
+// checkRefsReadable is part of step 0: every ref points at an object the
+// repository holds, whatever its name. A ref to a missing object is what a
+// crash between naming an object and writing it leaves, or a repository
+// damaged by hand; other steps only read the refs they know.
+func (a *auditor) checkRefsReadable() error {
+	for _, r := range a.refs {
+		if err := a.repo.Git().Storer.HasEncodedObject(r.Hash()); err != nil {
+			a.rep.add(Check{What: WhatRef, Ref: r.Name().String(), Commit: r.Hash().String(), Result: Fail,
+				Detail: fmt.Sprintf("the ref points at an object this repository cannot read: %v", err)})
+		}
+	}
+	return nil
+}
+
 // checkReleasesRecorded is step 7: every release ref's tip is an event in
 // the ledger (its creation, acceptance or last re-snapshot), so that no
 // release exists that the Space's history does not account for, as a

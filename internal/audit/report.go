@@ -24,6 +24,7 @@ const (
 	WhatLedger      = "ledger"
 	WhatRelease     = "release"
 	WhatTransaction = "transaction"
+	WhatRef         = "ref"
 )
 
 // Check is one thing verified.
