@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -17,6 +20,9 @@ type globals struct {
 	dir string // -C: where to start looking for the Space
 	out *output
 	ctx context.Context
+	// keepJournal leaves an interrupted transaction for the command to
+	// look at (doctor) instead of finishing it as the Space opens.
+	keepJournal bool
 }
 
 // workDir is the directory commands work from: -C, else the current one.
@@ -58,7 +64,16 @@ func (g *globals) openSpace() (*space.Space, error) {
 	}
 	s.Repo.HandleAfter(store.AfterNaming, store.ApplyNaming)
 	s.Repo.HandleAfter(promote.AfterPlacing, promote.ApplyPlacing)
+	if g.keepJournal {
+		return s, nil
+	}
 	rec, err := s.Repo.Recover(ctx)
+	if readOnly(err) {
+		// An auditor's read-only copy: nothing can be finished here, and
+		// audit reports the interrupted transaction it finds.
+		g.out.infof("zonectl: note: cannot finish an interrupted transaction in a read-only repository: %v\n", err)
+		return s, nil
+	}
 	if err != nil {
 		return nil, withHint(err, "a zonectl command was interrupted in the middle of changing this Space; see docs/transactions.md")
 	}
@@ -66,6 +81,11 @@ func (g *globals) openSpace() (*space.Space, error) {
 		g.out.infof("zonectl: note: %s\n", rec)
 	}
 	return s, nil
+}
+
+// readOnly reports whether err says the repository cannot be written.
+func readOnly(err error) bool {
+	return errors.Is(err, syscall.EROFS) || errors.Is(err, fs.ErrPermission)
 }
 
 func newRootCommand(out *output) *cobra.Command {
@@ -114,6 +134,7 @@ another Space as a signed bundle, by push or across an air gap.`,
 		newAcceptCommand(g),
 		newRejectCommand(g),
 		newAuditCommand(g),
+		newDoctorCommand(g),
 	)
 	return root
 }

@@ -22,7 +22,7 @@ func (v *verification) readTar() (string, error) {
 	r, err := zbundle.NewReader(v.src)
 	if err != nil {
 		v.stopped = true
-		return "", refuseOrFail(v.name, err, "%v", err)
+		return "", refuseOrFail(v.name, "", err)
 	}
 	v.r = r
 	return "", nil
@@ -104,7 +104,7 @@ func (v *verification) checkSequence() (string, error) {
 	m := v.out.Manifest
 	ref, err := inbox.Ref(v.peer.Name, m.Project, m.Version)
 	if err != nil {
-		return "", refuse(v.name, "%v", err)
+		return "", refuseErr(v.name, "", err)
 	}
 	v.out.InboxRef = ref
 	v.out.Again, err = checkSequence(v.env.Repo, m, v.name)
@@ -150,7 +150,7 @@ func (v *verification) checkMembers() (string, error) {
 	v.members = members
 	if err != nil {
 		v.stopped = true
-		return "", refuseOrFail(v.name, err, "%v", err)
+		return "", refuseOrFail(v.name, "", err)
 	}
 	return fmt.Sprintf("%d members", len(members)), nil
 }
@@ -168,7 +168,7 @@ func (v *verification) checkGit() (string, error) {
 		return "", refuse(v.name, "release.bundle: %v", err)
 	}
 	if err := v.claimed.Git.CheckHeader(hdr); err != nil {
-		return "", refuse(v.name, "%v", err)
+		return "", refuseErr(v.name, "", err)
 	}
 	if len(hdr.References) != 1 {
 		return "", refuse(v.name, "release.bundle holds %d references; a release bundle holds one", len(hdr.References))

@@ -126,7 +126,7 @@ func asRefusal(name string, err error) error {
 	if errors.As(err, &ve) {
 		return err
 	}
-	return refuse(name, "%v", err)
+	return refuseErr(name, "", err)
 }
 
 // checkTargetPeer refuses what (a bundle, an index) for target unless

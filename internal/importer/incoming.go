@@ -84,7 +84,7 @@ func importRef(ctx context.Context, env *Env, name string, h plumbing.Hash) (*Re
 		err = cerr
 	}
 	if err != nil {
-		return nil, refuseOrFail(name, err, "%v", err)
+		return nil, refuseOrFail(name, "", err)
 	}
 	f, err := os.Open(tmp.Name())
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/zonectl/zonectl/internal/refusal"
 	"io"
 	"syscall"
 )
@@ -13,11 +14,17 @@ import (
 // quota, or the import cancelled (Ctrl-C, a signal). That is returned as
 // the error it is, wrapped, so that the command line can say what to do
 // about it and give the exit status for a failure, not a refusal.
-func refuseOrFail(name string, err error, format string, args ...any) error {
+func refuseOrFail(name, reason string, err error) error {
 	if isLocal(err) {
 		return fmt.Errorf("import %s: %w", name, err)
 	}
-	return refuse(name, format, args...)
+	return refuseErr(name, reason, err)
+}
+
+// refuseErr refuses the bundle for err, kept as the refusal's cause;
+// reason, when not empty, says what err is about ("package web 1.0.0").
+func refuseErr(name, reason string, err error) error {
+	return refusal.Wrap("bundle "+name, reason, err)
 }
 
 // isLocal reports whether err comes from this machine rather than from

@@ -132,7 +132,7 @@ func ImportParts(ctx context.Context, env *Env, opts PartsOptions) (*PartsResult
 	if again {
 		ref, err := inbox.Ref(x.Source.Space, x.Project, x.Version)
 		if err != nil {
-			return res, refuse(x.Bundle.Name, "%v", err)
+			return res, refuseErr(x.Bundle.Name, "", err)
 		}
 		res.Import = &Result{Manifest: claims, Signer: sig, InboxRef: ref, Again: true}
 		if !opts.StatusOnly {
@@ -312,7 +312,7 @@ func checkManifest(x *parts.Index, open func(p *parts.Part) (io.ReadCloser, stri
 	defer r.Close()
 	zr, err := zbundle.NewReader(r)
 	if err != nil {
-		return refuse(x.Bundle.Name, "%v", err)
+		return refuseErr(x.Bundle.Name, "", err)
 	}
 	if got := manifestHash(zr.Manifest()); got != x.ManifestSHA256 {
 		return refuse(x.Bundle.Name, "its manifest.json has sha256 %s, and the index pins %s: the index is not this bundle's", got, x.ManifestSHA256)

@@ -41,7 +41,7 @@ func Stage(ctx context.Context, env *Env, v *Verified) (*Result, error) {
 	}
 	defer gb.Close()
 	if _, err := bundle.Unbundle(ctx, gb, env.Repo.Objects(), bundle.UnbundleOptions{TempDir: v.dir.Path()}); err != nil {
-		return nil, refuseOrFail(v.Name, err, "the Git bundle: %v", err)
+		return nil, refuseOrFail(v.Name, "the Git bundle", err)
 	}
 	if res.Again, err = record(ctx, env, v); err != nil {
 		return nil, err
@@ -73,7 +73,7 @@ func storePackages(ctx context.Context, env *Env, v *Verified) (int, error) {
 			return written, refuse(v.Name, "package %s %s (sha256 %s) is neither in the bundle nor in this Space's store", p.ID, p.Version, p.SHA256)
 		}
 		if err != nil {
-			return written, refuseOrFail(v.Name, err, "package %s %s: %v", p.ID, p.Version, err)
+			return written, refuseOrFail(v.Name, fmt.Sprintf("package %s %s", p.ID, p.Version), err)
 		}
 		written++
 	}

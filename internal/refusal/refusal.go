@@ -13,13 +13,16 @@ type Error struct {
 }
 
 // Error says "verify <what>: <reason>", followed by ": <err>" when there
-// is an underlying error.
+// is an underlying error; with no reason, the error is the reason.
 func (e *Error) Error() string {
 	what := e.What
 	if what == "" {
 		what = "signature"
 	}
-	if e.Err != nil {
+	switch {
+	case e.Err != nil && e.Reason == "":
+		return fmt.Sprintf("verify %s: %v", what, e.Err)
+	case e.Err != nil:
 		return fmt.Sprintf("verify %s: %s: %v", what, e.Reason, e.Err)
 	}
 	return fmt.Sprintf("verify %s: %s", what, e.Reason)

@@ -43,3 +43,18 @@ func TestErrorChain(t *testing.T) {
 		t.Errorf("Newf has a cause")
 	}
 }
+
+func TestWrapWithoutReasonKeepsTheCauseAsTheReason(t *testing.T) {
+	cause := errors.New("member packages/x: sha256 differs")
+	err := refusal.Wrap("bundle web.zbundle", "", cause)
+	if got := err.Error(); got != "verify bundle web.zbundle: member packages/x: sha256 differs" {
+		t.Errorf("Error() = %q", got)
+	}
+	if !errors.Is(err, cause) {
+		t.Error("errors.Is does not see the cause through the refusal")
+	}
+	var r *refusal.Error
+	if !errors.As(fmt.Errorf("import: %w", err), &r) {
+		t.Error("errors.As does not find the refusal through a wrapping error")
+	}
+}
