@@ -82,8 +82,10 @@ func (r *Repo) WriteBlob(rd io.Reader, size int64) (plumbing.Hash, error) {
 	if err := os.Link(tmp.Name(), filepath.Join(dir, hex[2:])); err != nil && !errors.Is(err, fs.ErrExist) {
 		return plumbing.ZeroHash, fmt.Errorf("blob: %w", err)
 	}
-	if err := syncDir(dir); err != nil {
-		return plumbing.ZeroHash, fmt.Errorf("blob: %w", err)
+	for _, d := range []string{dir, objects} { // objects/: the fan-out directory may be new
+		if err := syncDir(d); err != nil {
+			return plumbing.ZeroHash, fmt.Errorf("blob: %w", err)
+		}
 	}
 	return id, nil
 }

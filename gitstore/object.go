@@ -43,5 +43,10 @@ func (r *Repo) syncLoose(h plumbing.Hash) error {
 	if err == nil {
 		err = syncDir(dir)
 	}
+	// The fan-out directory may be new: its entry in objects/ must be as
+	// durable as the object in it.
+	if err == nil {
+		err = syncDir(filepath.Dir(dir))
+	}
 	return err
 }
