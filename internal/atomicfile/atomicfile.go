@@ -26,7 +26,7 @@ func Write(path string, data []byte, perm fs.FileMode) error {
 		os.Remove(tmp)
 		return err
 	}
-	return syncDir(filepath.Dir(path))
+	return SyncDir(filepath.Dir(path))
 }
 
 // WriteNew creates path with data and refuses, with an error matching
@@ -45,7 +45,7 @@ func WriteNew(path string, data []byte, perm fs.FileMode) error {
 		}
 		return err
 	}
-	return syncDir(filepath.Dir(path))
+	return SyncDir(filepath.Dir(path))
 }
 
 // temp writes data to a synced temporary file beside path.
@@ -72,8 +72,10 @@ func temp(path string, data []byte, perm fs.FileMode) (string, error) {
 	return name, nil
 }
 
-// syncDir makes a rename or link in dir durable.
-func syncDir(dir string) error {
+// SyncDir fsyncs dir, so that a rename, link or removal in it is
+// durable. A file system that cannot sync a directory (EINVAL) is not an
+// error: there is nothing more to do there.
+func SyncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
 		return err

@@ -9,6 +9,8 @@ import (
 	"io"
 	"io/fs"
 	"strings"
+
+	"github.com/zonectl/zonectl/internal/ctxio"
 )
 
 // tar extracts a tar archive from r, gzip-compressed if gzipped.
@@ -49,7 +51,7 @@ func (x *extractor) tar(r io.Reader, gzipped bool) error {
 		// Read to the end of the gzip stream, which is where its checksum
 		// is checked: a stream cut after the end of the tar archive, or
 		// corrupted anywhere, is an error too.
-		if _, err := io.Copy(io.Discard, ctxReader{x.ctx, r}); err != nil {
+		if _, err := io.Copy(io.Discard, ctxio.NewReader(x.ctx, r)); err != nil {
 			return fmt.Errorf("reading gzip stream: %w", err)
 		}
 	}

@@ -10,6 +10,8 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+
+	"github.com/zonectl/zonectl/internal/ctxio"
 )
 
 // An extractor writes the entries of one archive, in order, beneath root.
@@ -140,7 +142,7 @@ func (x *extractor) file(raw string, mode fs.FileMode, size int64, r io.Reader) 
 	if name == "." {
 		return unsafeEntry(raw, "is a file in the place of the destination itself")
 	}
-	r = ctxReader{x.ctx, r}
+	r = ctxio.NewReader(x.ctx, r)
 	sub := x.substitutes(name)
 	var content []byte
 	if sub {
@@ -281,18 +283,4 @@ func (x *extractor) hardlink(raw, linkname string) error {
 	x.files[name] = true
 	x.res.Files++
 	return nil
-}
-
-// ctxReader fails reads once its context is done, so a long copy stops
-// soon after cancellation.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
 }

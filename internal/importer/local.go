@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"github.com/zonectl/zonectl/internal/refusal"
-	"io"
 	"syscall"
 )
 
@@ -32,18 +31,4 @@ func refuseErr(name, reason string, err error) error {
 func isLocal(err error) bool {
 	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) ||
 		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
-}
-
-// contextReader stops reading once ctx is done, so that a long import is
-// interrupted between two reads, not only between its steps.
-type contextReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c *contextReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
 }

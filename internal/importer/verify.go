@@ -13,6 +13,8 @@ import (
 	"github.com/zonectl/zonectl/internal/keys"
 	"github.com/zonectl/zonectl/internal/scratch"
 	"github.com/zonectl/zonectl/internal/zbundle"
+
+	"github.com/zonectl/zonectl/internal/ctxio"
 )
 
 // A check is one numbered step of Verify.
@@ -141,7 +143,7 @@ func Verify(ctx context.Context, env *Env, src io.Reader, name string) (*Verifie
 	if err != nil {
 		return nil, err
 	}
-	v := &verification{ctx: ctx, env: env, cfg: cfg, name: name, src: &contextReader{ctx: ctx, r: src}, now: env.Now, out: &Verified{Name: name}}
+	v := &verification{ctx: ctx, env: env, cfg: cfg, name: name, src: ctxio.NewReader(ctx, src), now: env.Now, out: &Verified{Name: name}}
 	for _, c := range checks {
 		if _, err := c.run(v); err != nil {
 			v.out.Close()
@@ -158,7 +160,7 @@ func Verify(ctx context.Context, env *Env, src io.Reader, name string) (*Verifie
 // Space: those that need one are skipped, and a failed check does not
 // stop the ones that can still run, so that the report shows each.
 func Inspect(ctx context.Context, src io.Reader, name string, opts InspectOptions) *Inspection {
-	v := &verification{ctx: ctx, name: name, src: &contextReader{ctx: ctx, r: src}, now: opts.Now, inspect: &opts, out: &Verified{Name: name}}
+	v := &verification{ctx: ctx, name: name, src: ctxio.NewReader(ctx, src), now: opts.Now, inspect: &opts, out: &Verified{Name: name}}
 	in := &Inspection{}
 	defer v.out.Close()
 	for _, c := range checks {

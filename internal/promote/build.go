@@ -14,6 +14,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/zonectl/zonectl/gitstore/bundle"
+	"github.com/zonectl/zonectl/internal/ctxio"
 	"github.com/zonectl/zonectl/internal/meter"
 	"github.com/zonectl/zonectl/internal/receipt"
 	"github.com/zonectl/zonectl/internal/release"
@@ -171,7 +172,7 @@ func Build(ctx context.Context, env *Env, p *Promotion, st *store.Store, opts Bu
 			return nil, err
 		}
 		// A package can take minutes to copy: stop mid-way when cancelled.
-		err = w.AddFile(pk.Data.Path, size, &meter.Reader{R: &ctxReader{ctx: ctx, r: r}, Add: progress})
+		err = w.AddFile(pk.Data.Path, size, &meter.Reader{R: ctxio.NewReader(ctx, r), Add: progress})
 		r.Close()
 		if err != nil {
 			return nil, fmt.Errorf("add package %s %s: %w", pk.ID, pk.Version, err)

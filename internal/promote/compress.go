@@ -11,6 +11,7 @@ import (
 
 	"github.com/klauspost/compress/zstd"
 
+	"github.com/zonectl/zonectl/internal/ctxio"
 	"github.com/zonectl/zonectl/internal/meter"
 	"github.com/zonectl/zonectl/internal/snapshot"
 	"github.com/zonectl/zonectl/internal/store"
@@ -75,22 +76,9 @@ func compressTo(ctx context.Context, w io.Writer, r io.Reader) error {
 	if err != nil {
 		return err
 	}
-	if _, err := io.Copy(zw, &ctxReader{ctx: ctx, r: r}); err != nil {
+	if _, err := io.Copy(zw, ctxio.NewReader(ctx, r)); err != nil {
 		zw.Close()
 		return err
 	}
 	return zw.Close()
-}
-
-// ctxReader stops a long copy when ctx is done.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c *ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
 }

@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"syscall"
+
+	"github.com/zonectl/zonectl/internal/atomicfile"
 )
 
 // A bundle is built in a scratch directory of the Space's store and takes
@@ -66,7 +68,7 @@ func place(m Move) error {
 	if err != nil {
 		return err
 	}
-	return syncDir(filepath.Dir(m.To))
+	return atomicfile.SyncDir(filepath.Dir(m.To))
 }
 
 // copyInto copies from to a temporary name beside to, syncs it and
@@ -97,16 +99,4 @@ func copyInto(from, to string) error {
 		return err
 	}
 	return os.Remove(from)
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }

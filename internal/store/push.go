@@ -17,6 +17,8 @@ import (
 	"github.com/zonectl/zonectl/internal/hashpipe"
 	"github.com/zonectl/zonectl/internal/names"
 	"github.com/zonectl/zonectl/internal/scratch"
+
+	"github.com/zonectl/zonectl/internal/atomicfile"
 )
 
 // copyBufferSize is the one buffer a push streams through: memory stays
@@ -343,7 +345,7 @@ func (s *Store) placeBlob(tmp, sum string) error {
 	if err := os.Rename(tmp, dst); err != nil {
 		return err
 	}
-	return syncDir(filepath.Dir(dst))
+	return atomicfile.SyncDir(filepath.Dir(dst))
 }
 
 // writeEntry creates the index entry of pkg, read-only, and refuses with
@@ -390,5 +392,5 @@ func (s *Store) writeEntry(pkg Package) error {
 		}
 		return err
 	}
-	return syncDir(filepath.Dir(path))
+	return atomicfile.SyncDir(filepath.Dir(path))
 }
