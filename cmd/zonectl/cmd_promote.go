@@ -59,159 +59,7 @@ already), or the package as it is. --full makes a bundle that stands alone,
 for a target that never imported the earlier ones.`,
 		Args:              args(cobra.ExactArgs(2)),
 		ValidArgsFunction: completeProjects(g),
-		RunE: func(cmd *cobra.Command, a []string) error {
-			split, err := opts.partSize()
-			if err != nil {
-				return err
-			}
-			if split >= fat32Limit {
-				g.out.infof("note: parts of %s do not fit on FAT32 media, whose largest file is 4 GiB - 1 byte; use --split 4000MB for those\n", humanBytes(split))
-			}
-			if opts.out == "" && !opts.push {
-				return usagef(errors.New("say where the bundle goes: --out FILE, or --push to the peer's url"))
-			}
-			s, err := g.session()
-			if err != nil {
-				return err
-			}
-			signer, err := s.signer()
-			if err != nil {
-				return err
-			}
-			priv, err := s.sp.PrivateKey()
-			if err != nil {
-				return err
-			}
-			now := time.Now()
-			env := &promote.Env{Repo: s.sp.Repo, Signer: signer, Name: s.name, Key: priv, Author: space.Who(s.sp.Repo.Git(), now), Now: now}
-			p, err := promote.Prepare(env, promote.Options{Project: a[0], Version: a[1], Target: opts.target})
-			if err != nil {
-				var refused *promote.RefusedError
-				if errors.As(err, &refused) {
-					return fmt.Errorf("cannot promote %s %s to %s: %w", a[0], a[1], opts.target, refused.Err)
-				}
-				return g.releaseError(err)
-			}
-			var url string
-			if opts.push {
-				cfg, _ := s.sp.Load()
-				if peer := cfg.Peer(p.Target); peer != nil {
-					url = peer.URL
-				}
-				if url == "" {
-					return usagef(fmt.Errorf("peer %q has no url to push to: add url = \"...\" to its peer block, or carry a bundle written with --out", p.Target))
-				}
-			}
-			// The bundle is built in a scratch directory of the store and
-			// moved to --out by the transaction that records the promotion:
-			// a crash leaves no bundle there that the Space never recorded.
-			work, err := s.store.TempDir("promote")
-			if err != nil {
-				return err
-			}
-			defer work.Remove()
-			out := filepath.Join(work.Path(), "release.zbundle")
-			if opts.out != "" {
-				dest, err := g.resolve(opts.out)
-				if err != nil {
-					return err
-				}
-				// Refuse a file that is there before anything is built.
-				if err := (promote.BuildOptions{Out: dest, Split: split}).Validate(); err != nil {
-					return err
-				}
-				out = filepath.Join(work.Path(), filepath.Base(dest))
-			}
-			prog := newProgress(g.out, "writing "+filepath.Base(out), 0)
-			build := promote.BuildOptions{
-				Out: out, Lifetime: opts.expires, Full: opts.full, Split: split,
-				Progress: prog.steps(),
-			}
-			// The promotion is claimed (its commit written, unreachable),
-			// its bundle written, read back and sent, and only then
-			// recorded: a crash or a failure on the way records nothing.
-			if err := p.Claim(cmd.Context(), env); err != nil {
-				return err
-			}
-			m, err := promote.Build(cmd.Context(), env, p, s.store, build)
-			prog.Done()
-			if err != nil {
-				return fmt.Errorf("the bundle could not be written, and nothing was recorded: %w", err)
-			}
-			sum, err := promote.CheckWritten(out, split > 0, m)
-			if err != nil {
-				return fmt.Errorf("the bundle as written does not read back, and nothing was recorded: %w", err)
-			}
-			if opts.push {
-				prog := newProgress(g.out, "pushing "+filepath.Base(out), 0)
-				err := promote.Push(cmd.Context(), env, p, out, url, prog.steps())
-				prog.Done()
-				if err != nil {
-					return fmt.Errorf("the push failed, and nothing was recorded (promote again, or carry a bundle written with --out): %w", err)
-				}
-			}
-			var moves []promote.Move
-			if opts.out != "" {
-				dest, _ := g.resolve(opts.out)
-				if moves, err = bundleFiles(out, filepath.Dir(dest), split > 0); err != nil {
-					return err
-				}
-				out = dest
-			}
-			if err := p.Record(cmd.Context(), env, sum, moves...); err != nil {
-				return err
-			}
-			var index *parts.Index
-			if split > 0 {
-				if index, err = readIndex(parts.IndexName(out)); err != nil {
-					return err
-				}
-			}
-			if g.out.json() {
-				doc := map[string]any{"bundle": opts.out, "pushed_to": url, "manifest": m, "promotion_commit": p.Commit.String()}
-				if index != nil {
-					doc["bundle"] = nil
-					doc["index"] = parts.IndexName(opts.out)
-					doc["parts"] = index.Parts
-				}
-				return g.out.printJSON(doc)
-			}
-			g.out.printf("Promoted %s %s to %s (revision %d, sequence %d)\n", m.Project, m.Version, m.Target.Space, m.Revision, m.Sequence)
-			switch {
-			case index != nil:
-				g.out.printf("  bundle     %s in %d parts of at most %s (%s in all, sha256 %s)\n", out, len(index.Parts), humanBytes(index.PartSize), humanBytes(index.Bundle.Size), index.Bundle.SHA256[:12])
-				for _, pt := range index.Parts {
-					g.out.printf("  part %-5d %s  %s  sha256 %s\n", pt.Number, filepath.Join(filepath.Dir(out), pt.Name), humanBytes(pt.Size), pt.SHA256[:12])
-				}
-				g.out.printf("  index      %s, signed in %s: copy both onto every medium\n", parts.IndexName(out), parts.SignatureName(parts.IndexName(out)))
-			case opts.out != "":
-				g.out.printf("  bundle     %s\n", out)
-			}
-			if opts.push {
-				g.out.printf("  pushed to  %s (the peer imports it with: zonectl import --incoming)\n", url)
-			}
-			g.out.printf("  snapshot   %s on %s\n", p.Commit.String()[:12], p.Ref)
-			g.out.printf("  for        %s (key %s)\n", joinNames(p.TargetEnvironments), m.Target.Fingerprint)
-			for _, pk := range m.Packages {
-				carried := "sent"
-				switch {
-				case pk.Data.Kind == zbundle.DataNone:
-					carried = "sent before, not included"
-				case pk.Data.Kind == zbundle.DataContentDelta:
-					carried = fmt.Sprintf("sent as a %s content delta against %s (rebuilt with %s)", humanBytes(pk.Data.DeltaSize), pk.Data.Basis.Version, pk.Data.Rebuild.Describe())
-				case pk.Data.Kind == zbundle.DataZstd:
-					carried = fmt.Sprintf("sent compressed with zstd, %s", humanBytes(pk.Data.CompressedSize))
-				case pk.Data.Basis != nil:
-					carried = fmt.Sprintf("sent as a %s delta against %s", humanBytes(pk.Data.DeltaSize), pk.Data.Basis.Version)
-				}
-				g.out.printf("  package    %s %s  sha256 %s  %s, %s\n", pk.ID, pk.Version, pk.SHA256[:12], humanBytes(pk.Size), carried)
-			}
-			if len(m.Git.Prerequisites) > 0 {
-				g.out.printf("  builds on  %s (what %s has, by its receipts or by what was sent before)\n", m.Git.Prerequisites[0][:12], m.Target.Space)
-			}
-			g.out.printf("  expires    %s\n", m.Expires.Format(time.RFC3339))
-			return nil
-		},
+		RunE:              func(cmd *cobra.Command, a []string) error { return g.runPromote(cmd, opts, a[0], a[1]) },
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.target, "to", "", "the peer `SPACE` to promote to")
@@ -223,6 +71,202 @@ for a target that never imported the earlier ones.`,
 	_ = cmd.MarkFlagRequired("to")
 	_ = cmd.RegisterFlagCompletionFunc("to", completeSpaces(g))
 	return cmd
+}
+
+// promotion is one run of promote: what it sends, where, and what it
+// wrote.
+type promotion struct {
+	p     *promote.Promotion
+	env   *promote.Env
+	url   string // the peer's, with --push
+	given string // --out as given
+	dest  string // --out, resolved; empty with --push alone
+	built string // where the bundle is built, in the store's scratch
+	split int64
+	m     *zbundle.Manifest
+}
+
+func (g *globals) runPromote(cmd *cobra.Command, opts promoteOptions, project, version string) error {
+	split, err := opts.partSize()
+	if err != nil {
+		return err
+	}
+	if split >= fat32Limit {
+		g.out.infof("note: parts of %s do not fit on FAT32 media, whose largest file is 4 GiB - 1 byte; use --split 4000MB for those\n", humanBytes(split))
+	}
+	if opts.out == "" && !opts.push {
+		return usagef(errors.New("say where the bundle goes: --out FILE, or --push to the peer's url"))
+	}
+	s, err := g.session()
+	if err != nil {
+		return err
+	}
+	pr, err := g.preparePromotion(s, opts, project, version)
+	if err != nil {
+		return err
+	}
+	pr.split = split
+	// The bundle is built in a scratch directory of the store and moved
+	// to --out by the transaction that records the promotion: a crash
+	// leaves no bundle there that the Space never recorded.
+	work, err := s.store.TempDir("promote")
+	if err != nil {
+		return err
+	}
+	defer work.Remove()
+	pr.built = filepath.Join(work.Path(), "release.zbundle")
+	if pr.dest != "" {
+		pr.built = filepath.Join(work.Path(), filepath.Base(pr.dest))
+	}
+	if err := g.sendPromotion(cmd, s, pr, opts); err != nil {
+		return err
+	}
+	return g.printPromotion(pr)
+}
+
+// preparePromotion checks that the release may go to the target and
+// where it goes, before anything is built.
+func (g *globals) preparePromotion(s *session, opts promoteOptions, project, version string) (*promotion, error) {
+	signer, err := s.signer()
+	if err != nil {
+		return nil, err
+	}
+	priv, err := s.sp.PrivateKey()
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	env := &promote.Env{Repo: s.sp.Repo, Signer: signer, Name: s.name, Key: priv, Author: space.Who(s.sp.Repo.Git(), now), Now: now}
+	p, err := promote.Prepare(env, promote.Options{Project: project, Version: version, Target: opts.target})
+	if err != nil {
+		var refused *promote.RefusedError
+		if errors.As(err, &refused) {
+			return nil, fmt.Errorf("cannot promote %s %s to %s: %w", project, version, opts.target, refused.Err)
+		}
+		return nil, g.releaseError(err)
+	}
+	pr := &promotion{p: p, env: env}
+	if opts.push {
+		cfg, _ := s.sp.Load()
+		if peer := cfg.Peer(p.Target); peer != nil {
+			pr.url = peer.URL
+		}
+		if pr.url == "" {
+			return nil, usagef(fmt.Errorf("peer %q has no url to push to: add url = \"...\" to its peer block, or carry a bundle written with --out", p.Target))
+		}
+	}
+	if opts.out != "" {
+		pr.given = opts.out
+		if pr.dest, err = g.resolve(opts.out); err != nil {
+			return nil, err
+		}
+		split, _ := opts.partSize()
+		// Refuse a file that is there before anything is built.
+		if err := (promote.BuildOptions{Out: pr.dest, Split: split}).Validate(); err != nil {
+			return nil, err
+		}
+	}
+	return pr, nil
+}
+
+// sendPromotion claims the promotion (its commit written, unreachable),
+// writes its bundle, reads it back, pushes it, and only then records it
+// with the bundle's move to --out: a crash or a failure on the way
+// records nothing.
+func (g *globals) sendPromotion(cmd *cobra.Command, s *session, pr *promotion, opts promoteOptions) error {
+	ctx := cmd.Context()
+	if err := pr.p.Claim(ctx, pr.env); err != nil {
+		return err
+	}
+	prog := newProgress(g.out, "writing "+filepath.Base(pr.built), 0)
+	m, err := promote.Build(ctx, pr.env, pr.p, s.store, promote.BuildOptions{
+		Out: pr.built, Lifetime: opts.expires, Full: opts.full, Split: pr.split, Progress: prog.steps(),
+	})
+	prog.Done()
+	if err != nil {
+		return fmt.Errorf("the bundle could not be written, and nothing was recorded: %w", err)
+	}
+	pr.m = m
+	sum, err := promote.CheckWritten(pr.built, pr.split > 0, m)
+	if err != nil {
+		return fmt.Errorf("the bundle as written does not read back, and nothing was recorded: %w", err)
+	}
+	if pr.url != "" {
+		prog := newProgress(g.out, "pushing "+filepath.Base(pr.built), 0)
+		err := promote.Push(ctx, pr.env, pr.p, pr.built, pr.url, prog.steps())
+		prog.Done()
+		if err != nil {
+			return fmt.Errorf("the push failed, and nothing was recorded (promote again, or carry a bundle written with --out): %w", err)
+		}
+	}
+	var moves []promote.Move
+	if pr.dest != "" {
+		if moves, err = bundleFiles(pr.built, filepath.Dir(pr.dest), pr.split > 0); err != nil {
+			return err
+		}
+	}
+	return pr.p.Record(ctx, pr.env, sum, moves...)
+}
+
+// printPromotion says what was promoted, where it went and how each
+// package travelled.
+func (g *globals) printPromotion(pr *promotion) error {
+	m, p, out := pr.m, pr.p, pr.dest
+	var index *parts.Index
+	if pr.split > 0 {
+		var err error
+		if index, err = readIndex(parts.IndexName(out)); err != nil {
+			return err
+		}
+	}
+	if g.out.json() {
+		doc := map[string]any{"bundle": pr.given, "pushed_to": pr.url, "manifest": m, "promotion_commit": p.Commit.String()}
+		if index != nil {
+			doc["bundle"] = nil
+			doc["index"] = parts.IndexName(pr.given)
+			doc["parts"] = index.Parts
+		}
+		return g.out.printJSON(doc)
+	}
+	g.out.printf("Promoted %s %s to %s (revision %d, sequence %d)\n", m.Project, m.Version, m.Target.Space, m.Revision, m.Sequence)
+	switch {
+	case index != nil:
+		g.out.printf("  bundle     %s in %d parts of at most %s (%s in all, sha256 %s)\n", out, len(index.Parts), humanBytes(index.PartSize), humanBytes(index.Bundle.Size), index.Bundle.SHA256[:12])
+		for _, pt := range index.Parts {
+			g.out.printf("  part %-5d %s  %s  sha256 %s\n", pt.Number, filepath.Join(filepath.Dir(out), pt.Name), humanBytes(pt.Size), pt.SHA256[:12])
+		}
+		g.out.printf("  index      %s, signed in %s: copy both onto every medium\n", parts.IndexName(out), parts.SignatureName(parts.IndexName(out)))
+	case out != "":
+		g.out.printf("  bundle     %s\n", out)
+	}
+	if pr.url != "" {
+		g.out.printf("  pushed to  %s (the peer imports it with: zonectl import --incoming)\n", pr.url)
+	}
+	g.out.printf("  snapshot   %s on %s\n", p.Commit.String()[:12], p.Ref)
+	g.out.printf("  for        %s (key %s)\n", joinNames(p.TargetEnvironments), m.Target.Fingerprint)
+	for _, pk := range m.Packages {
+		g.out.printf("  package    %s %s  sha256 %s  %s, %s\n", pk.ID, pk.Version, pk.SHA256[:12], humanBytes(pk.Size), carried(pk))
+	}
+	if len(m.Git.Prerequisites) > 0 {
+		g.out.printf("  builds on  %s (what %s has, by its receipts or by what was sent before)\n", m.Git.Prerequisites[0][:12], m.Target.Space)
+	}
+	g.out.printf("  expires    %s\n", m.Expires.Format(time.RFC3339))
+	return nil
+}
+
+// carried says how a package travelled in the bundle.
+func carried(pk zbundle.Package) string {
+	switch {
+	case pk.Data.Kind == zbundle.DataNone:
+		return "sent before, not included"
+	case pk.Data.Kind == zbundle.DataContentDelta:
+		return fmt.Sprintf("sent as a %s content delta against %s (rebuilt with %s)", humanBytes(pk.Data.DeltaSize), pk.Data.Basis.Version, pk.Data.Rebuild.Describe())
+	case pk.Data.Kind == zbundle.DataZstd:
+		return fmt.Sprintf("sent compressed with zstd, %s", humanBytes(pk.Data.CompressedSize))
+	case pk.Data.Basis != nil:
+		return fmt.Sprintf("sent as a %s delta against %s", humanBytes(pk.Data.DeltaSize), pk.Data.Basis.Version)
+	}
+	return "sent"
 }
 
 // fat32Limit is one byte more than the largest file FAT32 holds, the
