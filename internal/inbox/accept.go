@@ -85,7 +85,6 @@ func Accept(ctx context.Context, env *Env, opts AcceptOptions) (*AcceptResult, e
 	if err != nil {
 		return nil, err
 	}
-	onMain := branch == gitstore.MainBranch
 	main, ok, err := tx.Ref(gitstore.MainBranch)
 	if err != nil {
 		return nil, err
@@ -93,6 +92,44 @@ func Accept(ctx context.Context, env *Env, opts AcceptOptions) (*AcceptResult, e
 	if !ok {
 		return nil, gitstore.NoMainError(env.Repo)
 	}
+	a, err := decide(env, opts, main)
+	if err != nil {
+		return nil, err
+	}
+	if branch == gitstore.MainBranch {
+		if err := checkClean(env.Repo); err != nil {
+			return nil, err
+		}
+	}
+	res, err := a.write(tx, env)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	res.WorkTree = branch == gitstore.MainBranch
+	return res, nil
+}
+
+// acceptance is what Accept decided before writing anything.
+type acceptance struct {
+	opts      AcceptOptions
+	main      plumbing.Hash
+	cfg       *config.Space
+	entry     *Entry
+	peer      *config.Peer
+	project   string
+	source    string // the peer's name as this Space spells it
+	lifecycle string
+	values    []Value
+	revision  int
+	file      string // the binding file
+}
+
+// decide reads the inbox entry and main's configuration, and checks that
+// the release may be accepted with these values and this lifecycle.
+func decide(env *Env, opts AcceptOptions, main plumbing.Hash) (*acceptance, error) {
 	cfg, err := release.LoadConfig(env.Repo, "main", main)
 	if err != nil {
 		return nil, err
@@ -101,86 +138,91 @@ func Accept(ctx context.Context, env *Env, opts AcceptOptions) (*AcceptResult, e
 	if err != nil {
 		return nil, err
 	}
-	project, source := entry.Release.Project, entry.Source
-	peer := cfg.Peer(source)
-	if peer == nil || !peer.AcceptsKind(config.AcceptReleases) {
-		return nil, fmt.Errorf("%s %s came from %q, which this Space no longer accepts releases from", project, opts.Version, source)
+	a := &acceptance{opts: opts, main: main, cfg: cfg, entry: entry, project: entry.Release.Project}
+	a.peer = cfg.Peer(entry.Source)
+	if a.peer == nil || !a.peer.AcceptsKind(config.AcceptReleases) {
+		return nil, fmt.Errorf("%s %s came from %q, which this Space no longer accepts releases from", a.project, opts.Version, entry.Source)
 	}
-	source = peer.Name
-	if p := cfg.Project(project); p != nil {
+	a.source = a.peer.Name
+	if p := cfg.Project(a.project); p != nil {
 		return nil, fmt.Errorf("this Space has a project %q of its own (%s); an imported project cannot share its name", p.Name, p.Dir)
 	}
-	im := cfg.Import(project)
-	if im != nil && !strings.EqualFold(im.From.Name, source) {
-		return nil, fmt.Errorf("project %q is imported from %q (%s), not from %q", project, im.From.Name, im.File, source)
+	im := cfg.Import(a.project)
+	if im != nil && !strings.EqualFold(im.From.Name, a.source) {
+		return nil, fmt.Errorf("project %q is imported from %q (%s), not from %q", a.project, im.From.Name, im.File, a.source)
 	}
-	lc := opts.Lifecycle
-	if lc == "" && im != nil {
-		lc = im.Lifecycle.Name
-	}
-	if l := cfg.Lifecycle(lc); l == nil {
-		var names []string
-		for _, l := range cfg.Lifecycles {
-			names = append(names, fmt.Sprintf("%q", l.Name))
-		}
-		if lc == "" {
-			return nil, fmt.Errorf("choose the lifecycle %s follows here with --lifecycle (this Space's lifecycles: %s)", project, strings.Join(names, ", "))
-		}
-		return nil, fmt.Errorf("lifecycle %q does not exist in this Space (its lifecycles: %s)", lc, strings.Join(names, ", "))
-	} else {
-		lc = l.Name
+	if a.lifecycle, err = chooseLifecycle(cfg, a.project, opts.Lifecycle, im); err != nil {
+		return nil, err
 	}
 	if err := checkValues(cfg, &entry.Variables, opts.Values); err != nil {
 		return nil, err
 	}
-	values, err := encryptSensitive(Merge(FromBinding(im), opts.Values), entry.Variables.Templates, env.PublicKey)
-	if err != nil {
+	if a.values, err = encryptSensitive(Merge(FromBinding(im), opts.Values), entry.Variables.Templates, env.PublicKey); err != nil {
 		return nil, err
 	}
-	if missing := MissingValues(cfg, project, lc, &entry.Variables, values); len(missing) > 0 {
+	if missing := MissingValues(cfg, a.project, a.lifecycle, &entry.Variables, a.values); len(missing) > 0 {
 		return nil, &MissingError{Missing: missing}
 	}
-	revision := 0
 	if entry.Release.Promoted != nil {
-		revision = entry.Release.Promoted.Revision
+		a.revision = entry.Release.Promoted.Revision
 	}
-	if cur, err := release.Load(env.Repo, project, opts.Version); err == nil && cur.Release.ImportedFrom != nil && cur.Release.ImportedFrom.Commit == entry.Commit.String() {
-		return nil, fmt.Errorf("%s %s (revision %d) from %s is accepted already (%s)", project, opts.Version, revision, source, cur.Commit)
+	if cur, err := release.Load(env.Repo, a.project, opts.Version); err == nil && cur.Release.ImportedFrom != nil && cur.Release.ImportedFrom.Commit == entry.Commit.String() {
+		return nil, fmt.Errorf("%s %s (revision %d) from %s is accepted already (%s)", a.project, opts.Version, a.revision, a.source, cur.Commit)
 	}
-	if onMain {
-		if err := checkClean(env.Repo); err != nil {
-			return nil, err
-		}
-	}
-
-	file := BindingFile(strings.ToLower(source), strings.ToLower(project))
+	a.file = BindingFile(strings.ToLower(a.source), strings.ToLower(a.project))
 	if im != nil {
-		file = im.File
+		a.file = im.File
 	}
-	data := binding(source, project, lc, values)
-	who := fmt.Sprintf("%s <%s>", env.Author.Name, env.Author.Email)
+	return a, nil
+}
 
-	mainCommit, err := env.Repo.Git().CommitObject(main)
+// chooseLifecycle is the lifecycle asked for, else the binding's, by the
+// name this Space declares it under.
+func chooseLifecycle(cfg *config.Space, project, asked string, im *config.Import) (string, error) {
+	lc := asked
+	if lc == "" && im != nil {
+		lc = im.Lifecycle.Name
+	}
+	if l := cfg.Lifecycle(lc); l != nil {
+		return l.Name, nil
+	}
+	var names []string
+	for _, l := range cfg.Lifecycles {
+		names = append(names, fmt.Sprintf("%q", l.Name))
+	}
+	if lc == "" {
+		return "", fmt.Errorf("choose the lifecycle %s follows here with --lifecycle (this Space's lifecycles: %s)", project, strings.Join(names, ", "))
+	}
+	return "", fmt.Errorf("lifecycle %q does not exist in this Space (its lifecycles: %s)", lc, strings.Join(names, ", "))
+}
+
+// write puts the acceptance in tx: the binding on main, the release signed
+// by this Space, the ledger event, and the receipt for the source.
+func (a *acceptance) write(tx *gitstore.Tx, env *Env) (*AcceptResult, error) {
+	project, version, source, entry := a.project, a.opts.Version, a.source, a.entry
+	data := binding(source, project, a.lifecycle, a.values)
+	who := fmt.Sprintf("%s <%s>", env.Author.Name, env.Author.Email)
+	mainCommit, err := env.Repo.Git().CommitObject(a.main)
 	if err != nil {
 		return nil, err
 	}
-	tree, err := env.Repo.UpdateTree(mainCommit.TreeHash, []gitstore.File{{Path: file, Data: data}})
+	tree, err := env.Repo.UpdateTree(mainCommit.TreeHash, []gitstore.File{{Path: a.file, Data: data}})
 	if err != nil {
 		return nil, err
 	}
 	bindingCommit, err := tx.WriteCommit(gitstore.CommitOptions{
 		Ref: gitstore.MainBranch, Tree: tree, Author: env.Author, Signer: env.Signer,
-		Message: fmt.Sprintf("Accept %s %s from %s\n\nBind the project to lifecycle %s with %d template value(s).\n", project, opts.Version, source, lc, len(values)),
+		Message: fmt.Sprintf("Accept %s %s from %s\n\nBind the project to lifecycle %s with %d template value(s).\n", project, version, source, a.lifecycle, len(a.values)),
 	})
 	if err != nil {
 		return nil, err
 	}
 	rel := entry.Release
-	rel.ImportedFrom = &release.Import{Space: source, Commit: entry.Commit.String(), Revision: revision, Lifecycle: rel.Lifecycle}
-	if list, err := keys.ReadPublic("public_key of peer "+source, []byte(peer.PublicKey)); err == nil {
+	rel.ImportedFrom = &release.Import{Space: source, Commit: entry.Commit.String(), Revision: a.revision, Lifecycle: rel.Lifecycle}
+	if list, err := keys.ReadPublic("public_key of peer "+source, []byte(a.peer.PublicKey)); err == nil {
 		rel.ImportedFrom.Fingerprint = keys.Fingerprint(list[0])
 	}
-	rel.Lifecycle, rel.Promoted, rel.VariablesCommit = lc, nil, bindingCommit.String()
+	rel.Lifecycle, rel.Promoted, rel.VariablesCommit = a.lifecycle, nil, bindingCommit.String()
 	files, err := release.Files(rel, &entry.Process, &entry.Variables)
 	if err != nil {
 		return nil, err
@@ -189,36 +231,31 @@ func Accept(ctx context.Context, env *Env, opts AcceptOptions) (*AcceptResult, e
 	if err != nil {
 		return nil, err
 	}
-	ref, err := release.Ref(project, opts.Version)
+	ref, err := release.Ref(project, version)
 	if err != nil {
 		return nil, err
 	}
 	relCommit, err := tx.WriteCommit(gitstore.CommitOptions{
 		Ref: ref, Tree: relTree, Author: env.Author, Signer: env.Signer,
-		Message: fmt.Sprintf("Accept release %s %s from %s (revision %d)\n\nImported from %s's signed promotion commit %s.\n", project, opts.Version, source, revision, source, entry.Commit),
+		Message: fmt.Sprintf("Accept release %s %s from %s (revision %d)\n\nImported from %s's signed promotion commit %s.\n", project, version, source, a.revision, source, entry.Commit),
 	})
 	if err != nil {
 		return nil, err
 	}
 	if _, err := ledger.Append(tx, env.Signer, env.Author, ledger.Event{
-		Type: ledger.Acceptance, Time: env.Now.UTC(), Who: who, Project: project, Version: opts.Version, Release: relCommit.String(),
-		Acceptance: &ledger.AcceptanceRecord{Source: source, InboxCommit: entry.Commit.String(), Revision: revision, Lifecycle: lc, BindingCommit: bindingCommit.String()},
+		Type: ledger.Acceptance, Time: env.Now.UTC(), Who: who, Project: project, Version: version, Release: relCommit.String(),
+		Acceptance: &ledger.AcceptanceRecord{Source: source, InboxCommit: entry.Commit.String(), Revision: a.revision, Lifecycle: a.lifecycle, BindingCommit: bindingCommit.String()},
 	}, nil); err != nil {
 		return nil, err
 	}
 	// The source learns of the acceptance through the receipts chain.
-	if _, err := receipt.Append(tx, env.Signer, env.Author, cfg.Name(), project, opts.Version,
-		receipt.Origin{Source: source, Revision: revision, Promotion: entry.Commit.String()},
+	if _, err := receipt.Append(tx, env.Signer, env.Author, a.cfg.Name(), project, version,
+		receipt.Origin{Source: source, Revision: a.revision, Promotion: entry.Commit.String()},
 		&ledger.DeploymentRecord{State: receipt.StateAccepted, Started: env.Now.UTC(), Finished: env.Now.UTC()}, who); err != nil {
 		return nil, err
 	}
-	res := &AcceptResult{BindingFile: file, BindingCommit: bindingCommit, Values: values,
-		Release: &release.Loaded{Release: rel, Process: entry.Process, Variables: entry.Variables, Commit: relCommit, Ref: ref}}
-	if err := tx.Commit(); err != nil {
-		return nil, err
-	}
-	res.WorkTree = onMain
-	return res, nil
+	return &AcceptResult{BindingFile: a.file, BindingCommit: bindingCommit, Values: a.values,
+		Release: &release.Loaded{Release: rel, Process: entry.Process, Variables: entry.Variables, Commit: relCommit, Ref: ref}}, nil
 }
 
 // checkValues refuses values for templates the release does not have, for
