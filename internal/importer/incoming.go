@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/zonectl/zonectl/gitstore"
 )
 
 // IncomingPrefix is where connected peers push bundles (see
@@ -37,11 +39,6 @@ func ImportIncoming(ctx context.Context, env *Env) ([]Incoming, error) {
 	for _, r := range refs {
 		res, err := importRef(ctx, env, r.name, r.hash)
 		out = append(out, Incoming{Ref: r.name, Result: res, Err: err})
-		if err == nil {
-			if derr := env.Repo.DeleteRef(r.name, r.hash); derr != nil {
-				return out, derr
-			}
-		}
 	}
 	return out, nil
 }
@@ -91,5 +88,13 @@ func importRef(ctx context.Context, env *Env, name string, h plumbing.Hash) (*Re
 		return nil, err
 	}
 	defer f.Close()
-	return importAs(ctx, env, f, name)
+	v, err := Verify(ctx, env, f, name)
+	if err != nil {
+		return nil, err
+	}
+	defer v.Close()
+	// The incoming ref goes in the import's own transaction: a crash
+	// never leaves the bundle imported and still waiting.
+	v.consume = &gitstore.NamedRef{Name: name, Hash: h}
+	return Stage(ctx, env, v)
 }

@@ -28,6 +28,9 @@ import (
 func Stage(ctx context.Context, env *Env, v *Verified) (*Result, error) {
 	res := &Result{Manifest: v.Manifest, Signer: v.Signer, InboxRef: v.InboxRef, Commit: v.Commit, Again: v.Again}
 	if v.Again {
+		if v.consume != nil {
+			return res, env.Repo.DeleteRef(v.consume.Name, v.consume.Hash)
+		}
 		return res, nil
 	}
 	n, err := storePackages(ctx, env, v)
@@ -88,7 +91,15 @@ func record(ctx context.Context, env *Env, v *Verified) (again bool, err error) 
 		return false, err
 	}
 	defer tx.Rollback()
+	if v.consume != nil {
+		if err := tx.Delete(v.consume.Name, v.consume.Hash); err != nil {
+			return false, err
+		}
+	}
 	if again, err := checkSequence(env.Repo, m, v.Name); err != nil || again {
+		if again && err == nil {
+			return true, tx.Commit() // imported meanwhile: only the incoming ref goes
+		}
 		return again, err
 	}
 	old, _, err := tx.Ref(v.InboxRef)

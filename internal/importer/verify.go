@@ -9,6 +9,7 @@ import (
 	"github.com/ProtonMail/go-crypto/openpgp"
 	"github.com/go-git/go-git/v5/plumbing"
 
+	"github.com/zonectl/zonectl/gitstore"
 	"github.com/zonectl/zonectl/hcl/config"
 	"github.com/zonectl/zonectl/internal/keys"
 	"github.com/zonectl/zonectl/internal/scratch"
@@ -57,9 +58,12 @@ type Verified struct {
 	// past check 6 ran, and Stage writes nothing.
 	Again          bool
 	manifestSHA256 string
-	dir            *scratch.Dir
-	needed         map[string]bool
-	unpacked       map[string]zbundle.Package
+	// consume, when set, is the incoming ref the bundle came on, deleted
+	// by Stage's transaction.
+	consume  *gitstore.NamedRef
+	dir      *scratch.Dir
+	needed   map[string]bool
+	unpacked map[string]zbundle.Package
 }
 
 // Close removes what Verify extracted.

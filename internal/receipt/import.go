@@ -66,6 +66,9 @@ func Import(ctx context.Context, env *ImportEnv, file string) (*ImportResult, er
 // Verified is a receipt bundle whose envelope passed Verify: all Stage
 // takes.
 type Verified struct {
+	// consume, when set, is the incoming ref the bundle came on, deleted
+	// by Stage's transaction.
+	consume  *gitstore.NamedRef
 	name     string
 	peer     string
 	manifest Manifest
@@ -146,6 +149,11 @@ func Stage(ctx context.Context, env *ImportEnv, v *Verified) (*ImportResult, err
 	}
 	defer tx.Rollback()
 	res := &ImportResult{Peer: v.peer}
+	if v.consume != nil {
+		if err := tx.Delete(v.consume.Name, v.consume.Hash); err != nil {
+			return nil, err
+		}
+	}
 	ackRef := PeerRef(v.peer)
 	ack, _, err := tx.Ref(ackRef)
 	if err != nil {
@@ -153,7 +161,7 @@ func Stage(ctx context.Context, env *ImportEnv, v *Verified) (*ImportResult, err
 	}
 	if ack.String() == v.manifest.Tip {
 		res.Again = true
-		return res, nil
+		return res, tx.Commit()
 	}
 	if _, err := bundle.Unbundle(ctx, bytes.NewReader(v.git), env.Repo.Objects(), bundle.UnbundleOptions{}); err != nil {
 		return nil, refuse(v.name, "receipts.bundle: %v", err)
@@ -170,7 +178,7 @@ func Stage(ctx context.Context, env *ImportEnv, v *Verified) (*ImportResult, err
 	}
 	if len(chain) == 0 {
 		res.Again = true
-		return res, nil
+		return res, tx.Commit()
 	}
 	res.New = chain
 	if err := tx.Update(ackRef, tip, ack); err != nil {

@@ -75,11 +75,6 @@ func ImportIncoming(ctx context.Context, env *ImportEnv) ([]Incoming, error) {
 	for _, r := range refs {
 		res, err := importRef(ctx, env, r.name, r.hash)
 		out = append(out, Incoming{Ref: r.name, Result: res, Err: err})
-		if err == nil {
-			if err := env.Repo.DeleteRef(r.name, r.hash); err != nil {
-				return out, err
-			}
-		}
 	}
 	return out, nil
 }
@@ -97,5 +92,16 @@ func importRef(ctx context.Context, env *ImportEnv, name string, h plumbing.Hash
 	if err != nil {
 		return nil, refuse(name, "%v", err)
 	}
-	return Import(ctx, env, tmp.Name())
+	f, err := os.Open(tmp.Name())
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	v, err := Verify(env, f, name)
+	if err != nil {
+		return nil, err
+	}
+	// The incoming ref goes in the import's own transaction.
+	v.consume = &gitstore.NamedRef{Name: name, Hash: h}
+	return Stage(ctx, env, v)
 }
