@@ -19,6 +19,7 @@ import (
 	"github.com/zonectl/zonectl/internal/keys"
 	"github.com/zonectl/zonectl/internal/ledger"
 	"github.com/zonectl/zonectl/internal/meter"
+	"github.com/zonectl/zonectl/internal/refusal"
 	"github.com/zonectl/zonectl/internal/release"
 	"github.com/zonectl/zonectl/internal/store"
 	"github.com/zonectl/zonectl/internal/zbundle"
@@ -51,11 +52,11 @@ type Result struct {
 
 // refuse makes a verification failure: the bundle is refused, exit 3.
 func refuse(file, format string, args ...any) error {
-	return &keys.VerificationError{What: "bundle " + file, Reason: fmt.Sprintf(format, args...)}
+	return &refusal.Error{What: "bundle " + file, Reason: fmt.Sprintf(format, args...)}
 }
 
 // Import verifies the release bundle in file (Verify) and stages it
-// (Stage). A bundle failing a check is refused (a *keys.VerificationError)
+// (Stage). A bundle failing a check is refused (a *refusal.Error)
 // and nothing is written to the Space.
 func Import(ctx context.Context, env *Env, file string) (*Result, error) {
 	f, err := os.Open(file)
@@ -110,7 +111,7 @@ func releasePeer(cfg *config.Space, source, what string) (*config.Peer, *keys.Ve
 		if len(trusted) == 0 {
 			trusted = []string{"none"}
 		}
-		return nil, nil, &keys.VerificationError{What: what, Reason: fmt.Sprintf("it claims to come from %q, which this Space does not accept releases from (it accepts releases from %s)", source, strings.Join(trusted, ", "))}
+		return nil, nil, &refusal.Error{What: what, Reason: fmt.Sprintf("it claims to come from %q, which this Space does not accept releases from (it accepts releases from %s)", source, strings.Join(trusted, ", "))}
 	}
 	list, err := keys.ReadPublic(fmt.Sprintf("public_key of peer %q", peer.Name), []byte(peer.PublicKey))
 	if err != nil {
@@ -122,7 +123,7 @@ func releasePeer(cfg *config.Space, source, what string) (*config.Peer, *keys.Ve
 // asRefusal keeps a verification error's own type (its message says what
 // failed) and turns anything else about the bundle into a refusal.
 func asRefusal(name string, err error) error {
-	var ve *keys.VerificationError
+	var ve *refusal.Error
 	if errors.As(err, &ve) {
 		return err
 	}
@@ -133,14 +134,14 @@ func asRefusal(name string, err error) error {
 // target is this Space, by name and key.
 func checkTargetPeer(repo *gitstore.Repo, cfg *config.Space, target zbundle.Peer, what string) error {
 	if !strings.EqualFold(target.Space, cfg.Name()) {
-		return &keys.VerificationError{What: what, Reason: fmt.Sprintf("it is for Space %q, and this is %q", target.Space, cfg.Name())}
+		return &refusal.Error{What: what, Reason: fmt.Sprintf("it is for Space %q, and this is %q", target.Space, cfg.Name())}
 	}
 	own, err := ownFingerprint(repo, cfg.Name())
 	if err != nil {
 		return err
 	}
 	if target.Fingerprint != own {
-		return &keys.VerificationError{What: what, Reason: fmt.Sprintf("it is for a Space named %q with key %s, and this Space's key is %s: another Space of the same name", target.Space, target.Fingerprint, own)}
+		return &refusal.Error{What: what, Reason: fmt.Sprintf("it is for a Space named %q with key %s, and this Space's key is %s: another Space of the same name", target.Space, target.Fingerprint, own)}
 	}
 	return nil
 }

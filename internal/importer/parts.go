@@ -19,6 +19,7 @@ import (
 	"github.com/zonectl/zonectl/internal/keys"
 	"github.com/zonectl/zonectl/internal/meter"
 	"github.com/zonectl/zonectl/internal/parts"
+	"github.com/zonectl/zonectl/internal/refusal"
 	"github.com/zonectl/zonectl/internal/zbundle"
 )
 
@@ -84,7 +85,7 @@ func (e *IncompleteError) Error() string {
 //  2. verify the index's signature against the peers this Space accepts
 //     releases from, exactly as a bundle's manifest is verified, and check
 //     that it is for this Space (name and key), has not expired, and is
-//     not a replay: a refusal is a *keys.VerificationError and nothing is
+//     not a replay: a refusal is a *refusal.Error and nothing is
 //     staged. A bundle imported already is reported so, its staged parts
 //     removed;
 //  3. when every part is given at once, go to 5 reading them where they
@@ -93,7 +94,7 @@ func (e *IncompleteError) Error() string {
 //     directory, where it takes its name (atomically) only once it matched. A file that is not a part
 //     of this set, or whose bytes are not the part's, is never staged, and
 //     the run ends, once the good parts are staged, in a
-//     *keys.VerificationError that names each;
+//     *refusal.Error that names each;
 //  4. with parts still missing, end in an *IncompleteError naming them;
 //  5. else check that the manifest at the head of the parts is the one
 //     the index pins, then stream the staged parts, end to end, through
@@ -166,7 +167,7 @@ func ImportParts(ctx context.Context, env *Env, opts PartsOptions) (*PartsResult
 		}
 		res.Staged, res.Missing = split(x, staged, givenSet)
 		if len(refusals) > 0 {
-			return res, &keys.VerificationError{What: "parts of " + x.Bundle.Name, Reason: strings.Join(refusals, "; ")}
+			return res, &refusal.Error{What: "parts of " + x.Bundle.Name, Reason: strings.Join(refusals, "; ")}
 		}
 		return res, nil
 	}
@@ -216,7 +217,7 @@ func ImportParts(ctx context.Context, env *Env, opts PartsOptions) (*PartsResult
 		os.RemoveAll(res.Staging)
 	}
 	if len(refusals) > 0 {
-		return res, &keys.VerificationError{What: "parts of " + x.Bundle.Name, Reason: strings.Join(refusals, "; ")}
+		return res, &refusal.Error{What: "parts of " + x.Bundle.Name, Reason: strings.Join(refusals, "; ")}
 	}
 	if len(res.Missing) > 0 { // 4
 		return res, &IncompleteError{Index: x, Missing: res.Missing, Staged: res.Staged}
@@ -388,7 +389,7 @@ func openIndex(env *Env, file string) (*parts.Index, *keys.Signature, []byte, er
 	}
 	sig, err := os.ReadFile(parts.SignatureName(file))
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil, nil, &keys.VerificationError{What: name, Reason: fmt.Sprintf("not signed: %s is missing; copy it from the source with the index", filepath.Base(parts.SignatureName(file)))}
+		return nil, nil, nil, &refusal.Error{What: name, Reason: fmt.Sprintf("not signed: %s is missing; copy it from the source with the index", filepath.Base(parts.SignatureName(file)))}
 	}
 	if err != nil {
 		return nil, nil, nil, err
@@ -413,7 +414,7 @@ func openIndex(env *Env, file string) (*parts.Index, *keys.Signature, []byte, er
 		return nil, nil, nil, err
 	}
 	if !env.Now.Before(x.Expires) {
-		return nil, nil, nil, &keys.VerificationError{What: name, Reason: fmt.Sprintf("it expired at %s; ask %s for a new bundle", x.Expires.Format(time.RFC3339), x.Source.Space)}
+		return nil, nil, nil, &refusal.Error{What: name, Reason: fmt.Sprintf("it expired at %s; ask %s for a new bundle", x.Expires.Format(time.RFC3339), x.Source.Space)}
 	}
 	return x, s, data, nil
 }

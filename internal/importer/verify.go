@@ -116,7 +116,7 @@ func (in *Inspection) Failed() bool {
 // Verify runs the checks of a release bundle read from src, in order, and
 // returns the verified bundle, its members extracted into a scratch
 // directory of the store; it writes nothing into the Space. A bundle
-// failing a check is refused with a *keys.VerificationError that says
+// failing a check is refused with a *refusal.Error that says
 // which; a failure of this machine (a full disk, a cancelled command) is
 // returned as it is. The checks:
 //

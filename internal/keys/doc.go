@@ -11,8 +11,8 @@
 //
 // Verification judges a signature by the key's validity at the time the
 // signature was made; see [Verifier.VerifyNamed] for the exact rules. Every
-// verification failure is a *refusal.Error (also named [VerificationError]
-// here), so the command line can map it to its own exit code with errors.As.
+// verification failure is a *refusal.Error, so the command line can map it
+// to its own exit code with errors.As.
 //
 // What is signed, and where signatures live, belongs to the callers (gitstore
 // signs commits, promote signs manifests, importer decides whom to trust).

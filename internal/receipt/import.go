@@ -77,7 +77,7 @@ type Verified struct {
 }
 
 // Verify runs the checks of a receipt bundle's envelope, in order; a
-// bundle failing one is refused (a *keys.VerificationError) and nothing is
+// bundle failing one is refused (a *refusal.Error) and nothing is
 // written:
 //
 //  1. the tar holds manifest.json, its signature and receipts.bundle, in
@@ -134,7 +134,7 @@ func (v *Verified) checkSignature(env *ImportEnv, files map[string][]byte) error
 // Stage merges verified receipts into the ledger in one transaction that
 // reads what was merged before, checks the new receipts against it, and
 // moves both refs; two imports at once merge each receipt once. The
-// checks, refused (a *keys.VerificationError) with no ref written:
+// checks, refused (a *refusal.Error) with no ref written:
 //
 //  5. the chain from the tip back to the receipt merged before (or to its
 //     start) is linear, every commit signed by the peer, the positions
