@@ -241,7 +241,10 @@ func (t *Tx) Commit() error {
 		return nil
 	}
 	if t.index != nil && t.next[t.j.Checkout.Ref].IsZero() {
-		t.j.Checkout = nil // the branch does not move: nothing to check out
+		// The branch checked out does not move: nothing to check out, and
+		// the index is git's again.
+		t.index.release()
+		t.index, t.j.Checkout = nil, nil
 	}
 	t.j.PackedRefs = t.j.deletes()
 	if err := t.prepare(); err != nil {

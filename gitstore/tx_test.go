@@ -246,3 +246,28 @@ func TestTxMovesTheCheckedOutBranchWithItsWorkTree(t *testing.T) {
 		t.Errorf("git status after the transaction:\n%s", st)
 	}
 }
+
+func TestTxReleasesTheIndexWhenTheCheckedOutBranchStays(t *testing.T) {
+	r := newRepo(t)
+	commitOn(t, r, MainBranch, "one")
+	gitRun(t, r.Root(), "checkout", "-q", "-b", "other")
+	tx, err := r.Begin(t.Context(), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if branch, err := tx.LockWorkTree(); err != nil || branch != "refs/heads/other" {
+		t.Fatalf("LockWorkTree = %q, %v", branch, err)
+	}
+	h, err := tx.WriteCommit(CommitOptions{Ref: MainBranch, Tree: writeTestTree(t, r, "f", "x"), Message: "m", Author: author(), Signer: pgpSigner{spaceKey(t)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	wantRef(t, r, MainBranch, h)
+	if locks := lockFilesUnder(t, r.GitDir()); len(locks) != 0 {
+		t.Errorf("lock files left: %v", locks)
+	}
+}
