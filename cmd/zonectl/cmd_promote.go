@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -106,9 +107,38 @@ func (g *globals) runPromote(cmd *cobra.Command, opts promoteOptions, project, v
 		return err
 	}
 	pr.split = split
-	// The bundle is built in a scratch directory of the store and moved
-	// to --out by the transaction that records the promotion: a crash
-	// leaves no bundle there that the Space never recorded.
+	// Promotions to one target take turns from claiming a sequence number
+	// to recording it, so that two runners never build (and push) bundles
+	// of the same number. Should the number still be taken meanwhile (by
+	// a zonectl that does not take the claim), the bundle is built again
+	// with the next.
+	release, err := s.sp.Repo.Claim(cmd.Context(), "promote/"+strings.ToLower(pr.p.Target))
+	if err != nil {
+		return err
+	}
+	defer release()
+	for attempt := 1; ; attempt++ {
+		err := g.attemptPromotion(cmd, s, pr, opts)
+		var conflict *promote.ConflictError
+		if !errors.As(err, &conflict) || attempt == promoteAttempts {
+			if err != nil {
+				return err
+			}
+			return g.printPromotion(pr)
+		}
+		g.out.infof("zonectl: note: %v; building the bundle again\n", conflict)
+	}
+}
+
+// promoteAttempts bounds how many times a promotion is built when other
+// promotions to the same target keep taking its sequence number.
+const promoteAttempts = 3
+
+// attemptPromotion builds and records the promotion once. The bundle is
+// built in a scratch directory of the store and moved to --out by the
+// transaction that records the promotion: a crash leaves no bundle there
+// that the Space never recorded.
+func (g *globals) attemptPromotion(cmd *cobra.Command, s *session, pr *promotion, opts promoteOptions) error {
 	work, err := s.store.TempDir("promote")
 	if err != nil {
 		return err
@@ -118,10 +148,7 @@ func (g *globals) runPromote(cmd *cobra.Command, opts promoteOptions, project, v
 	if pr.dest != "" {
 		pr.built = filepath.Join(work.Path(), filepath.Base(pr.dest))
 	}
-	if err := g.sendPromotion(cmd, s, pr, opts); err != nil {
-		return err
-	}
-	return g.printPromotion(pr)
+	return g.sendPromotion(cmd, s, pr, opts)
 }
 
 // preparePromotion checks that the release may go to the target and

@@ -374,6 +374,47 @@ func TestConcurrentReceiptImportAndPromote(t *testing.T) {
 	})
 }
 
+// TestConcurrentPromotes promotes one release to one target twice at
+// once, as two CI runners would: both succeed, with the next two sequence
+// numbers, each recorded once, and the target imports both bundles in
+// order.
+func TestConcurrentPromotes(t *testing.T) {
+	fx := getFixture(t)
+	forEachRun(t, func(t *testing.T) {
+		w := raceWorld(t, fx, tmplReceiptImport)
+		before := chain(t, w, "devtest", "refs/zonectl/ledger")
+		rs := race(
+			func() result {
+				return fx.zonectl(w, "devtest", "promote", "web", "1.0.0", "--to", "prod", "--out", "{W}/out/a.zbundle")
+			},
+			func() result {
+				return fx.zonectl(w, "devtest", "promote", "web", "1.0.0", "--to", "prod", "--out", "{W}/out/b.zbundle")
+			},
+		)
+		for i, r := range rs {
+			if r.code != 0 {
+				t.Errorf("promote %d: %s", i+1, r)
+			}
+		}
+		got := added(t, before, chain(t, w, "devtest", "refs/zonectl/ledger"))
+		want := []string{"Promote web 1.0.0 to prod (revision 2, sequence 2)", "Promote web 1.0.0 to prod (revision 3, sequence 3)"}
+		if !sameSet(got, want) {
+			t.Errorf("ledger gained %q, want %q in any order", got, want)
+		}
+		clean(t, fx, w, "devtest")
+		// Import in sequence order: whichever file got sequence 2 first.
+		first, second := "{W}/out/a.zbundle", "{W}/out/b.zbundle"
+		if r := fx.zonectl(w, "prod", "import", first); r.code != 0 {
+			first, second = second, first
+		}
+		for _, f := range []string{first, second} {
+			if r := fx.zonectl(w, "prod", "import", f); r.code != 0 {
+				t.Errorf("prod cannot import %s: %s", f, r)
+			}
+		}
+	})
+}
+
 // TestConcurrentWithGit runs zonectl commands while another process
 // commits to main in the work tree, packs refs and runs git gc in the same
 // Space, as people and cron jobs do. Every zonectl command must succeed,
