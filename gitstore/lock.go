@@ -33,23 +33,34 @@ const (
 // result.
 func (r *Repo) Lock(ctx context.Context) (unlock func() error, err error) {
 	path := filepath.Join(r.commonDir, LockFileName)
-	if err := os.MkdirAll(filepath.Dir(path), 0o777); err != nil {
-		return nil, fmt.Errorf("space lock %q: %w", path, err)
+	unlock, err = flockFile(ctx, path)
+	if errors.Is(err, errWouldBlock) {
+		return nil, fmt.Errorf("another zonectl process holds the Space lock %q: %w", path, context.Cause(ctx))
 	}
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o666)
 	if err != nil {
 		return nil, fmt.Errorf("space lock %q: %w", path, err)
 	}
+	return unlock, nil
+}
+
+// flockFile takes an exclusive flock on the file at path, created (with
+// its directory) if needed, waiting until ctx ends. unlock releases it;
+// calling it again returns the first call's result.
+func flockFile(ctx context.Context, path string) (unlock func() error, err error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o777); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o666)
+	if err != nil {
+		return nil, err
+	}
 	if err := waitLock(ctx, f); err != nil {
 		f.Close()
-		if errors.Is(err, errWouldBlock) {
-			return nil, fmt.Errorf("another zonectl process holds the Space lock %q: %w", path, context.Cause(ctx))
-		}
-		return nil, fmt.Errorf("space lock %q: %w", path, err)
+		return nil, err
 	}
 	return sync.OnceValue(func() error {
 		if err := errors.Join(unlockFile(f), f.Close()); err != nil {
-			return fmt.Errorf("release Space lock %q: %w", path, err)
+			return fmt.Errorf("release %q: %w", path, err)
 		}
 		return nil
 	}), nil
@@ -86,16 +97,9 @@ func (r *Repo) Claim(ctx context.Context, name string) (release func(), err erro
 		return nil, fmt.Errorf("claim %q: %w", name, err)
 	}
 	path := filepath.Join(r.commonDir, "zonectl", "claims", filepath.FromSlash(strings.ToLower(name)))
-	if err := os.MkdirAll(filepath.Dir(path), 0o777); err != nil {
-		return nil, fmt.Errorf("claim %q: %w", name, err)
-	}
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o666)
+	unlock, err := flockFile(ctx, path)
 	if err != nil {
 		return nil, fmt.Errorf("claim %q: %w", name, err)
 	}
-	if err := waitLock(ctx, f); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("claim %q: %w", name, err)
-	}
-	return sync.OnceFunc(func() { unlockFile(f); f.Close() }), nil
+	return func() { unlock() }, nil
 }
