@@ -35,7 +35,7 @@ func (r *Repo) Lock(ctx context.Context) (unlock func() error, err error) {
 	path := filepath.Join(r.commonDir, LockFileName)
 	unlock, err = flockFile(ctx, path)
 	if errors.Is(err, errWouldBlock) {
-		return nil, fmt.Errorf("another zonectl process holds the Space lock %q: %w", path, context.Cause(ctx))
+		return nil, fmt.Errorf("another zonectl process holds the Space lock %q: %w", path, err)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("space lock %q: %w", path, err)

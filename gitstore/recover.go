@@ -30,20 +30,37 @@ func (rc *Recovery) String() string {
 }
 
 // Recover finishes or undoes a transaction that a crash interrupted, if
-// there is one, under the Space lock; it returns nil when there was none.
-// Every Begin does the same; zonectl calls Recover as it opens a Space so
-// that read-only commands see the Space whole too.
+// there is one, under the Space lock; it returns nil when there was none,
+// or when the transaction is still running in another process (the lock
+// is held). Every Begin does the same, waiting for the lock; zonectl calls
+// Recover as it opens a Space so that read-only commands see the Space
+// whole too.
 func (r *Repo) Recover(ctx context.Context) (*Recovery, error) {
 	_, err := os.Lstat(r.journalPath())
 	if errors.Is(err, fs.ErrNotExist) && !r.scratchLeft() {
 		return nil, nil
 	}
-	unlock, err := r.Lock(ctx)
+	// A journal whose Space lock is held belongs to a transaction that is
+	// running: it is not this command's to finish, and a read need not
+	// wait for it (a git hook running zonectl validate while accept holds
+	// the index would otherwise wait for accept, which waits for git).
+	unlock, err := r.Lock(alreadyDone(ctx))
+	if errors.Is(err, errWouldBlock) {
+		return nil, nil
+	}
 	if err != nil {
 		return nil, err
 	}
 	rec, err := r.recoverLocked()
 	return rec, errors.Join(err, unlock())
+}
+
+// alreadyDone is a context that is done already, for a lock taken only if
+// it is free: the lock is tried once and not waited for.
+func alreadyDone(ctx context.Context) context.Context {
+	ctx, cancel := context.WithCancel(ctx)
+	cancel()
+	return ctx
 }
 
 // Pending returns what an interrupted transaction was for, without

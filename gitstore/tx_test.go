@@ -1,6 +1,7 @@
 package gitstore
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -269,5 +270,32 @@ func TestTxReleasesTheIndexWhenTheCheckedOutBranchStays(t *testing.T) {
 	wantRef(t, r, MainBranch, h)
 	if locks := lockFilesUnder(t, r.GitDir()); len(locks) != 0 {
 		t.Errorf("lock files left: %v", locks)
+	}
+}
+
+func TestRecoverLeavesARunningTransactionAlone(t *testing.T) {
+	r := newRepo(t)
+	commitOn(t, r, MainBranch, "one")
+	tx, err := r.Begin(t.Context(), "running")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.LockWorkTree(); err != nil { // writes a prepared journal
+		t.Fatal(err)
+	}
+	other, err := Open(r.Root())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Were it to wait for the lock, it would fail when ctx ends.
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	rec, err := other.Recover(ctx)
+	if rec != nil || err != nil {
+		t.Fatalf("Recover beside a running transaction = %v, %v; want nothing done, at once", rec, err)
+	}
+	if pending, _ := other.Pending(); pending == "" {
+		t.Error("the running transaction's journal is gone")
 	}
 }
