@@ -66,11 +66,36 @@ type journalUpdate struct {
 }
 
 // journalCheckout names the work tree whose files and index follow the
-// moved branch.
+// moved branch. Its paths are relative to the common Git directory, so
+// that a repository moved (or copied) whole between a crash and its
+// recovery is recovered where it now is.
 type journalCheckout struct {
 	Root  string `json:"root"`
 	Index string `json:"index"`
 	Ref   string `json:"ref"`
+}
+
+// newCheckout is the journal's record of the work tree at root, whose
+// index is index.
+func (r *Repo) newCheckout(root, index, ref string) (*journalCheckout, error) {
+	relRoot, err := filepath.Rel(r.commonDir, root)
+	if err != nil {
+		return nil, err
+	}
+	relIndex, err := filepath.Rel(r.commonDir, index)
+	if err != nil {
+		return nil, err
+	}
+	return &journalCheckout{Root: filepath.ToSlash(relRoot), Index: filepath.ToSlash(relIndex), Ref: ref}, nil
+}
+
+// root and index are the checkout's paths as they are now.
+func (r *Repo) checkoutRoot(c *journalCheckout) string {
+	return absJoin(r.commonDir, filepath.FromSlash(c.Root))
+}
+
+func (r *Repo) checkoutIndex(c *journalCheckout) string {
+	return absJoin(r.commonDir, filepath.FromSlash(c.Index))
 }
 
 // deletes reports whether the transaction deletes a ref.

@@ -117,7 +117,7 @@ func (r *Repo) undo(j *journal) error {
 		removeIfOurs(filepath.Join(r.commonDir, packedRefsName)+".lock", j.marker())
 	}
 	if j.Checkout != nil {
-		removeIfOurs(j.Checkout.Index+".lock", j.marker())
+		removeIfOurs(r.checkoutIndex(j.Checkout)+".lock", j.marker())
 	}
 	return r.removeJournal()
 }
@@ -142,7 +142,7 @@ func (r *Repo) publish(j *journal) error {
 	if err := r.publishDeletes(j); err != nil {
 		return err
 	}
-	if c := j.Checkout; c != nil && lockIsOurs(c.Index+".lock", j.marker()) {
+	if c := j.Checkout; c != nil && lockIsOurs(r.checkoutIndex(c)+".lock", j.marker()) {
 		if err := r.checkout(c, j.Updates); err != nil {
 			return err
 		}
@@ -208,22 +208,23 @@ func (r *Repo) publishDeletes(j *journal) error {
 // checkout moves the work tree of c from its branch's old commit to the
 // new one, then writes the index, then removes index.lock.
 func (r *Repo) checkout(c *journalCheckout, updates []journalUpdate) error {
+	root, index := r.checkoutRoot(c), r.checkoutIndex(c)
 	for _, u := range updates {
 		if u.Ref != c.Ref {
 			continue
 		}
-		if err := r.checkoutFiles(c.Root, plumbing.NewHash(u.Old), plumbing.NewHash(u.New)); err != nil {
-			return fmt.Errorf("update the work tree %q: %w", c.Root, err)
+		if err := r.checkoutFiles(root, plumbing.NewHash(u.Old), plumbing.NewHash(u.New)); err != nil {
+			return fmt.Errorf("update the work tree %q: %w", root, err)
 		}
-		data, err := r.indexFor(c.Root, plumbing.NewHash(u.New))
+		data, err := r.indexFor(root, plumbing.NewHash(u.New))
 		if err != nil {
 			return fmt.Errorf("update the index: %w", err)
 		}
-		if err := replaceFile(r.scratchDir(), c.Index, data, 0o666); err != nil {
+		if err := replaceFile(r.scratchDir(), index, data, 0o666); err != nil {
 			return fmt.Errorf("update the index: %w", err)
 		}
 	}
-	if err := os.Remove(c.Index + ".lock"); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := os.Remove(index + ".lock"); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
 	return nil

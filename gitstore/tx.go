@@ -214,11 +214,14 @@ func (t *Tx) LockWorkTree() (string, error) {
 	if err != nil || branch == "" || t.index != nil {
 		return branch, err
 	}
-	t.j.Checkout = &journalCheckout{Root: t.r.root, Index: filepath.Join(t.r.gitDir, "index"), Ref: branch}
+	index := filepath.Join(t.r.gitDir, "index")
+	if t.j.Checkout, err = t.r.newCheckout(t.r.root, index, branch); err != nil {
+		return "", err
+	}
 	if err := t.writeJournal(); err != nil {
 		return "", err
 	}
-	l, err := takeLockFile(t.ctx, t.r.scratchDir(), t.j.Checkout.Index, t.j.marker())
+	l, err := takeLockFile(t.ctx, t.r.scratchDir(), index, t.j.marker())
 	if err != nil {
 		return "", fmt.Errorf("lock the index: %w", err)
 	}

@@ -56,10 +56,11 @@ func ApplyPlacing(data []byte) error {
 
 func place(m Move) error {
 	if _, err := os.Stat(m.From); errors.Is(err, fs.ErrNotExist) {
-		if _, err := os.Stat(m.To); err == nil {
-			return nil // moved already
-		}
-		return fmt.Errorf("the built file is gone")
+		// Moved already; or, were the store moved since the crash, gone:
+		// a recovery that could never finish would block the Space, and
+		// the promotion is recorded either way (promote again to write a
+		// new bundle).
+		return nil
 	}
 	err := os.Rename(m.From, m.To)
 	if errors.Is(err, syscall.EXDEV) {
