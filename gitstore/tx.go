@@ -327,7 +327,16 @@ func (r *Repo) checkUpdate(u journalUpdate) error {
 	if old := plumbing.NewHash(u.Old); cur.hash != old {
 		return &RefConflictError{Ref: u.Ref, Expected: old, Actual: cur.hash}
 	}
-	if !cur.exists && !isZeroHex(u.New) {
+	if isZeroHex(u.New) {
+		return nil
+	}
+	// The object is read again under the lock: a git prune --expire=now
+	// run since it was written would otherwise leave the ref pointing at
+	// nothing.
+	if err := r.repo.Storer.HasEncodedObject(plumbing.NewHash(u.New)); err != nil {
+		return fmt.Errorf("ref %q: object %s, written by this command, is gone (did git prune run meanwhile?): %w", u.Ref, u.New, err)
+	}
+	if !cur.exists {
 		return r.checkRefNameFree(u.Ref)
 	}
 	return nil
