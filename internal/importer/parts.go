@@ -125,53 +125,19 @@ func ImportParts(ctx context.Context, env *Env, opts PartsOptions) (*PartsResult
 	if len(given) == 0 {
 		given = besideIndex(x, indexFile)
 	}
-	claims := &zbundle.Manifest{Source: x.Source, Target: x.Target, Project: x.Project, Version: x.Version, Revision: x.Revision, Sequence: x.Sequence}
-	again, err := checkSequence(env.Repo, claims, filepath.Base(indexFile))
-	if err != nil {
+	if again, err := importedBefore(env, res, opts, indexFile); again || err != nil {
 		return res, err
 	}
-	if again {
-		ref, err := inbox.Ref(x.Source.Space, x.Project, x.Version)
-		if err != nil {
-			return res, refuseErr(x.Bundle.Name, "", err)
-		}
-		res.Import = &Result{Manifest: claims, Signer: sig, InboxRef: ref, Again: true}
-		if !opts.StatusOnly {
-			err = os.RemoveAll(res.Staging)
-		}
-		res.Staged, res.Missing = nil, nil
-		return res, err
-	}
-
 	staged := stagedParts(x, res.Staging)
-	var todo []givenPart
-	var refusals []string
-	for _, f := range given {
-		p, err := identify(x, f)
-		if err != nil {
-			refusals = append(refusals, err.Error())
-			continue
-		}
-		if !staged[p.Number] && !slices.ContainsFunc(todo, func(g givenPart) bool { return g.part.Number == p.Number }) {
-			todo = append(todo, givenPart{file: f, part: p})
-		}
-		if !slices.Contains(res.Given, p.Number) {
-			res.Given = append(res.Given, p.Number)
-		}
-	}
-	slices.Sort(res.Given)
+	todo, refusals := identifyGiven(x, given, staged, res)
 	if opts.StatusOnly {
 		givenSet := map[int]bool{}
 		for _, n := range res.Given {
 			givenSet[n] = true
 		}
 		res.Staged, res.Missing = split(x, staged, givenSet)
-		if len(refusals) > 0 {
-			return res, &refusal.Error{What: "parts of " + x.Bundle.Name, Reason: strings.Join(refusals, "; ")}
-		}
-		return res, nil
+		return res, partsRefused(x, refusals)
 	}
-
 	var done, total int64
 	progress := func(n int64) {
 		done += n
@@ -197,38 +163,104 @@ func ImportParts(ctx context.Context, env *Env, opts PartsOptions) (*PartsResult
 	if err := prepareStaging(res.Staging, data, indexFile); err != nil {
 		return res, err
 	}
-	for _, g := range todo { // 3
-		if err := ctx.Err(); err != nil {
-			return res, err
-		}
-		if err := stagePart(env, x, g, res.Staging, progress); err != nil {
-			var pe *parts.PartError
-			if !errors.As(err, &pe) {
-				return res, err
-			}
-			refusals = append(refusals, err.Error())
-			continue
-		}
-		staged[g.part.Number] = true
+	refusals, err = stageGiven(ctx, env, x, todo, staged, res.Staging, progress, refusals) // 3
+	if err != nil {
+		return res, err
 	}
 	res.Staged, res.Missing = split(x, staged, nil)
 	if len(res.Staged) == 0 {
 		// Nothing good arrived: keep no trace of the set.
 		os.RemoveAll(res.Staging)
 	}
-	if len(refusals) > 0 {
-		return res, &refusal.Error{What: "parts of " + x.Bundle.Name, Reason: strings.Join(refusals, "; ")}
+	if err := partsRefused(x, refusals); err != nil {
+		return res, err
 	}
 	if len(res.Missing) > 0 { // 4
 		return res, &IncompleteError{Index: x, Missing: res.Missing, Staged: res.Staged}
 	}
+	return importStaged(ctx, env, x, res, progress) // 5
+}
 
+// importedBefore reports whether the set's bundle was imported already,
+// and then clears what is staged of it (unless only asked the status).
+func importedBefore(env *Env, res *PartsResult, opts PartsOptions, indexFile string) (bool, error) {
+	x := res.Index
+	claims := &zbundle.Manifest{Source: x.Source, Target: x.Target, Project: x.Project, Version: x.Version, Revision: x.Revision, Sequence: x.Sequence}
+	again, err := checkSequence(env.Repo, claims, filepath.Base(indexFile))
+	if err != nil || !again {
+		return false, err
+	}
+	ref, err := inbox.Ref(x.Source.Space, x.Project, x.Version)
+	if err != nil {
+		return true, refuseErr(x.Bundle.Name, "", err)
+	}
+	res.Import = &Result{Manifest: claims, Signer: res.Signer, InboxRef: ref, Again: true}
+	res.Staged, res.Missing = nil, nil
+	if opts.StatusOnly {
+		return true, nil
+	}
+	return true, os.RemoveAll(res.Staging)
+}
+
+// identifyGiven names the part each given file is, records their numbers
+// in res.Given, and returns those not staged yet; a file that is no part
+// of the set is a refusal.
+func identifyGiven(x *parts.Index, given []string, staged map[int]bool, res *PartsResult) (todo []givenPart, refusals []string) {
+	for _, f := range given {
+		p, err := identify(x, f)
+		if err != nil {
+			refusals = append(refusals, err.Error())
+			continue
+		}
+		if !staged[p.Number] && !slices.ContainsFunc(todo, func(g givenPart) bool { return g.part.Number == p.Number }) {
+			todo = append(todo, givenPart{file: f, part: p})
+		}
+		if !slices.Contains(res.Given, p.Number) {
+			res.Given = append(res.Given, p.Number)
+		}
+	}
+	slices.Sort(res.Given)
+	return todo, refusals
+}
+
+// stageGiven copies each given part into the staging directory, checked;
+// a corrupt or foreign one is added to the refusals and not staged.
+func stageGiven(ctx context.Context, env *Env, x *parts.Index, todo []givenPart, staged map[int]bool, dir string, progress func(int64), refusals []string) ([]string, error) {
+	for _, g := range todo {
+		if err := ctx.Err(); err != nil {
+			return refusals, err
+		}
+		if err := stagePart(env, x, g, dir, progress); err != nil {
+			var pe *parts.PartError
+			if !errors.As(err, &pe) {
+				return refusals, err
+			}
+			refusals = append(refusals, err.Error())
+			continue
+		}
+		staged[g.part.Number] = true
+	}
+	return refusals, nil
+}
+
+// partsRefused is the refusal of the set's parts, if any was refused.
+func partsRefused(x *parts.Index, refusals []string) error {
+	if len(refusals) == 0 {
+		return nil
+	}
+	return &refusal.Error{What: "parts of " + x.Bundle.Name, Reason: strings.Join(refusals, "; ")}
+}
+
+// importStaged imports the bundle the staged parts make, read end to end
+// and checked as it is read, and clears the staging once it is imported.
+// A part found bad then is removed, to be given again.
+func importStaged(ctx context.Context, env *Env, x *parts.Index, res *PartsResult, progress func(int64)) (*PartsResult, error) {
 	open := func(p *parts.Part) (io.ReadCloser, string, error) {
 		path := filepath.Join(res.Staging, p.Name)
 		f, err := os.Open(path)
 		return f, path, err
 	}
-	if err := checkManifest(x, open); err != nil { // 5
+	if err := checkManifest(x, open); err != nil {
 		return res, err
 	}
 	r := parts.NewReader(x, open)
