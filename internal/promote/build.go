@@ -90,30 +90,7 @@ func Build(ctx context.Context, env *Env, p *Promotion, st *store.Store, opts Bu
 	if err != nil {
 		return nil, err
 	}
-	m := &zbundle.Manifest{
-		Source:   zbundle.Peer{Space: env.Name, Fingerprint: env.Signer.Fingerprint()},
-		Target:   zbundle.Peer{Space: p.Target, Fingerprint: p.TargetFingerprint},
-		Project:  p.Release.Release.Project,
-		Version:  p.Release.Release.Version,
-		Revision: p.Revision,
-		Sequence: p.Sequence,
-		Created:  env.Now.UTC().Truncate(time.Second),
-		Git: zbundle.Git{
-			BundleSHA256:  hex.EncodeToString(h.Sum(nil)),
-			BundleSize:    gitSize,
-			ObjectFormat:  "sha1",
-			Refs:          []zbundle.GitRef{},
-			Prerequisites: []string{},
-		},
-		Packages: []zbundle.Package{},
-	}
-	m.Expires = m.Created.Add(opts.Lifetime)
-	for _, r := range hdr.References {
-		m.Git.Refs = append(m.Git.Refs, zbundle.GitRef{Name: r.Name, Hash: r.Hash.String()})
-	}
-	for _, pr := range hdr.Prerequisites {
-		m.Git.Prerequisites = append(m.Git.Prerequisites, pr.Hash.String())
-	}
+	m := newManifest(env, p, hdr, hex.EncodeToString(h.Sum(nil)), gitSize, opts.Lifetime)
 	total := gitSize
 	made := map[string]string{} // member → the temporary file holding it (a delta, a compressed package)
 	for _, pk := range p.Release.Release.Packages {
@@ -142,7 +119,6 @@ func Build(ctx context.Context, env *Env, p *Promotion, st *store.Store, opts Bu
 	}
 
 	progress := opts.Progress.Step("writing "+filepath.Base(opts.Out), total)
-	added := map[string]bool{}
 	w, err := zbundle.NewWriter(out, data, sig)
 	if err != nil {
 		return nil, err
@@ -153,30 +129,8 @@ func Build(ctx context.Context, env *Env, p *Promotion, st *store.Store, opts Bu
 	if err := w.AddFile(zbundle.GitBundleName, gitSize, &meter.Reader{R: gitTmp, Add: progress}); err != nil {
 		return nil, err
 	}
-	for _, pk := range m.Packages {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		if pk.Data.Kind == zbundle.DataNone || added[pk.Data.Path] {
-			continue
-		}
-		added[pk.Data.Path] = true
-		var r io.ReadCloser
-		size, _ := pk.Data.Member(pk.Size, pk.SHA256)
-		if file, ok := made[pk.Data.Path]; ok {
-			r, err = os.Open(file)
-		} else {
-			r, err = st.Open(pk.SHA256)
-		}
-		if err != nil {
-			return nil, err
-		}
-		// A package can take minutes to copy: stop mid-way when cancelled.
-		err = w.AddFile(pk.Data.Path, size, &meter.Reader{R: ctxio.NewReader(ctx, r), Add: progress})
-		r.Close()
-		if err != nil {
-			return nil, fmt.Errorf("add package %s %s: %w", pk.ID, pk.Version, err)
-		}
+	if err := addPackages(ctx, w, m, made, st, progress); err != nil {
+		return nil, err
 	}
 	if err := w.Close(); err != nil {
 		return nil, err
@@ -185,6 +139,71 @@ func Build(ctx context.Context, env *Env, p *Promotion, st *store.Store, opts Bu
 		return nil, err
 	}
 	return m, nil
+}
+
+// newManifest is the manifest of p's bundle, its packages still to add:
+// who sends it to whom, what it is, and the Git bundle written with hdr.
+func newManifest(env *Env, p *Promotion, hdr *bundle.Header, gitSHA256 string, gitSize int64, lifetime time.Duration) *zbundle.Manifest {
+	m := &zbundle.Manifest{
+		Source:   zbundle.Peer{Space: env.Name, Fingerprint: env.Signer.Fingerprint()},
+		Target:   zbundle.Peer{Space: p.Target, Fingerprint: p.TargetFingerprint},
+		Project:  p.Release.Release.Project,
+		Version:  p.Release.Release.Version,
+		Revision: p.Revision,
+		Sequence: p.Sequence,
+		Created:  env.Now.UTC().Truncate(time.Second),
+		Git: zbundle.Git{
+			BundleSHA256:  gitSHA256,
+			BundleSize:    gitSize,
+			ObjectFormat:  "sha1",
+			Refs:          []zbundle.GitRef{},
+			Prerequisites: []string{},
+		},
+		Packages: []zbundle.Package{},
+	}
+	m.Expires = m.Created.Add(lifetime)
+	for _, r := range hdr.References {
+		m.Git.Refs = append(m.Git.Refs, zbundle.GitRef{Name: r.Name, Hash: r.Hash.String()})
+	}
+	for _, pr := range hdr.Prerequisites {
+		m.Git.Prerequisites = append(m.Git.Prerequisites, pr.Hash.String())
+	}
+	return m
+}
+
+// addPackages writes the package members of m, each once: from the file
+// made for it (a delta, a compressed copy) or from the store.
+func addPackages(ctx context.Context, w *zbundle.Writer, m *zbundle.Manifest, made map[string]string, st *store.Store, progress func(int64)) error {
+	added := map[string]bool{}
+	for _, pk := range m.Packages {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if pk.Data.Kind == zbundle.DataNone || added[pk.Data.Path] {
+			continue
+		}
+		added[pk.Data.Path] = true
+		var (
+			r   io.ReadCloser
+			err error
+		)
+		size, _ := pk.Data.Member(pk.Size, pk.SHA256)
+		if file, ok := made[pk.Data.Path]; ok {
+			r, err = os.Open(file)
+		} else {
+			r, err = st.Open(pk.SHA256)
+		}
+		if err != nil {
+			return err
+		}
+		// A package can take minutes to copy: stop mid-way when cancelled.
+		err = w.AddFile(pk.Data.Path, size, &meter.Reader{R: ctxio.NewReader(ctx, r), Add: progress})
+		r.Close()
+		if err != nil {
+			return fmt.Errorf("add package %s %s: %w", pk.ID, pk.Version, err)
+		}
+	}
+	return nil
 }
 
 // manifestRef is pk as a manifest pins it. The manifest has its own type
