@@ -47,17 +47,24 @@ func (r *Repo) LockFiles() ([]LockFileFound, error) {
 	return out, nil
 }
 
+// UnreadableRef is a ref that points at an object the repository does
+// not hold, and why it cannot be read.
+type UnreadableRef struct {
+	NamedRef
+	Err error
+}
+
 // UnreadableRefs lists the refs that point at an object the repository
 // does not hold.
-func (r *Repo) UnreadableRefs() ([]NamedRef, error) {
+func (r *Repo) UnreadableRefs() ([]UnreadableRef, error) {
 	refs, err := r.RefsUnder("refs/")
 	if err != nil {
 		return nil, err
 	}
-	var out []NamedRef
+	var out []UnreadableRef
 	for _, ref := range refs {
-		if r.repo.Storer.HasEncodedObject(ref.Hash) != nil {
-			out = append(out, ref)
+		if err := r.repo.Storer.HasEncodedObject(ref.Hash); err != nil {
+			out = append(out, UnreadableRef{NamedRef: ref, Err: err})
 		}
 	}
 	return out, nil

@@ -126,11 +126,13 @@ func (a *auditor) checkTransactions() error {
 // crash between naming an object and writing it leaves, or a repository
 // damaged by hand; other steps only read the refs they know.
 func (a *auditor) checkRefsReadable() error {
-	for _, r := range a.refs {
-		if err := a.repo.Git().Storer.HasEncodedObject(r.Hash()); err != nil {
-			a.rep.add(Check{What: WhatRef, Ref: r.Name().String(), Commit: r.Hash().String(), Result: Fail,
-				Detail: fmt.Sprintf("the ref points at an object this repository cannot read: %v", err)})
-		}
+	bad, err := a.repo.UnreadableRefs()
+	if err != nil {
+		return fmt.Errorf("audit: list refs: %w", err)
+	}
+	for _, r := range bad {
+		a.rep.add(Check{What: WhatRef, Ref: r.Name, Commit: r.Hash.String(), Result: Fail,
+			Detail: fmt.Sprintf("the ref points at an object this repository cannot read: %v", r.Err)})
 	}
 	return nil
 }
