@@ -39,7 +39,7 @@ type PushFileOptions struct {
 // PushFile sends one file to a peer's repository with Git: a signed commit
 // whose tree holds just the file, pushed to opts.RemoteRef. It is how a
 // connected Space hands over the same bundle file it would otherwise
-// carry across an air gap; the local ref is removed afterwards.
+// carry across an air gap. The commit is on no local ref.
 func (r *Repo) PushFile(ctx context.Context, opts PushFileOptions) error {
 	f, err := os.Open(opts.Path)
 	if err != nil {

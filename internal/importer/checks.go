@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
-	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/zonectl/zonectl/gitstore/bundle"
 	"github.com/zonectl/zonectl/internal/inbox"
@@ -214,6 +213,3 @@ func (v *Verified) path(name string) string {
 func (v *Verified) unpackedPath(p zbundle.Package) string {
 	return filepath.Join(v.dir.Path(), "unpacked-"+p.SHA256)
 }
-
-// commitHash is the promotion commit, as the manifest names it.
-func commitHash(m *zbundle.Manifest) plumbing.Hash { return plumbing.NewHash(m.Git.Refs[0].Hash) }
