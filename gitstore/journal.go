@@ -20,13 +20,16 @@ import (
 // "committed" is the transaction's one commit point: from then on every
 // lock file it lists is the transaction's and holds its new value, and
 // recovery finishes publishing them. Removing the journal ends the
-// transaction.
+// transaction. With a remote, the journal says "pushing" between the two
+// while the push runs, and recovery asks the remote whether it landed
+// (see remotepush.go).
 const (
 	journalDir  = "zonectl"
 	journalName = "journal"
 	scratchName = "tmp"
 
 	statePrepared  = "prepared"
+	statePushing   = "pushing"
 	stateCommitted = "committed"
 
 	journalVersion = 1
@@ -49,6 +52,11 @@ type journal struct {
 	// After lists what the transaction changes outside Git once its refs
 	// are published (see Tx.After).
 	After []journalAfter `json:"after,omitempty"`
+	// Remote and Push are the Space's remote and what the transaction
+	// pushes to it, each ref leased against its Old value; in state
+	// "pushing" the remote decides whether the transaction committed.
+	Remote string          `json:"remote,omitempty"`
+	Push   []journalUpdate `json:"push,omitempty"`
 }
 
 // journalAfter is one action to finish after the commit point: a kind
@@ -158,10 +166,12 @@ func (r *Repo) readJournal() (*journal, error) {
 	switch {
 	case j.Version != journalVersion:
 		return nil, fmt.Errorf("transaction journal %q has version %d; this zonectl reads version %d: finish it with the zonectl that wrote it", r.journalPath(), j.Version, journalVersion)
-	case j.State != statePrepared && j.State != stateCommitted:
+	case j.State != statePrepared && j.State != statePushing && j.State != stateCommitted:
 		return nil, fmt.Errorf("transaction journal %q is in unknown state %q", r.journalPath(), j.State)
+	case j.Remote != "" && !remoteNameRE.MatchString(j.Remote):
+		return nil, fmt.Errorf("transaction journal %q: malformed remote %q", r.journalPath(), j.Remote)
 	}
-	for _, u := range j.Updates {
+	for _, u := range append(j.Updates, j.Push...) {
 		if err := ValidateRefName(u.Ref); err != nil || !isHexHash(u.New) || !isHexHash(u.Old) {
 			return nil, fmt.Errorf("transaction journal %q: malformed update of %q", r.journalPath(), u.Ref)
 		}

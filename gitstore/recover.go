@@ -51,7 +51,7 @@ func (r *Repo) Recover(ctx context.Context) (*Recovery, error) {
 	if err != nil {
 		return nil, err
 	}
-	rec, err := r.recoverLocked()
+	rec, err := r.recoverLocked(ctx)
 	return rec, errors.Join(err, unlock())
 }
 
@@ -84,7 +84,7 @@ func (r *Repo) scratchLeft() bool {
 // recoverLocked is Recover for a caller holding the Space lock. The
 // scratch directory is emptied too: only a holder of the Space lock
 // writes there, so what is left is a dead transaction's.
-func (r *Repo) recoverLocked() (*Recovery, error) {
+func (r *Repo) recoverLocked(ctx context.Context) (*Recovery, error) {
 	if entries, _ := os.ReadDir(r.scratchDir()); len(entries) > 0 {
 		for _, e := range entries {
 			os.RemoveAll(filepath.Join(r.scratchDir(), e.Name()))
@@ -93,6 +93,18 @@ func (r *Repo) recoverLocked() (*Recovery, error) {
 	j, err := r.readJournal()
 	if err != nil || j == nil {
 		return nil, err
+	}
+	if j.State == statePushing {
+		landed, err := r.pushLanded(ctx, j)
+		if err != nil {
+			return nil, &UnresolvedPushError{What: j.What, Remote: j.Remote, Err: err}
+		}
+		if landed {
+			j.State = stateCommitted
+			if err := r.writeJournal(j); err != nil {
+				return nil, err
+			}
+		}
 	}
 	rec := &Recovery{What: j.What, Refs: len(j.Updates), Finished: j.State == stateCommitted}
 	if rec.Finished {

@@ -30,6 +30,9 @@ type Repo struct {
 
 	afterMu sync.Mutex
 	after   map[string]AfterFunc // handlers of transactions' after-actions
+
+	remote    string     // the Space's Git remote, empty offline (see SetRemote)
+	reconcile Reconciler // brings the clone up to date after a rejected push
 }
 
 // Open returns the repository that holds dir, looking in dir and then in

@@ -43,6 +43,9 @@ type Tx struct {
 	locks  []*lockFile
 	logged bool // a journal was written, and Rollback must remove it
 	done   bool
+	// noPush and pushPending say what the commit pushes to the remote
+	// (see NoPush, PushPending).
+	noPush, pushPending bool
 	// Recovered is what the transaction found interrupted and finished or
 	// undid before it began, if anything.
 	Recovered *Recovery
@@ -57,7 +60,7 @@ func (r *Repo) Begin(ctx context.Context, what string) (*Tx, error) {
 	if err != nil {
 		return nil, err
 	}
-	rec, err := r.recoverLocked()
+	rec, err := r.recoverLocked(ctx)
 	if err != nil {
 		unlock()
 		return nil, err
@@ -239,6 +242,11 @@ func (t *Tx) Commit() error {
 		return ErrTxDone
 	}
 	defer t.Rollback()
+	if t.r.remote != "" && !t.noPush {
+		if err := t.planPush(); err != nil {
+			return err
+		}
+	}
 	t.j.Updates = t.updates()
 	if len(t.j.Updates) == 0 && len(t.j.After) == 0 {
 		return nil
@@ -252,6 +260,11 @@ func (t *Tx) Commit() error {
 	t.j.PackedRefs = t.j.deletes()
 	if err := t.prepare(); err != nil {
 		return err
+	}
+	if len(t.j.Push) > 0 {
+		if err := t.push(); err != nil {
+			return err
+		}
 	}
 	t.j.State = stateCommitted
 	if err := t.r.writeJournal(&t.j); err != nil {

@@ -29,7 +29,7 @@ deployment's details a click away; it stacks on narrow screens. With
 so a script's stdout says what it produced.`,
 		Args: args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			sp, err := g.openSpace()
+			sp, err := g.openShared()
 			if err != nil {
 				return err
 			}

@@ -80,10 +80,14 @@ created twice. The lifecycle's automatic environments are then deployed.`,
 			if err != nil {
 				return g.releaseError(err)
 			}
-			if l.Resumed {
+			switch {
+			case l.Resumed:
 				g.out.infof("zonectl: note: release %s %s was created by a run that was interrupted before its automatic deployments; running them now\n", l.Release.Project, l.Release.Version)
+			case l.Existing && !g.out.json():
+				g.out.printf("Release %s %s exists already, made from the same commit with the same packages by %s at %s: nothing to create (%s)\n",
+					l.Release.Project, l.Release.Version, l.Release.CreatedBy, l.Release.Created.UTC().Format("2006-01-02 15:04:05 UTC"), l.Commit.String()[:12])
 			}
-			if !g.out.json() && !l.Resumed {
+			if !g.out.json() && !l.Existing {
 				g.out.printf("Created release %s %s (%s)\n", l.Release.Project, l.Release.Version, l.Commit.String()[:12])
 				for _, p := range l.Release.Packages {
 					g.out.printf("  package %s %s  sha256 %s  %s\n", p.ID, p.Version, p.SHA256[:12], humanBytes(p.Size))
@@ -95,7 +99,7 @@ created twice. The lifecycle's automatic environments are then deployed.`,
 			}
 			auto, err := deploy.Automatic(cmd.Context(), denv, l.Release.Project, l.Release.Version)
 			if g.out.json() {
-				if jerr := g.out.printJSON(map[string]any{"release": releaseJSON(l), "automatic": auto}); jerr != nil {
+				if jerr := g.out.printJSON(map[string]any{"release": releaseJSON(l), "created": !l.Existing, "automatic": auto}); jerr != nil {
 					return jerr
 				}
 			}
@@ -155,7 +159,7 @@ func newReleaseListCommand(g *globals) *cobra.Command {
 		Args:              args(cobra.MaximumNArgs(1)),
 		ValidArgsFunction: completeProjects(g),
 		RunE: func(cmd *cobra.Command, a []string) error {
-			sp, err := g.openSpace()
+			sp, err := g.openShared()
 			if err != nil {
 				return err
 			}

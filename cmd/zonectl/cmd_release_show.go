@@ -18,7 +18,7 @@ func newReleaseShowCommand(g *globals) *cobra.Command {
 		Args:              args(cobra.ExactArgs(2)),
 		ValidArgsFunction: completeProjects(g),
 		RunE: func(cmd *cobra.Command, a []string) error {
-			sp, err := g.openSpace()
+			sp, err := g.openShared()
 			if err != nil {
 				return err
 			}
@@ -162,7 +162,7 @@ func newReleaseDiffCommand(g *globals) *cobra.Command {
 		Args:              args(cobra.ExactArgs(3)),
 		ValidArgsFunction: completeProjects(g),
 		RunE: func(cmd *cobra.Command, a []string) error {
-			sp, err := g.openSpace()
+			sp, err := g.openShared()
 			if err != nil {
 				return err
 			}

@@ -22,7 +22,7 @@ environments and tenants of its lifecycle before it can accept.`,
 		Args:              args(cobra.ExactArgs(2)),
 		ValidArgsFunction: completeProjects(g),
 		RunE: func(cmd *cobra.Command, a []string) error {
-			sp, err := g.openSpace()
+			sp, err := g.openShared()
 			if err != nil {
 				return err
 			}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/zonectl/zonectl/gitstore"
 	"github.com/zonectl/zonectl/internal/promote"
 	"github.com/zonectl/zonectl/internal/space"
 	"github.com/zonectl/zonectl/internal/store"
@@ -23,6 +24,17 @@ type globals struct {
 	// keepJournal leaves an interrupted transaction for the command to
 	// look at (doctor) instead of finishing it as the Space opens.
 	keepJournal bool
+	// remote and offline choose the Space's remote (see remote.go).
+	remote  string
+	offline bool
+}
+
+// context is the command's context.
+func (g *globals) context() context.Context {
+	if g.ctx == nil {
+		return context.Background()
+	}
+	return g.ctx
 }
 
 // workDir is the directory commands work from: -C, else the current one.
@@ -58,10 +70,7 @@ func (g *globals) openSpace() (*space.Space, error) {
 	}
 	// A transaction a crash interrupted is finished, or undone, before
 	// anything reads the Space, and the user is told.
-	ctx := g.ctx
-	if ctx == nil {
-		ctx = context.Background()
-	}
+	ctx := g.context()
 	s.Repo.HandleAfter(store.AfterNaming, store.ApplyNaming)
 	s.Repo.HandleAfter(promote.AfterPlacing, promote.ApplyPlacing)
 	if g.keepJournal {
@@ -72,6 +81,12 @@ func (g *globals) openSpace() (*space.Space, error) {
 		// An auditor's read-only copy: nothing can be finished here, and
 		// audit reports the interrupted transaction it finds.
 		g.out.infof("zonectl: note: cannot finish an interrupted transaction in a read-only repository: %v\n", err)
+		return s, nil
+	}
+	var unresolved *gitstore.UnresolvedPushError
+	if errors.As(err, &unresolved) {
+		// Reading goes on; a command that writes waits for the answer.
+		g.out.infof("zonectl: warning: %v\n", err)
 		return s, nil
 	}
 	if err != nil {
@@ -112,6 +127,8 @@ another Space as a signed bundle, by push or across an air gap.`,
 	flags.StringVarP(&g.dir, "dir", "C", "", "run as if zonectl was started in `DIR`")
 	flags.StringVar(&out.format, "output", "text", "output format: text or json")
 	flags.BoolVar(&out.noColor, "no-color", false, "never colour the output")
+	flags.StringVar(&g.remote, "remote", "", "use the Git remote `NAME` as the Space's remote (default: ZONECTL_REMOTE, else the space block's remote)")
+	flags.BoolVar(&g.offline, "offline", false, "work on this clone alone: fetch nothing and push nothing (zonectl sync pushes later)")
 	_ = root.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
 
 	root.AddCommand(

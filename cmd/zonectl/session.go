@@ -29,6 +29,9 @@ func (g *globals) session() (*session, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := g.catchUp(sp, false); err != nil {
+		return nil, err
+	}
 	name, err := sp.Name()
 	if err != nil {
 		return nil, err

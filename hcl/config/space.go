@@ -1,7 +1,12 @@
 package config
 
 import (
+	"io/fs"
+	"regexp"
+	"strings"
+
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclparse"
 )
 
 // SpaceBlock is the `space` block: the Space's own name. Its public key is
@@ -9,21 +14,35 @@ import (
 type SpaceBlock struct {
 	Name        string
 	Description string
+	// Remote is the Git remote of each clone that holds the Space's truth
+	// (see docs/team.md); empty for a Space kept in one clone.
+	Remote      string
+	RemoteRange hcl.Range
 	DeclRange   hcl.Range
 }
 
 var spaceSchema = &hcl.BodySchema{
-	Attributes: []hcl.AttributeSchema{{Name: "description"}},
+	Attributes: []hcl.AttributeSchema{{Name: "description"}, {Name: "remote"}},
 }
+
+var remoteNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 
 func decodeSpace(d *decoder, b *hcl.Block) *SpaceBlock {
 	content, diags := b.Body.Content(spaceSchema)
 	d.add(diags)
-	return &SpaceBlock{
+	sb := &SpaceBlock{
 		Name:        b.Labels[0],
 		Description: d.str(content.Attributes, "description"),
+		Remote:      d.str(content.Attributes, "remote"),
 		DeclRange:   b.DefRange,
 	}
+	if attr, ok := content.Attributes["remote"]; ok {
+		sb.RemoteRange = attr.Expr.Range()
+		if !remoteNameRE.MatchString(sb.Remote) || strings.Contains(sb.Remote, "..") {
+			d.errorf(sb.RemoteRange, "Invalid remote", "remote = %q is not the name of a Git remote; it names one of the clone's remotes, such as \"origin\" (see `git remote -v`), not a URL.", sb.Remote)
+		}
+	}
+	return sb
 }
 
 // What a peer may send this Space.
@@ -81,4 +100,26 @@ func decodePeer(d *decoder, b *hcl.Block) *Peer {
 		}
 	}
 	return p
+}
+
+// SpaceFile is where zonectl init writes the space block.
+const SpaceFile = "space.hcl"
+
+// LoadSpaceBlock decodes the space block from SpaceFile alone, for what
+// needs only the Space's name and settings, not the whole configuration.
+// It returns nil, with no error, when that file holds no space block (it
+// may be written in another file): the caller then loads the whole Space.
+func LoadSpaceBlock(fsys fs.FS) (*SpaceBlock, hcl.Diagnostics) {
+	l := &loader{fsys: fsys, parser: hclparse.NewParser(), space: &Space{}}
+	if _, err := fs.Stat(fsys, SpaceFile); err != nil {
+		return nil, nil
+	}
+	c := l.readFile(SpaceFile, placeRoot)
+	if len(c.spaces) == 0 {
+		return nil, nil
+	}
+	if l.diags.HasErrors() {
+		return c.spaces[0], l.diags
+	}
+	return c.spaces[0], nil
 }

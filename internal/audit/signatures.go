@@ -24,6 +24,7 @@ const (
 	receiptsPrefix   = "refs/zonectl/receipts/"
 	inboxPrefix      = "refs/zonectl/inbox/"
 	peersPrefix      = "refs/zonectl/peers/"
+	sequencesPrefix  = "refs/zonectl/sequences/"
 )
 
 // signer says whose key a commit must verify with.
@@ -42,7 +43,7 @@ func (a *auditor) checkSignatures() error {
 			a.checkMain(name, r.Hash())
 		case name == ledger.Ref:
 			a.walk(name, r.Hash(), own, a.receiptPeers())
-		case strings.HasPrefix(name, releasesPrefix), strings.HasPrefix(name, promotionsPrefix), strings.HasPrefix(name, receiptsPrefix):
+		case strings.HasPrefix(name, releasesPrefix), strings.HasPrefix(name, promotionsPrefix), strings.HasPrefix(name, receiptsPrefix), strings.HasPrefix(name, sequencesPrefix):
 			a.walk(name, r.Hash(), own, own)
 		case strings.HasPrefix(name, inboxPrefix):
 			a.walkPeer(name, r.Hash(), strings.TrimPrefix(name, inboxPrefix), config.AcceptReleases)
@@ -132,9 +133,15 @@ func (a *auditor) walk(ref string, tip plumbing.Hash, chain, merged signer) {
 			continue
 		}
 		a.verify(ref, it.h, s)
+		// A join of two clones' ledgers brings in the ledger's own history,
+		// signed as the rest of it is; any other merge, someone else's.
+		join := false
+		if ref == ledger.Ref && !it.merged {
+			join, _ = ledger.IsJoin(a.repo, it.h)
+		}
 		// Push merged parents first, so the first parent is walked next.
 		for i := len(c.ParentHashes) - 1; i >= 0; i-- {
-			stack = append(stack, item{c.ParentHashes[i], it.merged || i > 0})
+			stack = append(stack, item{c.ParentHashes[i], it.merged || (i > 0 && !join)})
 		}
 	}
 }

@@ -141,26 +141,25 @@ func run(ctx context.Context, env *Env, t *target, tenant *config.Tenant, opts O
 // another Space, into the receipts that travel back to it: one
 // transaction, so that a deployment is never recorded without its receipt.
 func record(ctx context.Context, env *Env, rel *release.Loaded, rec *ledger.DeploymentRecord, logData []byte) (plumbing.Hash, error) {
-	tx, err := env.Repo.Begin(ctx, fmt.Sprintf("deploy %s %s to %s", rel.Release.Project, rel.Release.Version, rec.Environment))
-	if err != nil {
-		return plumbing.ZeroHash, err
-	}
-	defer tx.Rollback()
-	who := fmt.Sprintf("%s <%s>", env.Author.Name, env.Author.Email)
-	commit, err := ledger.Append(tx, env.Signer, env.Author, ledger.Event{
-		Type: ledger.Deployment, Time: rec.Finished, Who: who,
-		Project: rel.Release.Project, Version: rel.Release.Version, Release: rel.Commit.String(), Deployment: rec,
-	}, []gitstore.File{{Path: "log.txt", Data: logData}})
-	if err != nil {
-		return plumbing.ZeroHash, err
-	}
-	if from := rel.Release.ImportedFrom; from != nil {
-		if _, err := receipt.Append(tx, env.Signer, env.Author, env.SpaceName, rel.Release.Project, rel.Release.Version,
-			receipt.Origin{Source: from.Space, Revision: from.Revision, Promotion: from.Commit}, rec, who); err != nil {
-			return plumbing.ZeroHash, err
+	var commit plumbing.Hash
+	what := fmt.Sprintf("deploy %s %s to %s", rel.Release.Project, rel.Release.Version, rec.Environment)
+	err := env.Repo.Transact(ctx, what, func(tx *gitstore.Tx) error {
+		who := fmt.Sprintf("%s <%s>", env.Author.Name, env.Author.Email)
+		var err error
+		commit, err = ledger.Append(tx, env.Signer, env.Author, ledger.Event{
+			Type: ledger.Deployment, Time: rec.Finished, Who: who,
+			Project: rel.Release.Project, Version: rel.Release.Version, Release: rel.Commit.String(), Deployment: rec,
+		}, []gitstore.File{{Path: "log.txt", Data: logData}})
+		if err != nil {
+			return err
 		}
-	}
-	return commit, tx.Commit()
+		if from := rel.Release.ImportedFrom; from != nil {
+			_, err = receipt.Append(tx, env.Signer, env.Author, env.SpaceName, rel.Release.Project, rel.Release.Version,
+				receipt.Origin{Source: from.Space, Revision: from.Revision, Promotion: from.Commit}, rec, who)
+		}
+		return err
+	})
+	return commit, err
 }
 
 func forTenant(t *config.Tenant) string {

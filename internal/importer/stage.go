@@ -6,6 +6,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/zonectl/zonectl/gitstore"
 	"github.com/zonectl/zonectl/gitstore/bundle"
 	"github.com/zonectl/zonectl/internal/ledger"
 	"github.com/zonectl/zonectl/internal/store"
@@ -86,11 +87,17 @@ func storePackages(ctx context.Context, env *Env, v *Verified) (int, error) {
 // record is Stage's transaction.
 func record(ctx context.Context, env *Env, v *Verified) (again bool, err error) {
 	m := v.Manifest
-	tx, err := env.Repo.Begin(ctx, fmt.Sprintf("import %s %s from %s (sequence %d)", m.Project, m.Version, v.Source, m.Sequence))
-	if err != nil {
-		return false, err
-	}
-	defer tx.Rollback()
+	err = env.Repo.Transact(ctx, fmt.Sprintf("import %s %s from %s (sequence %d)", m.Project, m.Version, v.Source, m.Sequence), func(tx *gitstore.Tx) error {
+		var err error
+		again, err = recordIn(tx, env, v)
+		return err
+	})
+	return again, err
+}
+
+// recordIn is record's transaction.
+func recordIn(tx *gitstore.Tx, env *Env, v *Verified) (again bool, err error) {
+	m := v.Manifest
 	if v.consume != nil {
 		if err := tx.Delete(v.consume.Name, v.consume.Hash); err != nil {
 			return false, err
@@ -98,7 +105,7 @@ func record(ctx context.Context, env *Env, v *Verified) (again bool, err error) 
 	}
 	if again, err := checkSequence(env.Repo, m, v.Name); err != nil || again {
 		if again && err == nil {
-			return true, tx.Commit() // imported meanwhile: only the incoming ref goes
+			return true, nil // imported meanwhile: only the incoming ref goes
 		}
 		return again, err
 	}
@@ -129,5 +136,5 @@ func record(ctx context.Context, env *Env, v *Verified) (again bool, err error) 
 	if err != nil {
 		return false, err
 	}
-	return false, tx.Commit()
+	return false, nil
 }

@@ -76,11 +76,17 @@ type AcceptResult struct {
 // main, so a git commit run meanwhile waits instead of committing from an
 // index without the binding.
 func Accept(ctx context.Context, env *Env, opts AcceptOptions) (*AcceptResult, error) {
-	tx, err := env.Repo.Begin(ctx, fmt.Sprintf("accept %s %s", opts.Project, opts.Version))
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
+	var res *AcceptResult
+	err := env.Repo.Transact(ctx, fmt.Sprintf("accept %s %s", opts.Project, opts.Version), func(tx *gitstore.Tx) error {
+		var err error
+		res, err = accept(tx, env, opts)
+		return err
+	})
+	return res, err
+}
+
+// accept is Accept within tx.
+func accept(tx *gitstore.Tx, env *Env, opts AcceptOptions) (*AcceptResult, error) {
 	branch, err := tx.LockWorkTree()
 	if err != nil {
 		return nil, err
@@ -103,9 +109,6 @@ func Accept(ctx context.Context, env *Env, opts AcceptOptions) (*AcceptResult, e
 	}
 	res, err := a.write(tx, env)
 	if err != nil {
-		return nil, err
-	}
-	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
 	res.WorkTree = branch == gitstore.MainBranch

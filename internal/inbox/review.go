@@ -124,28 +124,23 @@ func Reject(ctx context.Context, env *Env, project, version, reason string) (*En
 	if entry.Release.Promoted != nil {
 		revision = entry.Release.Promoted.Revision
 	}
-	tx, err := env.Repo.Begin(ctx, fmt.Sprintf("reject %s %s", entry.Release.Project, version))
-	if err != nil {
-		return entry, err
-	}
-	defer tx.Rollback()
-	who := fmt.Sprintf("%s <%s>", env.Author.Name, env.Author.Email)
-	_, err = ledger.Append(tx, env.Signer, env.Author, ledger.Event{
-		Type: ledger.Rejection, Time: env.Now.UTC(), Who: who,
-		Project: entry.Release.Project, Version: version, Release: entry.Commit.String(),
-		Acceptance: &ledger.AcceptanceRecord{Source: entry.Source, InboxCommit: entry.Commit.String(), Revision: revision, Reason: reason},
-	}, nil)
-	if err != nil {
-		return entry, err
-	}
-	// The source learns of the rejection through the receipts chain.
-	_, err = receipt.Append(tx, env.Signer, env.Author, env.Name, entry.Release.Project, version,
-		receipt.Origin{Source: entry.Source, Revision: revision, Promotion: entry.Commit.String()},
-		&ledger.DeploymentRecord{State: receipt.StateRejected, Started: env.Now.UTC(), Finished: env.Now.UTC()}, who)
-	if err != nil {
-		return entry, err
-	}
-	return entry, tx.Commit()
+	err = env.Repo.Transact(ctx, fmt.Sprintf("reject %s %s", entry.Release.Project, version), func(tx *gitstore.Tx) error {
+		who := fmt.Sprintf("%s <%s>", env.Author.Name, env.Author.Email)
+		_, err := ledger.Append(tx, env.Signer, env.Author, ledger.Event{
+			Type: ledger.Rejection, Time: env.Now.UTC(), Who: who,
+			Project: entry.Release.Project, Version: version, Release: entry.Commit.String(),
+			Acceptance: &ledger.AcceptanceRecord{Source: entry.Source, InboxCommit: entry.Commit.String(), Revision: revision, Reason: reason},
+		}, nil)
+		if err != nil {
+			return err
+		}
+		// The source learns of the rejection through the receipts chain.
+		_, err = receipt.Append(tx, env.Signer, env.Author, env.Name, entry.Release.Project, version,
+			receipt.Origin{Source: entry.Source, Revision: revision, Promotion: entry.Commit.String()},
+			&ledger.DeploymentRecord{State: receipt.StateRejected, Started: env.Now.UTC(), Finished: env.Now.UTC()}, who)
+		return err
+	})
+	return entry, err
 }
 
 // comparableSecrets returns vars with every sensitive value replaced by a

@@ -19,6 +19,9 @@ const (
 	Import          = "import"
 	Receipts        = "receipts"
 	Rejection       = "rejection"
+	// Joined is a merge commit that joins two clones' histories of the
+	// ledger that diverged (see Join); its event names no release.
+	Joined = "ledger.joined"
 )
 
 // Deployment states, as Octopus names them.
@@ -44,6 +47,15 @@ type Event struct {
 	Acceptance *AcceptanceRecord `json:"acceptance,omitempty"`
 	Import     *ImportRecord     `json:"import,omitempty"`
 	Receipts   *ReceiptsRecord   `json:"receipts,omitempty"`
+	Joined     *JoinRecord       `json:"joined,omitempty"`
+}
+
+// JoinRecord says which two histories of the ledger a join brings
+// together: this clone's (the first parent) and the remote's (the second).
+type JoinRecord struct {
+	Remote string `json:"remote"`
+	Local  string `json:"local"`  // the clone's tip
+	Theirs string `json:"theirs"` // the remote's tip
 }
 
 // ReceiptsRecord is a peer's receipts verified and merged here.

@@ -31,6 +31,22 @@ func Merge(tx *gitstore.Tx, signer gitstore.Signer, author object.Signature, ev 
 	return appendEvent(tx, signer, author, ev, nil, []plumbing.Hash{merged})
 }
 
+// Join records, in tx, that the ledger's history in this clone and the one
+// on the Space's remote diverged (two clones appended at once) by a signed
+// merge commit of both: the clone's tip first, the remote's second.
+// Neither history is rewritten, and Events reads both.
+func Join(tx *gitstore.Tx, signer gitstore.Signer, author object.Signature, remote string, theirs plumbing.Hash) (plumbing.Hash, error) {
+	local, _, err := tx.Ref(Ref)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	ev := Event{
+		Type: Joined, Who: fmt.Sprintf("%s <%s>", author.Name, author.Email),
+		Joined: &JoinRecord{Remote: remote, Local: local.String(), Theirs: theirs.String()},
+	}
+	return appendEvent(tx, signer, author, ev, nil, []plumbing.Hash{theirs})
+}
+
 func appendEvent(tx *gitstore.Tx, signer gitstore.Signer, author object.Signature, ev Event, extra []gitstore.File, parents []plumbing.Hash) (plumbing.Hash, error) {
 	ev.Schema = Schema
 	if ev.Time.IsZero() {
@@ -75,6 +91,10 @@ func Summary(ev Event) string {
 		if a := ev.Acceptance; a != nil {
 			return fmt.Sprintf("Reject %s %s from %s (revision %d): %s", ev.Project, ev.Version, a.Source, a.Revision, firstLine(a.Reason))
 		}
+	case Joined:
+		if j := ev.Joined; j != nil {
+			return fmt.Sprintf("Join the ledger's history on %s with this clone's", j.Remote)
+		}
 	case Deployment:
 		d := ev.Deployment
 		if d == nil {
@@ -89,16 +109,45 @@ func Summary(ev Event) string {
 	return fmt.Sprintf("%s %s %s", ev.Type, ev.Project, ev.Version)
 }
 
-// Events reads the ledger's events, oldest first, following first parents
-// (merged histories, such as receipts from peers, are read by their
-// owners). An empty ledger has no events.
+// Events reads the ledger's events, oldest first. It follows first
+// parents, and both sides of a join (see Join); a receipts merge brings in
+// a peer's history, which is read by its owner (receipt). Where a join
+// brings two histories together, their events are interleaved by time, a
+// commit never before its parent: every clone reads the same order.
 func Events(repo *gitstore.Repo) ([]Entry, error) {
 	tip, ok, err := repo.Ref(Ref)
 	if err != nil || !ok {
 		return nil, err
 	}
-	var out []Entry
-	for h := tip; ; {
+	g, err := readGraph(repo, tip)
+	if err != nil {
+		return nil, err
+	}
+	return g.ordered(), nil
+}
+
+// graph is the ledger's commits, each with the parents that are ledger
+// commits too.
+type graph struct {
+	entries  map[plumbing.Hash]*node
+	children map[plumbing.Hash][]plumbing.Hash
+}
+
+type node struct {
+	entry   Entry
+	time    time.Time
+	parents int // how many of its parents are in the graph, not yet ordered
+}
+
+func readGraph(repo *gitstore.Repo, tip plumbing.Hash) (*graph, error) {
+	g := &graph{entries: map[plumbing.Hash]*node{}, children: map[plumbing.Hash][]plumbing.Hash{}}
+	stack := []plumbing.Hash{tip}
+	for len(stack) > 0 {
+		h := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if g.entries[h] != nil {
+			continue
+		}
 		c, err := repo.Git().CommitObject(h)
 		if err != nil {
 			return nil, fmt.Errorf("read ledger commit %s: %w", h, err)
@@ -107,16 +156,80 @@ func Events(repo *gitstore.Repo) ([]Entry, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, Entry{Commit: h.String(), Event: ev})
-		if c.NumParents() == 0 {
-			break
+		parents := ledgerParents(c, ev)
+		g.entries[h] = &node{entry: Entry{Commit: h.String(), Event: ev}, time: c.Committer.When, parents: len(parents)}
+		for _, p := range parents {
+			g.children[p] = append(g.children[p], h)
+			stack = append(stack, p)
 		}
-		h = c.ParentHashes[0]
 	}
-	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
-		out[i], out[j] = out[j], out[i]
+	return g, nil
+}
+
+// ledgerParents are the parents of c that are ledger commits: the first,
+// and the second of a join.
+func ledgerParents(c *object.Commit, ev Event) []plumbing.Hash {
+	switch {
+	case len(c.ParentHashes) == 0:
+		return nil
+	case ev.Type == Joined && len(c.ParentHashes) > 1:
+		return c.ParentHashes[:2]
 	}
-	return out, nil
+	return c.ParentHashes[:1]
+}
+
+// ordered lists the graph's entries with every commit after its parents;
+// of the commits ready at once, the earliest (then the lowest hash) comes
+// first.
+func (g *graph) ordered() []Entry {
+	var ready []plumbing.Hash
+	for h, n := range g.entries {
+		if n.parents == 0 {
+			ready = append(ready, h)
+		}
+	}
+	out := make([]Entry, 0, len(g.entries))
+	for len(ready) > 0 {
+		i := g.earliest(ready)
+		h := ready[i]
+		ready = append(ready[:i], ready[i+1:]...)
+		out = append(out, g.entries[h].entry)
+		for _, child := range g.children[h] {
+			n := g.entries[child]
+			if n.parents--; n.parents == 0 {
+				ready = append(ready, child)
+			}
+		}
+	}
+	return out
+}
+
+func (g *graph) earliest(hs []plumbing.Hash) int {
+	best := 0
+	for i := 1; i < len(hs); i++ {
+		a, b := g.entries[hs[i]].time, g.entries[hs[best]].time
+		if a.Before(b) || (a.Equal(b) && hs[i].String() < hs[best].String()) {
+			best = i
+		}
+	}
+	return best
+}
+
+// IsJoin reports whether the ledger commit h joins two histories of the
+// ledger, so that its second parent is a ledger commit too.
+func IsJoin(repo *gitstore.Repo, h plumbing.Hash) (bool, error) {
+	c, err := repo.Git().CommitObject(h)
+	if err != nil {
+		return false, err
+	}
+	if len(c.ParentHashes) < 2 {
+		return false, nil
+	}
+	ev, err := readEvent(c)
+	if err != nil {
+		return false, err
+	}
+	return ev.Type == Joined, nil
 }
 
 func readEvent(c *object.Commit) (Event, error) {

@@ -213,11 +213,10 @@ func tenantsIn(results []lifecycle.Result) []string {
 // The bundle is built from it in between, so a promotion is never
 // recorded without its bundle.
 func (p *Promotion) Claim(ctx context.Context, env *Env) error {
-	entries, err := ledger.Events(env.Repo)
-	if err != nil {
+	if err := p.claimSequence(ctx, env); err != nil {
 		return err
 	}
-	p.Revision, p.Sequence = nextNumbers(entries, p)
+	var err error
 	p.Parent, _, err = env.Repo.Ref(p.Ref)
 	if err != nil {
 		return err
@@ -285,16 +284,20 @@ func (p *Promotion) Record(ctx context.Context, env *Env, bundleSHA256 string, p
 		return errors.New("the promotion is not claimed yet")
 	}
 	rel := p.Release.Release
-	tx, err := env.Repo.Begin(ctx, fmt.Sprintf("promote %s %s to %s (sequence %d)", rel.Project, rel.Version, p.Target, p.Sequence))
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
+	what := fmt.Sprintf("promote %s %s to %s (sequence %d)", rel.Project, rel.Version, p.Target, p.Sequence)
+	return env.Repo.Transact(ctx, what, func(tx *gitstore.Tx) error {
+		return p.record(tx, env, bundleSHA256, placing)
+	})
+}
+
+// record is Record within tx.
+func (p *Promotion) record(tx *gitstore.Tx, env *Env, bundleSHA256 string, placing []Move) error {
+	rel := p.Release.Release
 	entries, err := ledger.Events(env.Repo)
 	if err != nil {
 		return err
 	}
-	if revision, sequence := nextNumbers(entries, p); revision != p.Revision || sequence != p.Sequence {
+	if revision, sequence := nextNumbers(entries, p); revision != p.Revision || sequence > p.Sequence {
 		return &ConflictError{Target: p.Target, Sequence: p.Sequence}
 	}
 	if err := tx.Update(p.Ref, p.Commit, p.Parent); err != nil {
@@ -310,15 +313,13 @@ func (p *Promotion) Record(ctx context.Context, env *Env, bundleSHA256 string, p
 			return err
 		}
 	}
-	if _, err := ledger.Append(tx, env.Signer, env.Author, ledger.Event{
+	_, err = ledger.Append(tx, env.Signer, env.Author, ledger.Event{
 		Type: ledger.Promotion, Time: env.Now.UTC(), Who: fmt.Sprintf("%s <%s>", env.Author.Name, env.Author.Email),
 		Project: rel.Project, Version: rel.Version, Release: p.Release.Commit.String(),
 		Promotion: &ledger.PromotionRecord{
 			Target: p.Target, TargetFingerprint: p.TargetFingerprint, Commit: p.Commit.String(),
 			Revision: p.Revision, Sequence: p.Sequence, BundleSHA256: bundleSHA256,
 		},
-	}, nil); err != nil {
-		return err
-	}
-	return tx.Commit()
+	}, nil)
+	return err
 }

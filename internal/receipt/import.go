@@ -143,11 +143,17 @@ func (v *Verified) checkSignature(env *ImportEnv, files map[string][]byte) error
 //  6. every new receipt is for a release from this Space that it promoted
 //     to the peer, naming only packages that promotion sent.
 func Stage(ctx context.Context, env *ImportEnv, v *Verified) (*ImportResult, error) {
-	tx, err := env.Repo.Begin(ctx, "receipt import from "+v.peer)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
+	var res *ImportResult
+	err := env.Repo.Transact(ctx, "receipt import from "+v.peer, func(tx *gitstore.Tx) error {
+		var err error
+		res, err = stage(ctx, tx, env, v)
+		return err
+	})
+	return res, err
+}
+
+// stage is Stage within tx.
+func stage(ctx context.Context, tx *gitstore.Tx, env *ImportEnv, v *Verified) (*ImportResult, error) {
 	res := &ImportResult{Peer: v.peer}
 	if v.consume != nil {
 		if err := tx.Delete(v.consume.Name, v.consume.Hash); err != nil {
@@ -161,7 +167,7 @@ func Stage(ctx context.Context, env *ImportEnv, v *Verified) (*ImportResult, err
 	}
 	if ack.String() == v.manifest.Tip {
 		res.Again = true
-		return res, tx.Commit()
+		return res, nil
 	}
 	if _, err := bundle.Unbundle(ctx, bytes.NewReader(v.git), env.Repo.Objects(), bundle.UnbundleOptions{}); err != nil {
 		return nil, refuse(v.name, "receipts.bundle: %v", err)
@@ -178,7 +184,7 @@ func Stage(ctx context.Context, env *ImportEnv, v *Verified) (*ImportResult, err
 	}
 	if len(chain) == 0 {
 		res.Again = true
-		return res, tx.Commit()
+		return res, nil
 	}
 	res.New = chain
 	if err := tx.Update(ackRef, tip, ack); err != nil {
@@ -191,7 +197,7 @@ func Stage(ctx context.Context, env *ImportEnv, v *Verified) (*ImportResult, err
 	if err != nil {
 		return nil, err
 	}
-	return res, tx.Commit()
+	return res, nil
 }
 
 // verifyChain walks the chain from tip back to the receipt merged before

@@ -134,70 +134,87 @@ func Create(ctx context.Context, env Env, opts CreateOptions) (*Loaded, error) {
 
 	// The version check, the release and its ledger event are one
 	// transaction: two runners creating the same version at once cannot
-	// both pass the check, and a crash never leaves a release the ledger
-	// does not know.
-	tx, err := env.Repo.Begin(ctx, fmt.Sprintf("release create %s %s", p.Name, opts.Version))
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	if err := checkNewVersion(env.Repo, p.Name, opts.Version); err != nil {
-		if opts.Resume {
-			if l := interrupted(env.Repo, ref, rel); l != nil {
-				return l, nil
-			}
+	// both pass the check (with a remote, the push that creates the ref
+	// first wins, and the other finds the version taken when it tries
+	// again), and a crash never leaves a release the ledger does not know.
+	var out *Loaded
+	err = env.Repo.Transact(ctx, fmt.Sprintf("release create %s %s", p.Name, opts.Version), func(tx *gitstore.Tx) error {
+		taken, err := takenVersion(env.Repo, p.Name, opts.Version)
+		if err != nil {
+			return err
 		}
-		return nil, err
-	}
-	h, err := tx.WriteCommit(gitstore.CommitOptions{
-		Ref:     ref,
-		Tree:    tree,
-		Message: fmt.Sprintf("Release %s %s\n\nSnapshot of %s at %s.\n", p.Name, opts.Version, opts.Ref, src),
-		Author:  opts.Author,
-		Signer:  env.Signer,
+		if taken != "" {
+			out, err = existing(env.Repo, p.Name, taken, rel, opts.Resume)
+			return err
+		}
+		h, err := tx.WriteCommit(gitstore.CommitOptions{
+			Ref:     ref,
+			Tree:    tree,
+			Message: fmt.Sprintf("Release %s %s\n\nSnapshot of %s at %s.\n", p.Name, opts.Version, opts.Ref, src),
+			Author:  opts.Author,
+			Signer:  env.Signer,
+		})
+		if err != nil {
+			return err
+		}
+		if _, err := ledger.Append(tx, env.Signer, opts.Author, ledger.Event{
+			Type: ledger.ReleaseCreated, Time: rel.Created, Who: rel.CreatedBy,
+			Project: p.Name, Version: opts.Version, Release: h.String(),
+		}, nil); err != nil {
+			return err
+		}
+		out = &Loaded{Release: rel, Process: *proc, Variables: *vars, Commit: h, Ref: ref}
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	if _, err := ledger.Append(tx, env.Signer, opts.Author, ledger.Event{
-		Type: ledger.ReleaseCreated, Time: rel.Created, Who: rel.CreatedBy,
-		Project: p.Name, Version: opts.Version, Release: h.String(),
-	}, nil); err != nil {
-		return nil, err
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, err
-	}
-	return &Loaded{Release: rel, Process: *proc, Variables: *vars, Commit: h, Ref: ref}, nil
+	return out, nil
 }
 
-// interrupted returns the release at ref if a run that was interrupted
-// created it as rel would be (the same source commit, packages, notes and
-// lifecycle) and it was never deployed; nil otherwise.
-func interrupted(repo *gitstore.Repo, ref string, rel Release) *Loaded {
-	h, ok, err := repo.Ref(ref)
-	if err != nil || !ok {
-		return nil
-	}
-	cur, err := LoadCommit(repo, ref, h)
+// ExistsError refuses a release version the project has already used for
+// other content.
+type ExistsError struct {
+	Project, Version string
+	Existing         Release
+}
+
+func (e *ExistsError) Error() string {
+	x := e.Existing
+	return fmt.Sprintf("project %q already has release %s, created by %s at %s from %s %s; a release version is never created twice (re-snapshot its variables with `zonectl release snapshot %s %s`)",
+		e.Project, x.Version, x.CreatedBy, x.Created.UTC().Format("2006-01-02 15:04:05 UTC"), x.SourceRef, shortHash(x.SourceCommit), e.Project, x.Version)
+}
+
+func shortHash(h string) string { return h[:min(len(h), 12)] }
+
+// existing returns the release version taken already if it is the one
+// rel would be: made from the same commit with the same packages, so that
+// a CI job run again finds its release made and does nothing. It is
+// marked Existing, and Resumed too when it was never deployed (a run that
+// was interrupted before its automatic deployments). Any other release
+// of that version is an *ExistsError; so is every one, unless same is
+// asked for.
+func existing(repo *gitstore.Repo, project, version string, rel Release, same bool) (*Loaded, error) {
+	cur, err := Load(repo, project, version)
 	if err != nil {
-		return nil
+		return nil, err
 	}
 	c := cur.Release
-	if c.SourceCommit != rel.SourceCommit || c.Notes != rel.Notes || c.Lifecycle != rel.Lifecycle || c.Snapshots != 0 || !slices.Equal(c.Packages, rel.Packages) {
-		return nil
+	if !same || c.SourceCommit != rel.SourceCommit || c.Lifecycle != rel.Lifecycle || !slices.Equal(c.Packages, rel.Packages) {
+		return nil, &ExistsError{Project: project, Version: version, Existing: c}
 	}
+	cur.Existing = true
 	entries, err := ledger.Events(repo)
 	if err != nil {
-		return nil
-	}
-	for _, e := range entries {
-		if e.Event.Type == ledger.Deployment && strings.EqualFold(e.Event.Project, c.Project) && e.Event.Version == c.Version {
-			return nil
-		}
+		return nil, err
 	}
 	cur.Resumed = true
-	return cur
+	for _, e := range entries {
+		if e.Event.Type == ledger.Deployment && strings.EqualFold(e.Event.Project, c.Project) && e.Event.Version == c.Version {
+			cur.Resumed = false
+		}
+	}
+	return cur, nil
 }
 
 // LoadConfig decodes the Space configuration of a commit and refuses an
@@ -281,19 +298,21 @@ func packageList(p *config.Project) string {
 // checkNewVersion refuses a version that the project has already used,
 // including one that differs only in build metadata, which SemVer ranks
 // equal.
-func checkNewVersion(repo *gitstore.Repo, project, version string) error {
+// takenVersion returns the project's release version that version would
+// repeat, ignoring build metadata as SemVer ranks versions, or "".
+func takenVersion(repo *gitstore.Repo, project, version string) (string, error) {
 	existing, err := Versions(repo, project)
 	if err != nil {
-		return err
+		return "", err
 	}
 	v, _ := semver.Parse(version)
 	for _, e := range existing {
 		ev, err := semver.Parse(e)
 		if err == nil && semver.Compare(v, ev) == 0 {
-			return fmt.Errorf("project %q already has release %s; a release version is never created twice (re-snapshot its variables with `zonectl release snapshot %s %s`)", project, e, project, e)
+			return e, nil
 		}
 	}
-	return nil
+	return "", nil
 }
 
 func writeTree(repo *gitstore.Repo, rel Release, proc *snapshot.Process, vars *snapshot.Variables) (plumbing.Hash, error) {

@@ -333,7 +333,7 @@ func TestCreateRefusals(t *testing.T) {
 				f.create(t, createOpts("acme-web", "1.4.0"))
 			},
 			opts:  func(*fixture) release.CreateOptions { return createOpts("Acme-Web", "1.4.0") },
-			check: wantErr(`project "acme-web" already has release 1.4.0; a release version is never created twice (re-snapshot its variables with ` + "`zonectl release snapshot acme-web 1.4.0`)"),
+			check: wantErr(`project "acme-web" already has release 1.4.0, created by Release Engineer <re@example.com> at `),
 		},
 		{
 			name: "version equal but for build metadata",
@@ -342,7 +342,7 @@ func TestCreateRefusals(t *testing.T) {
 				f.create(t, createOpts("acme-web", "1.4.0"))
 			},
 			opts:  func(*fixture) release.CreateOptions { return createOpts("acme-web", "1.4.0+build.7") },
-			check: wantErr(`project "acme-web" already has release 1.4.0;`),
+			check: wantErr(`project "acme-web" already has release 1.4.0, created by`),
 		},
 		{
 			name: "version equal but for build metadata, the other way",
@@ -351,7 +351,7 @@ func TestCreateRefusals(t *testing.T) {
 				f.create(t, createOpts("acme-web", "1.4.0+build.7"))
 			},
 			opts:  func(*fixture) release.CreateOptions { return createOpts("acme-web", "1.4.0+build.8") },
-			check: wantErr(`project "acme-web" already has release 1.4.0+build.7;`),
+			check: wantErr(`project "acme-web" already has release 1.4.0+build.7, created by`),
 		},
 		{
 			name:  "not SemVer",
@@ -486,5 +486,38 @@ func TestConcurrentCreateOfOneVersion(t *testing.T) {
 				t.Errorf("ledger records %d releases created, want 1", created)
 			}
 		})
+	}
+}
+
+// A CI job run again creates the same version from the same commit with
+// the same packages: that is nothing to do, not an error. The same
+// version from other content is refused, naming who made the first.
+func TestCreateAgainIsANoOp(t *testing.T) {
+	f := newFixture(t)
+	f.pushDefaults(t)
+	opts := createOpts("acme-web", "1.4.0")
+	first := f.create(t, opts)
+	opts.Resume = true
+	again := f.create(t, opts)
+	if !again.Existing || again.Commit != first.Commit {
+		t.Fatalf("created again: existing %v, commit %s; want the first release %s, marked existing", again.Existing, again.Commit, first.Commit)
+	}
+	var created int
+	for _, e := range f.events(t) {
+		if e.Event.Type == ledger.ReleaseCreated {
+			created++
+		}
+	}
+	if created != 1 {
+		t.Errorf("ledger records %d releases created, want 1", created)
+	}
+
+	other := createOpts("acme-web", "1.4.0")
+	other.Resume = true
+	f.push(t, "acme-web", "1.5.0")
+	_, err := release.Create(context.Background(), f.env, other)
+	var exists *release.ExistsError
+	if !errors.As(err, &exists) || exists.Existing.CreatedBy != "Release Engineer <re@example.com>" {
+		t.Fatalf("create with other packages: %v; want an ExistsError naming who created 1.4.0", err)
 	}
 }

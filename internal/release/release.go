@@ -66,9 +66,12 @@ type Loaded struct {
 	Variables snapshot.Variables
 	Commit    plumbing.Hash
 	Ref       string
-	// Resumed is set by Create when it found this release made by a run
-	// that was interrupted before its automatic deployments.
-	Resumed bool
+	// Existing is set by Create when the release was made already, from
+	// the same commit with the same packages: there was nothing to do.
+	// Resumed is set too when it was never deployed, as a run that was
+	// interrupted before its automatic deployments leaves it.
+	Existing bool
+	Resumed  bool
 }
 
 // Package returns the pinned version of the package with the given id.

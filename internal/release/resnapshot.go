@@ -32,11 +32,18 @@ func Snapshot(ctx context.Context, env Env, opts SnapshotOptions) (l *Loaded, ch
 	}
 	// Everything is read under the Space lock: two re-snapshots at once
 	// must each build on the other's result, not on the same old tip.
-	tx, err := env.Repo.Begin(ctx, fmt.Sprintf("release snapshot %s %s", opts.Project, opts.Version))
+	err = env.Repo.Transact(ctx, fmt.Sprintf("release snapshot %s %s", opts.Project, opts.Version), func(tx *gitstore.Tx) error {
+		l, changed, err = snapshotIn(tx, env, opts)
+		return err
+	})
 	if err != nil {
 		return nil, false, err
 	}
-	defer tx.Rollback()
+	return l, changed, nil
+}
+
+// snapshotIn is Snapshot within tx.
+func snapshotIn(tx *gitstore.Tx, env Env, opts SnapshotOptions) (*Loaded, bool, error) {
 	cur, err := Load(env.Repo, opts.Project, opts.Version)
 	if err != nil {
 		return nil, false, err
@@ -86,9 +93,6 @@ func Snapshot(ctx context.Context, env Env, opts SnapshotOptions) (l *Loaded, ch
 	if _, err := ledger.Append(tx, env.Signer, opts.Author, ledger.Event{
 		Type: ledger.ReleaseSnapshot, Who: who, Project: rel.Project, Version: rel.Version, Release: h.String(),
 	}, nil); err != nil {
-		return nil, false, err
-	}
-	if err := tx.Commit(); err != nil {
 		return nil, false, err
 	}
 	return &Loaded{Release: rel, Process: cur.Process, Variables: *vars, Commit: h, Ref: cur.Ref}, true, nil

@@ -10,20 +10,38 @@ import (
 
 	"github.com/ProtonMail/go-crypto/openpgp"
 
+	"github.com/zonectl/zonectl/hcl/config"
 	"github.com/zonectl/zonectl/internal/atomicfile"
 	"github.com/zonectl/zonectl/internal/keys"
 )
 
 // Name returns the Space's name from its space block.
 func (s *Space) Name() (string, error) {
+	b, err := s.Block()
+	if err != nil {
+		return "", err
+	}
+	return b.Name, nil
+}
+
+// Block returns the space block, the Space's name and settings, read from
+// space.hcl alone when it is there.
+func (s *Space) Block() (*config.SpaceBlock, error) {
+	if r, err := os.OpenRoot(s.Root()); err == nil {
+		b, _ := config.LoadSpaceBlock(r.FS())
+		r.Close()
+		if b != nil {
+			return b, nil
+		}
+	}
 	cfg, diags := s.Load()
 	if cfg.Space == nil {
 		if diags.HasErrors() {
-			return "", fmt.Errorf("cannot tell the Space's name: %s", diags.Error())
+			return nil, fmt.Errorf("cannot tell the Space's name: %s", diags.Error())
 		}
-		return "", fmt.Errorf("%s has no space block; zonectl init creates one", s.Root())
+		return nil, fmt.Errorf("%s has no space block; zonectl init creates one", s.Root())
 	}
-	return cfg.Space.Name, nil
+	return cfg.Space, nil
 }
 
 // PublicKey reads the Space's own public key from keys/<name>.asc.

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/zonectl/zonectl/gitstore"
+	"github.com/zonectl/zonectl/internal/remote"
+	"github.com/zonectl/zonectl/internal/space"
+)
+
+// The Space's remote, for a Space shared by a team (docs/team.md): the
+// remote a clone fetches from before it reads and pushes to at each
+// transaction's commit point. --remote, then ZONECTL_REMOTE, then the
+// space block's remote name it; --offline (or ZONECTL_OFFLINE=1) works on
+// the clone alone, and zonectl sync pushes what that left later.
+
+// remoteName says which remote the Space uses, "" for none.
+func (g *globals) remoteName(sp *space.Space) (string, error) {
+	if g.offline || os.Getenv("ZONECTL_OFFLINE") == "1" {
+		return "", nil
+	}
+	if g.remote != "" {
+		return g.remote, nil
+	}
+	if r := os.Getenv("ZONECTL_REMOTE"); r != "" {
+		return r, nil
+	}
+	b, err := sp.Block()
+	if err != nil {
+		return "", nil // the command reports the broken configuration itself
+	}
+	return b.Remote, nil
+}
+
+// connect sets the Space's remote, if it has one, and what catches the
+// clone up when a push finds the remote moved.
+func (g *globals) connect(sp *space.Space) (bool, error) {
+	name, err := g.remoteName(sp)
+	if err != nil || name == "" {
+		return false, err
+	}
+	if err := sp.Repo.SetRemote(name); err != nil {
+		var none *gitstore.NoRemoteError
+		if errors.As(err, &none) {
+			return false, withHint(err, fmt.Sprintf("add it with `git remote add %s URL`, name another with --remote, or pass --offline to work on this clone alone", name))
+		}
+		return false, err
+	}
+	env := g.remoteEnv(sp)
+	sp.Repo.OnRemoteMoved(func(ctx context.Context) error {
+		res, err := remote.CatchUp(ctx, env)
+		if err == nil {
+			g.reportCatchUp(res)
+		}
+		return err
+	})
+	return true, nil
+}
+
+func (g *globals) remoteEnv(sp *space.Space) *remote.Env {
+	return &remote.Env{
+		Repo:   sp.Repo,
+		Signer: func() (gitstore.Signer, error) { return sp.Signer() },
+		Author: space.Who(sp.Repo.Git(), time.Now()),
+	}
+}
+
+// catchUp fetches from the Space's remote and reconciles the clone with
+// it, before a command reads the Space. A command that only reads goes on
+// with what the clone has when the remote cannot be reached (lenient); one
+// that writes stops, since its push would fail after the work.
+func (g *globals) catchUp(sp *space.Space, lenient bool) error {
+	ok, err := g.connect(sp)
+	if err != nil || !ok {
+		return err
+	}
+	if g.out.progressOn() {
+		g.out.statusLine("fetching from " + sp.Repo.RemoteName() + " …")
+		defer g.out.clearStatusLine()
+	}
+	res, err := remote.CatchUp(g.context(), g.remoteEnv(sp))
+	if err != nil {
+		if lenient {
+			g.out.infof("zonectl: warning: %v; showing this clone's state (pass --offline to skip fetching)\n", err)
+			return nil
+		}
+		return withHint(err, "check the remote with `git fetch "+sp.Repo.RemoteName()+"`, or pass --offline to work on this clone alone and run zonectl sync later")
+	}
+	g.reportCatchUp(res)
+	return nil
+}
+
+// reportCatchUp tells the user what reconciling did that they should
+// know: a join of the ledger, and conflicts.
+func (g *globals) reportCatchUp(res *remote.Result) {
+	if g.out.progressOn() {
+		g.out.clearStatusLine()
+	}
+	if res.Joined {
+		g.out.infof("zonectl: note: the ledger here and on %s had diverged; joined them with a signed merge commit\n", res.Remote)
+	}
+	for _, c := range res.Conflicts {
+		g.out.infof("zonectl: warning: %s diverged from %s: %s; see zonectl status\n", c.Ref, res.Remote, c.Detail)
+	}
+}
+
+// openShared opens the Space for a command that only reads it, caught up
+// with its remote when it has one.
+func (g *globals) openShared() (*space.Space, error) {
+	sp, err := g.openSpace()
+	if err != nil {
+		return nil, err
+	}
+	return sp, g.catchUp(sp, true)
+}
