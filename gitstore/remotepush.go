@@ -106,6 +106,15 @@ func (t *Tx) NoPush() { t.noPush = true }
 // clone moved since it last synced, even with no update of its own.
 func (t *Tx) PushPending() { t.pushPending = true }
 
+// Pushed lists the refs the transaction's commit pushed to the remote.
+func (t *Tx) Pushed() []string {
+	out := []string{}
+	for _, u := range t.j.Push {
+		out = append(out, u.Ref)
+	}
+	return out
+}
+
 // Transact runs f in a transaction and commits it. When the remote
 // rejects the push because it moved meanwhile, the clone catches up (see
 // OnRemoteMoved) and f runs again in a new transaction, up to
@@ -375,7 +384,7 @@ func remoteSaid(stderr string) string {
 	var lines []string
 	for _, l := range strings.Split(stderr, "\n") {
 		if strings.HasPrefix(l, "remote: ") {
-			lines = append(lines, "  "+l)
+			lines = append(lines, "  "+strings.TrimRight(l, " \t\r"))
 		}
 	}
 	return strings.Join(lines, "\n")
@@ -468,4 +477,65 @@ func (r *Repo) IsAncestor(a, b plumbing.Hash) (bool, error) {
 
 func sortRemoteRefs(refs []RemoteRef) {
 	sort.Slice(refs, func(i, k int) bool { return refs[i].Ref < refs[k].Ref })
+}
+
+// AheadBehind counts the commits reachable from local and not from
+// theirs (ahead), and the other way round (behind). A zero hash has no
+// commits.
+func (r *Repo) AheadBehind(local, theirs plumbing.Hash) (ahead, behind int, err error) {
+	mine, err := r.ancestors(local)
+	if err != nil {
+		return 0, 0, err
+	}
+	other, err := r.ancestors(theirs)
+	if err != nil {
+		return 0, 0, err
+	}
+	for h := range mine {
+		if !other[h] {
+			ahead++
+		}
+	}
+	for h := range other {
+		if !mine[h] {
+			behind++
+		}
+	}
+	return ahead, behind, nil
+}
+
+// ancestors is every commit reachable from h, h included.
+func (r *Repo) ancestors(h plumbing.Hash) (map[plumbing.Hash]bool, error) {
+	seen := map[plumbing.Hash]bool{}
+	if h.IsZero() {
+		return seen, nil
+	}
+	stack := []plumbing.Hash{h}
+	seen[h] = true
+	for len(stack) > 0 {
+		c, err := r.repo.CommitObject(stack[len(stack)-1])
+		if err != nil {
+			return nil, fmt.Errorf("read commit %s: %w", stack[len(stack)-1], err)
+		}
+		stack = stack[:len(stack)-1]
+		for _, p := range c.ParentHashes {
+			if !seen[p] {
+				seen[p] = true
+				stack = append(stack, p)
+			}
+		}
+	}
+	return seen, nil
+}
+
+// RemoteURL is the URL git fetches the Space's remote from.
+func (r *Repo) RemoteURL() string {
+	cfg, err := r.repo.Config()
+	if err != nil || r.remote == "" {
+		return ""
+	}
+	if rc, ok := cfg.Remotes[r.remote]; ok && len(rc.URLs) > 0 {
+		return rc.URLs[0]
+	}
+	return ""
 }

@@ -152,6 +152,8 @@ another Space as a signed bundle, by push or across an air gap.`,
 		newRejectCommand(g),
 		newAuditCommand(g),
 		newDoctorCommand(g),
+		newSyncCommand(g),
+		newStatusCommand(g),
 	)
 	return root
 }

@@ -117,6 +117,10 @@ func (o *output) swept(where, storeDir string, removed []scratch.Removed) {
 // reportError prints err as `zonectl: error: ...`, with a hint when one is
 // known. An error already reported in full prints nothing more.
 func (o *output) reportError(err error) {
+	if o.json() {
+		o.reportErrorJSON(err)
+		return
+	}
 	if full := diskFull(err); full != nil {
 		fmt.Fprintf(o.stderr, "%s %s\n", o.paint(o.stderr, styleRed, "zonectl: error:"), full)
 		fmt.Fprintf(o.stderr, "%s %s\n", o.paint(o.stderr, styleBold, "zonectl: hint:"), full.hint())
@@ -127,14 +131,51 @@ func (o *output) reportError(err error) {
 		return
 	}
 	fmt.Fprintf(o.stderr, "%s %s\n", o.paint(o.stderr, styleRed, "zonectl: error:"), err)
-	var h *hinted
-	if errors.As(err, &h) && h.hint != "" {
-		fmt.Fprintf(o.stderr, "%s %s\n", o.paint(o.stderr, styleBold, "zonectl: hint:"), h.hint)
+	if hint := hintFor(err); hint != "" {
+		fmt.Fprintf(o.stderr, "%s %s\n", o.paint(o.stderr, styleBold, "zonectl: hint:"), hint)
 	}
 	var u *usageError
 	if errors.As(err, &u) || isCobraUsageError(err) {
 		fmt.Fprintf(o.stderr, "%s run 'zonectl --help' for usage\n", o.paint(o.stderr, styleBold, "zonectl: hint:"))
 	}
+}
+
+// reportErrorJSON is reportError for --output json: one JSON object on
+// stderr, {"error": {"message", "hint", "exit_code"}}, so that a program
+// reading stdout as data never mistakes an error for it.
+func (o *output) reportErrorJSON(err error) {
+	var f *failure
+	if errors.As(err, &f) {
+		return // the command's JSON on stdout says what failed
+	}
+	msg, hint := err.Error(), hintFor(err)
+	if full := diskFull(err); full != nil {
+		msg, hint = full.Error(), full.hint()
+	}
+	var u *usageError
+	if hint == "" && (errors.As(err, &u) || isCobraUsageError(err)) {
+		hint = "run 'zonectl --help' for usage"
+	}
+	body := map[string]any{"message": msg, "exit_code": exitCode(err)}
+	if hint != "" {
+		body["hint"] = hint
+	}
+	data, jerr := json.Marshal(map[string]any{"error": body})
+	if jerr != nil {
+		fmt.Fprintf(o.stderr, "zonectl: error: %v\n", err)
+		return
+	}
+	fmt.Fprintf(o.stderr, "%s\n", data)
+}
+
+// hintFor is the advice to print beside err: the hint it carries, else
+// one for a mistake that is known to lead to it.
+func hintFor(err error) string {
+	var h *hinted
+	if errors.As(err, &h) && h.hint != "" {
+		return h.hint
+	}
+	return remoteHint(err)
 }
 
 // printTable writes rows to stdout as columns aligned with spaces, the

@@ -117,3 +117,28 @@ func (g *globals) openShared() (*space.Space, error) {
 	}
 	return sp, g.catchUp(sp, true)
 }
+
+// remoteHint is the advice for an error from the Space's remote.
+func remoteHint(err error) string {
+	var (
+		refused    *gitstore.PushRefusedError
+		rejected   *gitstore.PushRejectedError
+		diverged   *gitstore.DivergedError
+		unresolved *gitstore.UnresolvedPushError
+	)
+	switch {
+	case errors.As(err, &refused) && refused.Ref == gitstore.MainBranch:
+		return "nothing was recorded. Where main is protected, propose the change instead: zonectl accept --propose"
+	case errors.As(err, &refused):
+		return fmt.Sprintf("nothing was recorded. Check that this clone may push to %s (a CI job's token needs write access to the repository), or pass --offline and push later with zonectl sync", refused.Remote)
+	case errors.As(err, &rejected):
+		return "nothing was recorded: others kept pushing. Run zonectl sync, then the command again"
+	case errors.As(err, &diverged) && diverged.Ref == gitstore.MainBranch:
+		return fmt.Sprintf("nothing was recorded. Bring main up to date first: git pull --ff-only %s main", diverged.Remote)
+	case errors.As(err, &diverged):
+		return "nothing was recorded. Run zonectl sync, which joins a diverged ledger and reports what cannot be joined"
+	case errors.As(err, &unresolved):
+		return fmt.Sprintf("run any zonectl command once %s can be reached: it asks the remote, then finishes or undoes the interrupted transaction", unresolved.Remote)
+	}
+	return ""
+}
