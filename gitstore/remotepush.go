@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"sort"
 	"strings"
 	"time"
@@ -33,8 +34,9 @@ type Reconciler func(ctx context.Context) error
 func (r *Repo) OnRemoteMoved(f Reconciler) { r.reconcile = f }
 
 // PushAttempts bounds how many times Transact tries a transaction whose
-// push the remote keeps rejecting.
-const PushAttempts = 5
+// push the remote keeps rejecting: enough for a handful of clones writing
+// without pause, with the backoff between attempts.
+const PushAttempts = 12
 
 // PushRejectedError is a push the remote rejected because a ref there is
 // not what this clone last saw: someone else pushed first. Nothing was
@@ -155,8 +157,8 @@ func (r *Repo) transactOnce(ctx context.Context, what string, f func(*Tx) error)
 // backoff is the pause before attempt+1: growing, with jitter so that
 // clones that lost the same race do not meet again.
 func backoff(attempt int) time.Duration {
-	base := time.Duration(50<<attempt) * time.Millisecond
-	return base/2 + time.Duration(time.Now().UnixNano()%int64(base))
+	base := time.Duration(25<<min(attempt, 6)) * time.Millisecond
+	return base/2 + rand.N(base)
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) error {
@@ -352,7 +354,7 @@ func pushFailure(remote string, porcelain []byte, err error) error {
 			reason = strings.TrimSuffix(summary[i+1:], ")")
 		}
 		var e error
-		if raced(reason) {
+		if raced(reason) || (strings.Contains(reason, "atomic") && raced(detail)) {
 			e = &PushRejectedError{Remote: remote, Ref: ref, Reason: reason}
 		} else {
 			e = &PushRefusedError{Remote: remote, Ref: ref, Reason: reason, Detail: detail}
@@ -370,7 +372,7 @@ func pushFailure(remote string, porcelain []byte, err error) error {
 // raced reports whether git push's reason for rejecting a ref means the
 // remote moved it since the clone last saw it.
 func raced(reason string) bool {
-	for _, s := range []string{"stale info", "fetch first", "non-fast-forward", "already exists", "cannot lock", "failed to lock", "incorrect old value", "failed to update ref", "expected"} {
+	for _, s := range []string{"stale info", "fetch first", "non-fast-forward", "already exists", "cannot lock", "failed to lock", "incorrect old value", "failed to update ref", "but expected"} {
 		if strings.Contains(reason, s) {
 			return true
 		}

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -126,13 +127,15 @@ func (g *globals) runPromote(cmd *cobra.Command, opts promoteOptions, project, v
 			}
 			return g.printPromotion(pr)
 		}
-		g.out.infof("zonectl: note: %v; building the bundle again\n", conflict)
+		g.out.infof("zonectl: note: %v; building the bundle again with the next number\n", conflict)
+		time.Sleep(time.Duration(rand.Int64N(int64(100 * time.Millisecond << min(attempt, 4)))))
 	}
 }
 
 // promoteAttempts bounds how many times a promotion is built when other
-// promotions to the same target keep taking its sequence number.
-const promoteAttempts = 3
+// promotions to the same target (from other clones of a Space shared by a
+// team) keep being recorded first.
+const promoteAttempts = 8
 
 // attemptPromotion builds and records the promotion once. The bundle is
 // built in a scratch directory of the store and moved to --out by the

@@ -267,7 +267,7 @@ type ConflictError struct {
 }
 
 func (e *ConflictError) Error() string {
-	return fmt.Sprintf("another promotion to %s took sequence number %d meanwhile; promote again", e.Target, e.Sequence)
+	return fmt.Sprintf("another promotion to %s was recorded meanwhile with a later sequence number than this one's (%d), which would now arrive out of order", e.Target, e.Sequence)
 }
 
 // Record records a claimed promotion whose bundle is written (and pushed,
