@@ -30,8 +30,12 @@ import (
 const SyncPrefix = "refs/zonectl-sync/"
 
 // SharedPrefix is where the refs live that a Space shares through its
-// remote; the branch MainBranch is shared too.
-const SharedPrefix = "refs/zonectl/"
+// remote; the branch MainBranch is shared too, and the branches zonectl
+// proposes for pull requests, under ProposalsPrefix.
+const (
+	SharedPrefix    = "refs/zonectl/"
+	ProposalsPrefix = "refs/heads/zonectl/"
+)
 
 var remoteNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 
@@ -81,7 +85,7 @@ func SyncedRef(remote, ref string) string {
 
 // Shared reports whether ref is one a Space shares through its remote.
 func Shared(ref string) bool {
-	return strings.HasPrefix(ref, SharedPrefix) || ref == MainBranch
+	return strings.HasPrefix(ref, SharedPrefix) || strings.HasPrefix(ref, ProposalsPrefix) || ref == MainBranch
 }
 
 // RemoteRef is one shared ref as the clone and its remote hold it; a zero
@@ -110,6 +114,11 @@ func (r *Repo) RemoteRefs() ([]RemoteRef, error) {
 	if err != nil {
 		return nil, err
 	}
+	proposals, err := r.RefsUnder(ProposalsPrefix)
+	if err != nil {
+		return nil, err
+	}
+	local = append(local, proposals...)
 	if h, ok, err := r.Ref(MainBranch); err != nil {
 		return nil, err
 	} else if ok {
@@ -152,6 +161,7 @@ func (r *Repo) Fetch(ctx context.Context) error {
 	}
 	_, err := r.git(ctx, "fetch", "--prune", "--no-tags", "--quiet", "--no-write-fetch-head", "--end-of-options", r.remote,
 		"+"+SharedPrefix+"*:"+FetchedRef(r.remote, SharedPrefix)+"*",
+		"+"+ProposalsPrefix+"*:"+FetchedRef(r.remote, ProposalsPrefix)+"*",
 		"+"+MainBranch+":"+FetchedRef(r.remote, MainBranch))
 	if err != nil {
 		return &RemoteError{Remote: r.remote, Op: "fetch from", Err: err}

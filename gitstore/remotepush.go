@@ -123,31 +123,54 @@ func (t *Tx) Pushed() []string {
 // PushAttempts times: f must decide from what the transaction reads, not
 // from what it read before.
 func (r *Repo) Transact(ctx context.Context, what string, f func(*Tx) error) error {
+	_, err := r.transact(ctx, what, f, false)
+	return err
+}
+
+// Record is Transact for what has happened already and must not be lost,
+// such as a deployment whose steps ran: it keeps trying for
+// RecordPatience, and should the remote still be taken by others then,
+// it commits in this clone alone (local is true), for the next command
+// that writes, or zonectl sync, to push.
+func (r *Repo) Record(ctx context.Context, what string, f func(*Tx) error) (local bool, err error) {
+	return r.transact(ctx, what, f, true)
+}
+
+// RecordPatience is how long Record keeps trying to push.
+const RecordPatience = 2 * time.Minute
+
+func (r *Repo) transact(ctx context.Context, what string, f func(*Tx) error, record bool) (local bool, err error) {
+	start := time.Now()
 	for attempt := 1; ; attempt++ {
-		err := r.transactOnce(ctx, what, f)
+		err := r.transactOnce(ctx, what, f, false)
 		var rejected *PushRejectedError
 		if !errors.As(err, &rejected) {
-			return err
+			return false, err
 		}
-		if r.reconcile == nil || attempt == PushAttempts {
+		patient := record && time.Since(start) < RecordPatience
+		if r.reconcile == nil || (attempt >= PushAttempts && !patient) {
+			if record {
+				return true, r.transactOnce(ctx, what, f, true)
+			}
 			rejected.Attempts = attempt
-			return err
+			return false, err
 		}
 		if err := sleepCtx(ctx, backoff(attempt)); err != nil {
-			return err
+			return false, err
 		}
 		if err := r.reconcile(ctx); err != nil {
-			return fmt.Errorf("%s: %w; catching up with %s failed: %w", what, rejected, r.remote, err)
+			return false, fmt.Errorf("%s: %w; catching up with %s failed: %w", what, rejected, r.remote, err)
 		}
 	}
 }
 
-func (r *Repo) transactOnce(ctx context.Context, what string, f func(*Tx) error) error {
+func (r *Repo) transactOnce(ctx context.Context, what string, f func(*Tx) error, noPush bool) error {
 	tx, err := r.Begin(ctx, what)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
+	tx.noPush = noPush
 	if err := f(tx); err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -16,6 +17,7 @@ type acceptOptions struct {
 	set       []string
 	setNull   []string
 	lifecycle string
+	propose   bool
 }
 
 func newAcceptCommand(g *globals) *cobra.Command {
@@ -33,7 +35,14 @@ terminal, prompts for what is still missing (sensitive input hidden).
 Sensitive values are encrypted to this Space's key. Accept refuses, exit 1,
 while a required value is missing, listing each. It commits the binding
 imports/<source>/<project>.hcl on main and the release, signed by this Space,
-under refs/zonectl/releases/; the work tree must be clean.`,
+under refs/zonectl/releases/; the work tree must be clean.
+
+Where main is protected (pull requests required: --propose, or
+protected_main = true in the space block), accept commits the binding to a
+branch of its own, zonectl/accept/<source>/<project>/<version>, pushed to
+the Space's remote, and accepts nothing: open a pull request from it. Once
+the binding is on main, accept (run again, as a person or a CI job on main)
+finds it there, leaves main alone, and accepts the release.`,
 		Args:              args(cobra.ExactArgs(2)),
 		ValidArgsFunction: completeProjects(g),
 		RunE: func(cmd *cobra.Command, a []string) error {
@@ -54,7 +63,10 @@ under refs/zonectl/releases/; the work tree must be clean.`,
 				return err
 			}
 			env := &inbox.Env{Name: s.name, Repo: s.sp.Repo, Signer: signer, PublicKey: pub, Author: s.who(), Now: time.Now()}
-			ao := inbox.AcceptOptions{Project: a[0], Version: a[1], Lifecycle: opts.lifecycle, Values: values}
+			ao := inbox.AcceptOptions{Project: a[0], Version: a[1], Lifecycle: opts.lifecycle, Values: values, Propose: opts.propose}
+			if b, err := s.sp.Block(); err == nil && b.ProtectedMain {
+				ao.Propose = true
+			}
 			res, err := inbox.Accept(cmd.Context(), env, ao)
 			var missing *inbox.MissingError
 			if errors.As(err, &missing) && isTerminal(g.out.stdin) && !g.out.json() {
@@ -74,6 +86,9 @@ under refs/zonectl/releases/; the work tree must be clean.`,
 			if err != nil {
 				return g.releaseError(err)
 			}
+			if res.Proposed != "" {
+				return g.printProposal(s, a[0], a[1], res)
+			}
 			if g.out.json() {
 				return g.out.printJSON(map[string]any{
 					"project": res.Release.Release.Project, "version": res.Release.Release.Version,
@@ -85,6 +100,10 @@ under refs/zonectl/releases/; the work tree must be clean.`,
 			r := res.Release.Release
 			g.out.printf("Accepted %s %s from %s into lifecycle %s.\n", r.Project, r.Version, r.ImportedFrom.Space, r.Lifecycle)
 			g.out.printf("  release  %s (signed by this Space)\n", res.Release.Commit.String()[:12])
+			if res.Settled {
+				g.out.printf("  binding  %s on main as it is (%s); main did not move\n", res.BindingFile, res.BindingCommit.String()[:12])
+				return nil
+			}
 			g.out.printf("  binding  %s on main (%s)\n", res.BindingFile, res.BindingCommit.String()[:12])
 			if !res.WorkTree {
 				g.out.infof("main moved; the work tree is on another branch and was left alone.\n")
@@ -97,7 +116,45 @@ under refs/zonectl/releases/; the work tree must be clean.`,
 	f.StringArrayVar(&opts.set, "set", nil, "a template value: `Name[Env]=value` or Name[Env/Tenant]=value (repeatable)")
 	f.StringArrayVar(&opts.setNull, "set-null", nil, "an explicit no-value: `Name[Env]` (repeatable)")
 	f.StringVar(&opts.lifecycle, "lifecycle", "", "this Space's `LIFECYCLE` for the project")
+	f.BoolVar(&opts.propose, "propose", false, "propose the binding on a branch for a pull request instead of committing it to main")
 	return cmd
+}
+
+// printProposal says where the proposed binding is, and what comes next.
+func (g *globals) printProposal(s *session, project, version string, res *inbox.AcceptResult) error {
+	branch := strings.TrimPrefix(res.Proposed, "refs/heads/")
+	remote := s.sp.Repo.RemoteName()
+	if g.out.json() {
+		return g.out.printJSON(map[string]any{
+			"project": project, "version": version, "accepted": false,
+			"proposed_branch": branch, "pushed_to": remote, "pull_request": pullRequestURL(s.sp.Repo.RemoteURL(), branch),
+			"binding_file": res.BindingFile, "binding_commit": res.BindingCommit.String(), "values": len(res.Values),
+		})
+	}
+	g.out.printf("Proposed the binding of %s %s on branch %s (%s); nothing is accepted yet.\n", project, version, branch, res.BindingCommit.String()[:12])
+	g.out.printf("  binding  %s\n", res.BindingFile)
+	if remote != "" {
+		g.out.printf("  pushed   to %s\n", remote)
+	} else {
+		g.out.printf("  push it  git push origin %s\n", branch)
+	}
+	if u := pullRequestURL(s.sp.Repo.RemoteURL(), branch); u != "" {
+		g.out.printf("  review   %s\n", u)
+	}
+	g.out.printf("Open a pull request from %s into main. Once it is merged, `zonectl accept %s %s` accepts the release.\n", branch, project, version)
+	return nil
+}
+
+// pullRequestURL is where a pull request from branch is opened, for the
+// hosts whose address for it is known; empty otherwise.
+func pullRequestURL(remoteURL, branch string) string {
+	u := strings.TrimSuffix(remoteURL, ".git")
+	for _, p := range []string{"git@github.com:", "ssh://git@github.com/", "https://github.com/"} {
+		if rest, ok := strings.CutPrefix(u, p); ok && strings.Count(rest, "/") == 1 {
+			return "https://github.com/" + rest + "/compare/main..." + branch + "?expand=1"
+		}
+	}
+	return ""
 }
 
 // acceptValues gathers the values given on the command line: the file

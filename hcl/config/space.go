@@ -18,11 +18,15 @@ type SpaceBlock struct {
 	// (see docs/team.md); empty for a Space kept in one clone.
 	Remote      string
 	RemoteRange hcl.Range
-	DeclRange   hcl.Range
+	// ProtectedMain says that main takes changes only through pull
+	// requests: accept proposes a binding on a branch instead of
+	// committing it (docs/team.md).
+	ProtectedMain bool
+	DeclRange     hcl.Range
 }
 
 var spaceSchema = &hcl.BodySchema{
-	Attributes: []hcl.AttributeSchema{{Name: "description"}, {Name: "remote"}},
+	Attributes: []hcl.AttributeSchema{{Name: "description"}, {Name: "remote"}, {Name: "protected_main"}},
 }
 
 var remoteNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
@@ -33,8 +37,9 @@ func decodeSpace(d *decoder, b *hcl.Block) *SpaceBlock {
 	sb := &SpaceBlock{
 		Name:        b.Labels[0],
 		Description: d.str(content.Attributes, "description"),
-		Remote:      d.str(content.Attributes, "remote"),
-		DeclRange:   b.DefRange,
+		Remote:        d.str(content.Attributes, "remote"),
+		ProtectedMain: d.boolean(content.Attributes, "protected_main", false),
+		DeclRange:     b.DefRange,
 	}
 	if attr, ok := content.Attributes["remote"]; ok {
 		sb.RemoteRange = attr.Expr.Range()

@@ -34,7 +34,11 @@ type Outcome struct {
 	Steps       []ledger.StepResult `json:"steps"`
 	Waiting     string              `json:"waiting_for,omitempty"` // the manual intervention it waits for
 	Ledger      string              `json:"ledger_commit,omitempty"`
-	Automatic   bool                `json:"automatic,omitempty"`
+	// Unpushed is set when the Space's remote stayed taken by others'
+	// pushes for longer than gitstore.RecordPatience: the deployment is
+	// recorded in this clone, and pushed by the next command that writes.
+	Unpushed  bool `json:"unpushed,omitempty"`
+	Automatic bool `json:"automatic,omitempty"`
 	Plan        *Plan               `json:"plan,omitempty"`
 }
 
@@ -129,7 +133,11 @@ func run(ctx context.Context, env *Env, t *target, tenant *config.Tenant, opts O
 	logData := masker.Bytes(log.Bytes())
 	sum := sha256.Sum256(logData)
 	rec.LogSHA256 = hex.EncodeToString(sum[:])
-	commit, err := record(ctx, env, rel, rec, logData)
+	commit, unpushed, err := record(ctx, env, rel, rec, logData)
+	o.Unpushed = unpushed
+	if unpushed {
+		fmt.Fprintf(env.Output, "zonectl: warning: %s stayed busy with others' pushes; deployment %s is recorded in this clone only, and the next command that writes (or zonectl sync) pushes it\n", env.Repo.RemoteName(), id)
+	}
 	if err != nil {
 		return o, fmt.Errorf("deployment %s finished %s but could not be recorded: %w", id, o.State, err)
 	}
@@ -140,10 +148,11 @@ func run(ctx context.Context, env *Env, t *target, tenant *config.Tenant, opts O
 // record signs a deployment into the ledger and, for a release from
 // another Space, into the receipts that travel back to it: one
 // transaction, so that a deployment is never recorded without its receipt.
-func record(ctx context.Context, env *Env, rel *release.Loaded, rec *ledger.DeploymentRecord, logData []byte) (plumbing.Hash, error) {
+func record(ctx context.Context, env *Env, rel *release.Loaded, rec *ledger.DeploymentRecord, logData []byte) (plumbing.Hash, bool, error) {
 	var commit plumbing.Hash
 	what := fmt.Sprintf("deploy %s %s to %s", rel.Release.Project, rel.Release.Version, rec.Environment)
-	err := env.Repo.Transact(ctx, what, func(tx *gitstore.Tx) error {
+	// The steps ran: the record must not be lost to a busy remote.
+	unpushed, err := env.Repo.Record(ctx, what, func(tx *gitstore.Tx) error {
 		who := fmt.Sprintf("%s <%s>", env.Author.Name, env.Author.Email)
 		var err error
 		commit, err = ledger.Append(tx, env.Signer, env.Author, ledger.Event{
@@ -159,7 +168,7 @@ func record(ctx context.Context, env *Env, rel *release.Loaded, rec *ledger.Depl
 		}
 		return err
 	})
-	return commit, err
+	return commit, unpushed, err
 }
 
 func forTenant(t *config.Tenant) string {

@@ -38,6 +38,23 @@ type AcceptOptions struct {
 	Version   string
 	Lifecycle string  // this Space's lifecycle for the project; the binding's when empty
 	Values    []Value // laid over the binding's values
+	// Propose puts a binding that would change main on a branch of its
+	// own (ProposalBranch) for a pull request, instead of committing it to
+	// main; nothing is accepted until the binding is on main. A binding
+	// on main already, with nothing to add, is accepted as it is.
+	Propose bool
+}
+
+// ProposalPrefix is where proposed bindings go: one branch per release.
+const ProposalPrefix = "refs/heads/zonectl/accept/"
+
+// ProposalBranch is the branch that proposes the binding of a release.
+func ProposalBranch(source, project, version string) (string, error) {
+	ref, err := release.Ref(project, version)
+	if err != nil {
+		return "", err
+	}
+	return ProposalPrefix + strings.ToLower(source) + "/" + strings.TrimPrefix(ref, release.RefPrefix), nil
 }
 
 // MissingError lists the required template values nobody has given.
@@ -57,6 +74,12 @@ type AcceptResult struct {
 	BindingFile   string
 	BindingCommit plumbing.Hash
 	Values        []Value
+	// Settled is set when the binding on main was accepted as it is, and
+	// main did not move.
+	Settled bool
+	// Proposed is the branch that proposes the binding, when Accept
+	// proposed it rather than accepting; Release is nil then.
+	Proposed string
 	// WorkTree is true when the work tree (on main) was updated to the
 	// new commit; false when HEAD is elsewhere and main moved alone.
 	WorkTree bool
@@ -87,9 +110,13 @@ func Accept(ctx context.Context, env *Env, opts AcceptOptions) (*AcceptResult, e
 
 // accept is Accept within tx.
 func accept(tx *gitstore.Tx, env *Env, opts AcceptOptions) (*AcceptResult, error) {
-	branch, err := tx.LockWorkTree()
-	if err != nil {
-		return nil, err
+	branch := ""
+	if !opts.Propose {
+		// Accept may move main, and the work tree with it.
+		var err error
+		if branch, err = tx.LockWorkTree(); err != nil {
+			return nil, err
+		}
 	}
 	main, ok, err := tx.Ref(gitstore.MainBranch)
 	if err != nil {
@@ -111,7 +138,7 @@ func accept(tx *gitstore.Tx, env *Env, opts AcceptOptions) (*AcceptResult, error
 	if err != nil {
 		return nil, err
 	}
-	res.WorkTree = branch == gitstore.MainBranch
+	res.WorkTree = branch == gitstore.MainBranch && !res.Settled
 	return res, nil
 }
 
@@ -128,6 +155,45 @@ type acceptance struct {
 	values    []Value
 	revision  int
 	file      string // the binding file
+	settled   bool   // the binding on main is the one to accept with
+	proposal  string // the branch written by writeBinding, when proposing
+}
+
+// writeBinding commits the binding on top of main: to main, or with
+// Propose to the release's proposal branch, which starts again from main
+// each time it is proposed.
+func (a *acceptance) writeBinding(tx *gitstore.Tx, env *Env) (plumbing.Hash, error) {
+	project, version, source := a.project, a.opts.Version, a.source
+	mainCommit, err := env.Repo.Git().CommitObject(a.main)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	data := binding(source, project, a.lifecycle, a.values)
+	tree, err := env.Repo.UpdateTree(mainCommit.TreeHash, []gitstore.File{{Path: a.file, Data: data}})
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	opts := gitstore.CommitOptions{
+		Ref: gitstore.MainBranch, Tree: tree, Author: env.Author, Signer: env.Signer,
+		Message: fmt.Sprintf("Accept %s %s from %s\n\nBind the project to lifecycle %s with %d template value(s).\n", project, version, source, a.lifecycle, len(a.values)),
+	}
+	if !a.opts.Propose {
+		return tx.WriteCommit(opts)
+	}
+	if a.proposal, err = ProposalBranch(source, project, version); err != nil {
+		return plumbing.ZeroHash, err
+	}
+	opts.Ref = a.proposal
+	opts.Message = fmt.Sprintf("Propose to accept %s %s from %s\n\nBind the project to lifecycle %s with %d template value(s). Once this is on main,\n`zonectl accept %s %s` accepts the release.\n", project, version, source, a.lifecycle, len(a.values), project, version)
+	h, err := env.Repo.WriteCommit(opts, a.main)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	old, _, err := tx.Ref(a.proposal)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	return h, tx.Update(a.proposal, h, old)
 }
 
 // decide reads the inbox entry and main's configuration, and checks that
@@ -176,6 +242,10 @@ func decide(env *Env, opts AcceptOptions, main plumbing.Hash) (*acceptance, erro
 	if im != nil {
 		a.file = im.File
 	}
+	// A binding on main that needs nothing added is accepted as it is:
+	// main does not move (with a protected main, its pull request was the
+	// review).
+	a.settled = im != nil && len(opts.Values) == 0 && (opts.Lifecycle == "" || strings.EqualFold(opts.Lifecycle, im.Lifecycle.Name))
 	return a, nil
 }
 
@@ -203,22 +273,13 @@ func chooseLifecycle(cfg *config.Space, project, asked string, im *config.Import
 // by this Space, the ledger event, and the receipt for the source.
 func (a *acceptance) write(tx *gitstore.Tx, env *Env) (*AcceptResult, error) {
 	project, version, source, entry := a.project, a.opts.Version, a.source, a.entry
-	data := binding(source, project, a.lifecycle, a.values)
 	who := fmt.Sprintf("%s <%s>", env.Author.Name, env.Author.Email)
-	mainCommit, err := env.Repo.Git().CommitObject(a.main)
-	if err != nil {
-		return nil, err
-	}
-	tree, err := env.Repo.UpdateTree(mainCommit.TreeHash, []gitstore.File{{Path: a.file, Data: data}})
-	if err != nil {
-		return nil, err
-	}
-	bindingCommit, err := tx.WriteCommit(gitstore.CommitOptions{
-		Ref: gitstore.MainBranch, Tree: tree, Author: env.Author, Signer: env.Signer,
-		Message: fmt.Sprintf("Accept %s %s from %s\n\nBind the project to lifecycle %s with %d template value(s).\n", project, version, source, a.lifecycle, len(a.values)),
-	})
-	if err != nil {
-		return nil, err
+	bindingCommit := a.main
+	if !a.settled {
+		var err error
+		if bindingCommit, err = a.writeBinding(tx, env); err != nil || a.opts.Propose {
+			return &AcceptResult{BindingFile: a.file, BindingCommit: bindingCommit, Values: a.values, Proposed: a.proposal}, err
+		}
 	}
 	rel := entry.Release
 	rel.ImportedFrom = &release.Import{Space: source, Commit: entry.Commit.String(), Revision: a.revision, Lifecycle: rel.Lifecycle}
@@ -257,7 +318,7 @@ func (a *acceptance) write(tx *gitstore.Tx, env *Env) (*AcceptResult, error) {
 		&ledger.DeploymentRecord{State: receipt.StateAccepted, Started: env.Now.UTC(), Finished: env.Now.UTC()}, who); err != nil {
 		return nil, err
 	}
-	return &AcceptResult{BindingFile: a.file, BindingCommit: bindingCommit, Values: a.values,
+	return &AcceptResult{BindingFile: a.file, BindingCommit: bindingCommit, Values: a.values, Settled: a.settled,
 		Release: &release.Loaded{Release: rel, Process: entry.Process, Variables: entry.Variables, Commit: relCommit, Ref: ref}}, nil
 }
 
