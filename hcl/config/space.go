@@ -35,8 +35,8 @@ func decodeSpace(d *decoder, b *hcl.Block) *SpaceBlock {
 	content, diags := b.Body.Content(spaceSchema)
 	d.add(diags)
 	sb := &SpaceBlock{
-		Name:        b.Labels[0],
-		Description: d.str(content.Attributes, "description"),
+		Name:          b.Labels[0],
+		Description:   d.str(content.Attributes, "description"),
 		Remote:        d.str(content.Attributes, "remote"),
 		ProtectedMain: d.boolean(content.Attributes, "protected_main", false),
 		DeclRange:     b.DefRange,

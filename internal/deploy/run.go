@@ -37,9 +37,9 @@ type Outcome struct {
 	// Unpushed is set when the Space's remote stayed taken by others'
 	// pushes for longer than gitstore.RecordPatience: the deployment is
 	// recorded in this clone, and pushed by the next command that writes.
-	Unpushed  bool `json:"unpushed,omitempty"`
-	Automatic bool `json:"automatic,omitempty"`
-	Plan        *Plan               `json:"plan,omitempty"`
+	Unpushed  bool  `json:"unpushed,omitempty"`
+	Automatic bool  `json:"automatic,omitempty"`
+	Plan      *Plan `json:"plan,omitempty"`
 }
 
 // Plan is what a dry run shows: the steps with whether each would run and
