@@ -54,6 +54,9 @@ finds it there, leaves main alone, and accepts the release.`,
 			if err != nil {
 				return err
 			}
+			if err := g.checkCommitted(s.sp, "accept"); err != nil {
+				return err
+			}
 			signer, err := s.signer()
 			if err != nil {
 				return err
@@ -117,6 +120,7 @@ finds it there, leaves main alone, and accepts the release.`,
 	f.StringArrayVar(&opts.setNull, "set-null", nil, "an explicit no-value: `Name[Env]` (repeatable)")
 	f.StringVar(&opts.lifecycle, "lifecycle", "", "this Space's `LIFECYCLE` for the project")
 	f.BoolVar(&opts.propose, "propose", false, "propose the binding on a branch for a pull request instead of committing it to main")
+	strictFlag(g, cmd)
 	return cmd
 }
 

@@ -40,6 +40,9 @@ is set, to rehearse a deployment without touching the real paths.`,
 			if err != nil {
 				return err
 			}
+			if err := g.checkCommitted(s.sp, "deploy"); err != nil {
+				return err
+			}
 			env, err := s.deployEnv(opts.DryRun)
 			if err != nil {
 				return err
@@ -85,6 +88,7 @@ is set, to rehearse a deployment without touching the real paths.`,
 	_ = cmd.MarkFlagRequired("to")
 	_ = cmd.RegisterFlagCompletionFunc("to", completeEnvironments(g))
 	_ = cmd.RegisterFlagCompletionFunc("tenant", completeTenants(g))
+	strictFlag(g, cmd)
 	return cmd
 }
 

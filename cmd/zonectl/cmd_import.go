@@ -67,6 +67,9 @@ removed from there, each one refused stays, and the command exits 3.`,
 			if err != nil {
 				return err
 			}
+			if err := g.checkCommitted(s.sp, "import"); err != nil {
+				return err
+			}
 			signer, err := s.signer()
 			if err != nil {
 				return err
@@ -99,6 +102,7 @@ removed from there, each one refused stays, and the command exits 3.`,
 	cmd.Flags().BoolVar(&opts.incoming, "incoming", false, "import the bundles connected peers pushed")
 	cmd.Flags().BoolVar(&opts.status, "status", false, "show which parts of a split bundle are staged and which are missing")
 	cmd.Flags().BoolVar(&opts.discard, "discard", false, "remove the staged parts of a split bundle that will not be completed")
+	strictFlag(g, cmd)
 	return cmd
 }
 

@@ -128,14 +128,14 @@ func (g *globals) runPromote(cmd *cobra.Command, opts promoteOptions, project, v
 			return g.printPromotion(pr)
 		}
 		g.out.infof("zonectl: note: %v; building the bundle again with the next number\n", conflict)
-		time.Sleep(time.Duration(rand.Int64N(int64(100 * time.Millisecond << min(attempt, 4)))))
+		time.Sleep(time.Duration(rand.Int64N(int64(100 * time.Millisecond << min(attempt, 5)))))
 	}
 }
 
 // promoteAttempts bounds how many times a promotion is built when other
 // promotions to the same target (from other clones of a Space shared by a
 // team) keep being recorded first.
-const promoteAttempts = 8
+const promoteAttempts = 12
 
 // attemptPromotion builds and records the promotion once. The bundle is
 // built in a scratch directory of the store and moved to --out by the

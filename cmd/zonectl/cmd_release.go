@@ -61,6 +61,9 @@ created twice. The lifecycle's automatic environments are then deployed.`,
 			if err != nil {
 				return err
 			}
+			if err := g.checkCommitted(s.sp, "release create"); err != nil {
+				return err
+			}
 			env, err := s.releaseEnv()
 			if err != nil {
 				return err
@@ -115,6 +118,7 @@ created twice. The lifecycle's automatic environments are then deployed.`,
 	f.StringVar(&opts.notes, "notes", "", "release notes")
 	f.StringVar(&opts.ref, "ref", "main", "the branch, tag or commit to snapshot")
 	_ = cmd.MarkFlagRequired("version")
+	strictFlag(g, cmd)
 	return cmd
 }
 

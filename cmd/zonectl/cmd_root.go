@@ -27,6 +27,9 @@ type globals struct {
 	// remote and offline choose the Space's remote (see remote.go).
 	remote  string
 	offline bool
+	// strict refuses to read main while the work tree's configuration
+	// differs from it (see committed.go).
+	strict bool
 }
 
 // context is the command's context.

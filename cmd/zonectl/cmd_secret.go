@@ -23,6 +23,7 @@ type secretSetOptions struct {
 	env     string
 	tenant  string
 	project string
+	commit  bool
 }
 
 func newSecretCommand(g *globals) *cobra.Command {
@@ -54,6 +55,7 @@ the change like any other.`,
 	f := cmd.Flags()
 	f.StringVar(&opts.env, "env", "", "the `ENV`ironment the value is for")
 	f.StringVar(&opts.tenant, "tenant", "", "the `TENANT` the value is for")
+	f.BoolVar(&opts.commit, "commit", false, "commit the change at once, signed by the Space")
 	f.StringVar(&opts.project, "project", "", "the `PROJECT` whose variable it is, when not evident")
 	_ = cmd.MarkFlagRequired("env")
 	_ = cmd.RegisterFlagCompletionFunc("env", completeEnvironments(g))
@@ -122,11 +124,17 @@ func runSecretSet(g *globals, name string, opts secretSetOptions) error {
 	if err := atomicfile.Write(path, out, 0o644); err != nil {
 		return err
 	}
+	committed := ""
+	if opts.commit {
+		if committed, err = g.commitEdit(sp, []string{file}, fmt.Sprintf("Set %s for %s%s", name, envName, tenantSuffix(opts.tenant))); err != nil {
+			return err
+		}
+	}
 	if g.out.json() {
-		return g.out.printJSON(map[string]any{"variable": name, "project": p.Name, "file": file, "environment": envName, "tenant": opts.tenant, "encrypted_to": keys.Fingerprint(pub)})
+		return g.out.printJSON(map[string]any{"variable": name, "project": p.Name, "file": file, "environment": envName, "tenant": opts.tenant, "encrypted_to": keys.Fingerprint(pub), "commit": committed})
 	}
 	g.out.printf("Set %s for %s%s in %s, encrypted to %s's key (%s).\n", name, envName, tenantSuffix(opts.tenant), file, cfg.Name(), keys.Fingerprint(pub))
-	g.out.infof("Review and commit the change: git diff; git add %s && git commit -m 'Set %s'\n", file, name)
+	g.printEditCommitted(committed, fmt.Sprintf("git add %s && git commit -m 'Set %s'", file, name))
 	return nil
 }
 

@@ -99,7 +99,7 @@ func work(t *testing.T, c *clone, id int, tl *tally, deadline time.Time) {
 			// Every clone creates the same versions, in the same order:
 			// one makes each, the others find it made.
 			create(t, c, tl, fmt.Sprintf("0.%d.0", n/4))
-		case k < 7:
+		case k < 8:
 			if v, ok := tl.pick(rng, false); ok {
 				deployTest(t, c, tl, v)
 			}
