@@ -119,9 +119,9 @@ func (t *Tx) Pushed() []string {
 
 // Transact runs f in a transaction and commits it. When the remote
 // rejects the push because it moved meanwhile, the clone catches up (see
-// OnRemoteMoved) and f runs again in a new transaction, up to
-// PushAttempts times: f must decide from what the transaction reads, not
-// from what it read before.
+// OnRemoteMoved) and f runs again in a new transaction, at least
+// PushAttempts times and for PushPatience: f must decide from what the
+// transaction reads, not from what it read before.
 func (r *Repo) Transact(ctx context.Context, what string, f func(*Tx) error) error {
 	_, err := r.transact(ctx, what, f, false)
 	return err
@@ -136,8 +136,13 @@ func (r *Repo) Record(ctx context.Context, what string, f func(*Tx) error) (loca
 	return r.transact(ctx, what, f, true)
 }
 
-// RecordPatience is how long Record keeps trying to push.
-const RecordPatience = 2 * time.Minute
+// How long Transact, and Record, keep trying a push the remote keeps
+// rejecting (at least PushAttempts times): a remote shared by many
+// clones writing at once is busy in bursts.
+const (
+	PushPatience   = 30 * time.Second
+	RecordPatience = 2 * time.Minute
+)
 
 func (r *Repo) transact(ctx context.Context, what string, f func(*Tx) error, record bool) (local bool, err error) {
 	start := time.Now()
@@ -147,8 +152,11 @@ func (r *Repo) transact(ctx context.Context, what string, f func(*Tx) error, rec
 		if !errors.As(err, &rejected) {
 			return false, err
 		}
-		patient := record && time.Since(start) < RecordPatience
-		if r.reconcile == nil || (attempt >= PushAttempts && !patient) {
+		patience := PushPatience
+		if record {
+			patience = RecordPatience
+		}
+		if r.reconcile == nil || (attempt >= PushAttempts && time.Since(start) >= patience) {
 			if record {
 				return true, r.transactOnce(ctx, what, f, true)
 			}
@@ -180,7 +188,9 @@ func (r *Repo) transactOnce(ctx context.Context, what string, f func(*Tx) error,
 // backoff is the pause before attempt+1: growing, with jitter so that
 // clones that lost the same race do not meet again.
 func backoff(attempt int) time.Duration {
-	base := time.Duration(25<<min(attempt, 6)) * time.Millisecond
+	// Capped low: a clone that lost many times in a row must not wait
+	// longer than those it lost to, or it loses again.
+	base := time.Duration(25<<min(attempt, 4)) * time.Millisecond
 	return base/2 + rand.N(base)
 }
 

@@ -31,6 +31,7 @@ type releaseCreateOptions struct {
 	packages []string
 	notes    string
 	ref      string
+	noDeploy bool
 }
 
 func newReleaseCreateCommand(g *globals) *cobra.Command {
@@ -41,8 +42,12 @@ func newReleaseCreateCommand(g *globals) *cobra.Command {
 		Long: `Snapshot a project as a new release: its process and variables as REF (default
 main) has them, and every package it deploys pinned by hash — the version
 given with --package, else the highest in the package store. The release is a
-signed commit at refs/zonectl/releases/PROJECT/VERSION; a version is never
-created twice. The lifecycle's automatic environments are then deployed.`,
+signed commit at refs/zonectl/releases/PROJECT/VERSION. A version is never
+created twice: the same version from the same commit with the same packages
+(a CI job run again) is a no-op that says so; from anything else, an error
+naming who made it and when. The lifecycle's automatic environments are then
+deployed, here, unless --no-deploy leaves them to zonectl deploy (in CI, on
+the runners of each environment).`,
 		Args:              args(cobra.ExactArgs(1)),
 		ValidArgsFunction: completeProjects(g),
 		RunE: func(cmd *cobra.Command, a []string) error {
@@ -84,7 +89,7 @@ created twice. The lifecycle's automatic environments are then deployed.`,
 				return g.releaseError(err)
 			}
 			switch {
-			case l.Resumed:
+			case l.Resumed && !opts.noDeploy:
 				g.out.infof("zonectl: note: release %s %s was created by a run that was interrupted before its automatic deployments; running them now\n", l.Release.Project, l.Release.Version)
 			case l.Existing && !g.out.json():
 				g.out.printf("Release %s %s exists already, made from the same commit with the same packages by %s at %s: nothing to create (%s)\n",
@@ -95,6 +100,9 @@ created twice. The lifecycle's automatic environments are then deployed.`,
 				for _, p := range l.Release.Packages {
 					g.out.printf("  package %s %s  sha256 %s  %s\n", p.ID, p.Version, p.SHA256[:12], humanBytes(p.Size))
 				}
+			}
+			if opts.noDeploy {
+				return g.printNoDeploy(l)
 			}
 			denv, err := s.deployEnv(false)
 			if err != nil {
@@ -117,9 +125,19 @@ created twice. The lifecycle's automatic environments are then deployed.`,
 	f.StringArrayVar(&opts.packages, "package", nil, "pin a package: `ID=VERSION` (repeatable)")
 	f.StringVar(&opts.notes, "notes", "", "release notes")
 	f.StringVar(&opts.ref, "ref", "main", "the branch, tag or commit to snapshot")
+	f.BoolVar(&opts.noDeploy, "no-deploy", false, "leave the automatic deployments to zonectl deploy")
 	_ = cmd.MarkFlagRequired("version")
 	strictFlag(g, cmd)
 	return cmd
+}
+
+// printNoDeploy reports a release created with --no-deploy.
+func (g *globals) printNoDeploy(l *release.Loaded) error {
+	if g.out.json() {
+		return g.out.printJSON(map[string]any{"release": releaseJSON(l), "created": !l.Existing, "automatic": []deploy.Outcome{}})
+	}
+	g.out.printf("Automatic deployments left to zonectl deploy %s %s --to ENV\n", l.Release.Project, l.Release.Version)
+	return nil
 }
 
 // automaticError says that the release exists and only its automatic

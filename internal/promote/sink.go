@@ -34,6 +34,13 @@ func (o BuildOptions) Validate() error {
 		return errors.New("no file to write the bundle to")
 	case o.Split > 0 && o.Split < parts.MinSize:
 		return fmt.Errorf("a part must be at least %d bytes (1 MiB); %d is too small", parts.MinSize, o.Split)
+	}
+	// The bundle is moved there once the promotion is recorded: a folder
+	// missing then would leave a recorded promotion without its bundle.
+	if fi, err := os.Stat(filepath.Dir(o.Out)); err != nil || !fi.IsDir() {
+		return fmt.Errorf("%s: the folder %s does not exist; create it, or choose another --out", o.Out, filepath.Dir(o.Out))
+	}
+	switch {
 	case o.Split > 0:
 		return parts.CheckFree(o.Out)
 	}

@@ -90,8 +90,9 @@ func work(t *testing.T, c *clone, id int, tl *tally, deadline time.Time) {
 	}
 	for n := 1; time.Now().Before(deadline); n++ {
 		// A pause, as between the jobs of a pipeline; the four clones
-		// still write far more often than a team does.
-		time.Sleep(time.Duration(rng.IntN(300)) * time.Millisecond)
+		// still write far more often than a team does (several commands
+		// a second in all, on two cores).
+		time.Sleep(time.Duration(200+rng.IntN(800)) * time.Millisecond)
 		switch k := rng.IntN(10); {
 		case k < 3:
 			create(t, c, tl, fmt.Sprintf("%d.%d.0", id+1, n))

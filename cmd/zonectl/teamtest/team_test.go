@@ -136,9 +136,14 @@ func (r result) ok(t *testing.T) result {
 
 // zonectl runs zonectl in dir with exactly env.
 func (tm *team) zonectl(env map[string]string, dir string, args ...string) result {
+	return tm.exec(env, dir, zonectlBin, args...)
+}
+
+// exec runs a program in dir with exactly env.
+func (tm *team) exec(env map[string]string, dir, prog string, args ...string) result {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, zonectlBin, args...)
+	cmd := exec.CommandContext(ctx, prog, args...)
 	cmd.Dir = dir
 	cmd.Env = envList(env)
 	var stdout, stderr bytes.Buffer
