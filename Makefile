@@ -1,7 +1,9 @@
 # zonectl's build, test and demo entry points. Everything here works on a
 # fresh machine with Go installed, plus git, gpg (GnuPG 2.2+), zstd and gzip,
 # which the tests use to check that what zonectl writes interoperates with
-# stock tools.
+# stock tools, strace, jq, and OpenSSH (client and sshd), whose servers the
+# tests start on loopback. check-tools says how to install what is missing;
+# .ci/run installs it.
 
 GO      ?= go
 BIN     := bin/zonectl
@@ -23,6 +25,10 @@ check-tools:
 	@command -v zstd >/dev/null 2>&1 || { echo "make: zstd is required (the tests check compressed packages with it); install it (Debian/Ubuntu: sudo apt-get install zstd)" >&2; exit 1; }
 	@command -v gzip >/dev/null 2>&1 || { echo "make: gzip is required (the tests tell its output from Go's); install it (Debian/Ubuntu: sudo apt-get install gzip)" >&2; exit 1; }
 	@command -v strace >/dev/null 2>&1 || { echo "make: strace is required (the crash-point suite records each command's file-system steps with it); install it (Debian/Ubuntu: sudo apt-get install strace)" >&2; exit 1; }
+	@command -v jq >/dev/null 2>&1 || { echo "make: jq is required (the CI example's check script turns diagnostics into annotations with it); install it (Debian/Ubuntu: sudo apt-get install jq)" >&2; exit 1; }
+	@command -v ssh >/dev/null 2>&1 && command -v ssh-keygen >/dev/null 2>&1 || { echo "make: ssh and ssh-keygen are required (a Space's remote is reached over ssh in the tests); install them (Debian/Ubuntu: sudo apt-get install openssh-client)" >&2; exit 1; }
+	@test -x /usr/sbin/sshd || { echo "make: /usr/sbin/sshd is required (the tests start their own sshd on loopback as a Git server); install it (Debian/Ubuntu: sudo apt-get install openssh-server)" >&2; exit 1; }
+	@test -x "$$(git --exec-path)/git-daemon" || { echo "make: git daemon is required (the tests serve a central repository with it); install it (Debian/Ubuntu: it is part of git)" >&2; exit 1; }
 
 fmt-check:
 	@out=$$(gofmt -l *.go cmd hcl gitstore internal bench); if [ -n "$$out" ]; then echo "gofmt would change:" >&2; echo "$$out" >&2; exit 1; fi

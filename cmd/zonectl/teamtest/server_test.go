@@ -20,12 +20,15 @@ import (
 // protocol on loopback until the test ends; url names one repository.
 type server interface {
 	url(repo string) string
+	// clientEnv is what a client's environment needs to reach it.
+	clientEnv() map[string]string
 }
 
 // gitDaemon is stock git daemon with receive-pack enabled.
 type gitDaemon struct{ port int }
 
-func (d gitDaemon) url(repo string) string { return fmt.Sprintf("git://127.0.0.1:%d/%s", d.port, repo) }
+func (d gitDaemon) url(repo string) string     { return fmt.Sprintf("git://127.0.0.1:%d/%s", d.port, repo) }
+func (gitDaemon) clientEnv() map[string]string { return nil }
 
 func startGitDaemon(t *testing.T, base string) server {
 	t.Helper()
@@ -53,7 +56,8 @@ func startGitDaemon(t *testing.T, base string) server {
 // httpBackend is stock git http-backend behind net/http/cgi.
 type httpBackend struct{ addr string }
 
-func (h httpBackend) url(repo string) string { return "http://" + h.addr + "/" + repo }
+func (h httpBackend) url(repo string) string     { return "http://" + h.addr + "/" + repo }
+func (httpBackend) clientEnv() map[string]string { return nil }
 
 func startHTTPBackend(t *testing.T, base string) server {
 	t.Helper()

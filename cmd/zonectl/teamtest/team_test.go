@@ -22,8 +22,11 @@ type team struct {
 	t       *testing.T
 	dir     string
 	central string // the central repository's URL
-	key     string // the Space's private key
-	store   string // the shared package store
+	// clientEnv is what every clone's environment needs to reach the
+	// central repository (an ssh command).
+	clientEnv map[string]string
+	key       string // the Space's private key
+	store     string // the shared package store
 }
 
 // newTeam sets the Space devtest up (environments, the peer prod, the
@@ -51,7 +54,8 @@ func newTeam(t *testing.T, start func(*testing.T, string) server) *team {
 	tm.key = filepath.Join(setup["XDG_CONFIG_HOME"], "zonectl", "keys", fingerprint(t, filepath.Join(devtest, "keys", "devtest.asc"))+".asc")
 	servers := filepath.Join(dir, "server")
 	bareRepo(t, devtest, servers, "devtest.git")
-	tm.central = start(t, servers).url("devtest.git")
+	srv := start(t, servers)
+	tm.central, tm.clientEnv = srv.url("devtest.git"), srv.clientEnv()
 	pkg := filepath.Join(dir, "pkg", "web.tar.gz")
 	writeTarGz(t, pkg, "index.html", "<h1>web</h1>\n")
 	tm.zonectl(tm.home("pusher"), dir, "package", "push", pkg, "--id", "web", "--version", "1.0.0").ok(t)
@@ -99,6 +103,9 @@ func (tm *team) home(name string) map[string]string {
 	}
 	if tm.key != "" {
 		env["ZONECTL_KEY"] = tm.key
+	}
+	for k, v := range tm.clientEnv {
+		env[k] = v
 	}
 	return env
 }
