@@ -33,24 +33,31 @@ func (gitDaemon) clientEnv() map[string]string { return nil }
 func startGitDaemon(t *testing.T, base string) server {
 	t.Helper()
 	port := freePort(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, "git", "daemon", "--reuseaddr", "--export-all", "--enable=receive-pack",
+	startDaemon(t, port, "git", "daemon", "--reuseaddr", "--export-all", "--enable=receive-pack",
 		"--informative-errors", "--listen=127.0.0.1", fmt.Sprintf("--port=%d", port), "--base-path="+base, base)
+	return gitDaemon{port: port}
+}
+
+// startDaemon starts a server that forks a child per connection, and
+// waits until it listens on port; the test's end stops it with its whole
+// process group.
+func startDaemon(t *testing.T, port int, name string, args ...string) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(ctx, name, args...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
-	// git daemon forks a child per connection: the whole group goes.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = 5 * time.Second
 	if err := cmd.Start(); err != nil {
-		t.Fatalf("start git daemon: %v", err)
+		t.Fatalf("start %s: %v", name, err)
 	}
 	t.Cleanup(func() {
 		cancel()
 		cmd.Wait()
 	})
 	waitListening(t, port, &stderr)
-	return gitDaemon{port: port}
 }
 
 // httpBackend is stock git http-backend behind net/http/cgi.
@@ -99,7 +106,7 @@ func waitListening(t *testing.T, port int, stderr *bytes.Buffer) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	t.Fatalf("git daemon did not listen on port %d: %s", port, stderr)
+	t.Fatalf("the server did not listen on port %d: %s", port, stderr)
 }
 
 // bareRepo makes base/name.git a bare clone of src with receive-pack on,

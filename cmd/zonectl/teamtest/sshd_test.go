@@ -1,17 +1,12 @@
 package teamtest
 
 import (
-	"bytes"
-	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"os/user"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 )
 
 // sshServer is OpenSSH's sshd on loopback, with a configuration, host key
@@ -72,21 +67,7 @@ func startSSHD(t *testing.T, base string) server {
 		"PermitRootLogin prohibit-password",
 		"",
 	}, "\n"))
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, sshdPath, "-D", "-e", "-f", filepath.Join(dir, "sshd_config"))
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	cmd.WaitDelay = 5 * time.Second
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start sshd: %v", err)
-	}
-	t.Cleanup(func() {
-		cancel()
-		cmd.Wait()
-	})
-	waitListening(t, port, &stderr)
+	startDaemon(t, port, sshdPath, "-D", "-e", "-f", filepath.Join(dir, "sshd_config"))
 	ssh := fmt.Sprintf("ssh -i %s -o IdentitiesOnly=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o BatchMode=yes", filepath.Join(dir, "client"))
 	return sshServer{port: port, user: u.Username, base: base, command: ssh}
 }
