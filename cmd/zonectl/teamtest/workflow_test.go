@@ -162,23 +162,8 @@ func withPackage(t *testing.T, tm *team, env map[string]string) map[string]strin
 // of prod's own central repository, accepts it, deploys it, and exports
 // the receipts for devtest. It returns the receipts file.
 func operateTarget(t *testing.T, tm *team, bundle, version string) string {
-	setup := tm.home("setup")
-	prod := filepath.Join(tm.dir, "prod")
-	tm.zonectl(setup, prod, "peer", "add", "devtest", "--key", "../devtest/keys/devtest.asc", "--accepts", "releases").ok(t)
-	writeFile(t, filepath.Join(prod, "environments.hcl"), "environment \"Production\" {}\n\nlifecycle \"Prod\" {\n  phase \"Production\" {\n    environments = [\"Production\"]\n  }\n}\n")
-	space := filepath.Join(prod, "space.hcl")
-	data, _ := os.ReadFile(space)
-	writeFile(t, space, strings.Replace(string(data), "space \"prod\" {", "space \"prod\" {\n  remote = \"origin\"\n", 1))
-	run(t, prod, setup, "git", "add", "-A")
-	run(t, prod, setup, "git", "commit", "-qm", "Configure prod")
-	servers := filepath.Join(tm.dir, "prod-server")
-	bareRepo(t, prod, servers, "prod.git")
-	url := startHTTPBackend(t, servers).url("prod.git")
-
-	op := &clone{tm: tm, name: "prod-operator", dir: filepath.Join(tm.dir, "clones", "prod-operator"), env: tm.home("prod-operator")}
-	op.env["ZONECTL_KEY"] = filepath.Join(setup["XDG_CONFIG_HOME"], "zonectl", "keys", fingerprint(t, filepath.Join(prod, "keys", "prod.asc"))+".asc")
-	op.env["ZONECTL_STORE"] = filepath.Join(tm.dir, "prod-store")
-	run(t, tm.dir, op.env, "git", "clone", "-q", url, op.dir)
+	prod := newTarget(t, tm, startHTTPBackend, "environment \"Production\" {}\n\nlifecycle \"Prod\" {\n  phase \"Production\" {\n    environments = [\"Production\"]\n  }\n}\n")
+	op := prod.clone("prod-operator")
 	op.zonectl("import", bundle).ok(t)
 	op.zonectl("accept", "web", version, "--lifecycle", "Prod").ok(t)
 	op.zonectl("deploy", "web", version, "--to", "Production").ok(t)
