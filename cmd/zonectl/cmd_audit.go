@@ -24,7 +24,7 @@ with which packages, and from which signed promotion if it was imported.
 Exits 3 when any check fails. --output json gives the whole report.`,
 		Args: args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			s, err := g.session()
+			s, err := g.readSession()
 			if err != nil {
 				return err
 			}

@@ -24,12 +24,19 @@ type session struct {
 	key   *keys.Signer
 }
 
-func (g *globals) session() (*session, error) {
+func (g *globals) session() (*session, error) { return g.openSession(false) }
+
+// readSession is session for a command that only reads (audit): an
+// unreachable remote, or a repository it may not write, leaves it with
+// the clone's state and a warning.
+func (g *globals) readSession() (*session, error) { return g.openSession(true) }
+
+func (g *globals) openSession(lenient bool) (*session, error) {
 	sp, err := g.openSpace()
 	if err != nil {
 		return nil, err
 	}
-	if err := g.catchUp(sp, false); err != nil {
+	if err := g.catchUp(sp, lenient); err != nil {
 		return nil, err
 	}
 	name, err := sp.Name()
