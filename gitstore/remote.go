@@ -208,6 +208,7 @@ func (r *Repo) git(ctx context.Context, args ...string) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, bin, append([]string{"--git-dir", r.gitDir}, args...)...)
 	cmd.Dir = r.root
 	cmd.Env = os.Environ()
+	dieWithParent(cmd)
 	if !term.IsTerminal(int(os.Stdin.Fd())) {
 		cmd.Env = append(cmd.Env, "GIT_TERMINAL_PROMPT=0")
 	}
