@@ -104,6 +104,8 @@ func (r *Repo) recoverLocked(ctx context.Context) (*Recovery, error) {
 			if err := r.writeJournal(j); err != nil {
 				return nil, err
 			}
+		} else if err := r.keepOrphan(j); err != nil {
+			return nil, err
 		}
 	}
 	rec := &Recovery{What: j.What, Refs: len(j.Updates), Finished: j.State == stateCommitted}

@@ -443,9 +443,7 @@ func neverConnected(err error) bool {
 }
 
 // pushLanded fetches from the journal's remote and reports whether its
-// push landed there: a commit the push created is on (or under) the
-// remote's ref. The commits are this transaction's own, signed at a given
-// moment, so no one else could have pushed them.
+// push landed there (see landed).
 func (r *Repo) pushLanded(ctx context.Context, j *journal) (bool, error) {
 	saved := r.remote
 	r.remote = j.Remote
@@ -454,6 +452,14 @@ func (r *Repo) pushLanded(ctx context.Context, j *journal) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	return r.landed(j)
+}
+
+// landed reports whether the journal's push is on its remote as last
+// fetched: a commit the push created is on (or under) the remote's ref.
+// The commits are the transaction's own, signed at a given moment, so no
+// one else could have pushed them.
+func (r *Repo) landed(j *journal) (bool, error) {
 	deletesOnly := true
 	for _, u := range j.Push {
 		if isZeroHex(u.New) {

@@ -103,6 +103,9 @@ func (g *globals) reportCatchUp(res *remote.Result) {
 	if res.Joined {
 		g.out.infof("zonectl: note: the ledger here and on %s had diverged; joined them with a signed merge commit\n", res.Remote)
 	}
+	for _, what := range res.Settled {
+		g.out.infof("zonectl: note: an interrupted transaction (%s) that was undone here reached %s after all; finished what it does outside Git\n", what, res.Remote)
+	}
 	for _, c := range res.Conflicts {
 		g.out.infof("zonectl: warning: %s diverged from %s: %s; see zonectl status\n", c.Ref, res.Remote, c.Detail)
 	}

@@ -39,6 +39,10 @@ type Result struct {
 	Ahead []string `json:"ahead"`
 	// Conflicts lists refs that diverged and cannot be joined.
 	Conflicts []Conflict `json:"conflicts"`
+	// Settled lists interrupted transactions whose push landed after
+	// recovery had undone them here, and whose actions outside Git were
+	// carried out now.
+	Settled []string `json:"settled,omitempty"`
 }
 
 // Conflict is a shared ref whose history here and on the remote diverged,
@@ -50,12 +54,19 @@ type Conflict struct {
 	Detail string `json:"detail"`
 }
 
-// CatchUp fetches from the remote and reconciles.
+// CatchUp fetches from the remote and reconciles, then carries out what
+// interrupted pushes that landed after all left to do
+// (gitstore.Repo.SettleOrphans).
 func CatchUp(ctx context.Context, env *Env) (*Result, error) {
 	if err := env.Repo.Fetch(ctx); err != nil {
 		return nil, err
 	}
-	return Reconcile(ctx, env)
+	res, err := Reconcile(ctx, env)
+	if err != nil {
+		return nil, err
+	}
+	res.Settled, err = env.Repo.SettleOrphans()
+	return res, err
 }
 
 // Reconcile brings each shared ref of the clone in step with the fetched
