@@ -179,7 +179,7 @@ func checkSequence(repo *gitstore.Repo, m *zbundle.Manifest, name string) (again
 	case m.Sequence == last.Sequence && last.InboxRef != "" && sameRelease(entries, last, m):
 		return true, nil
 	}
-	return false, refuse(name, "its sequence number %d is not newer than %d, the last imported from %s: a replay of an older bundle", m.Sequence, last.Sequence, m.Source.Space)
+	return false, refuse(name, "its sequence number %d is not newer than %d, the last imported from %s: a replay of an older bundle, or one that arrived after a newer one (bundles from a source are imported in the order of their sequence numbers; ask %s for a new promotion of %s %s)", m.Sequence, last.Sequence, m.Source.Space, m.Source.Space, m.Project, m.Version)
 }
 
 func sameRelease(entries []ledger.Entry, last *ledger.ImportRecord, m *zbundle.Manifest) bool {
