@@ -73,6 +73,18 @@ func (e *NoRemoteError) Error() string {
 // RemoteName is the Space's remote, empty when it works offline.
 func (r *Repo) RemoteName() string { return r.remote }
 
+// RemoteURL is the URL git fetches the Space's remote from.
+func (r *Repo) RemoteURL() string {
+	cfg, err := r.repo.Config()
+	if err != nil || r.remote == "" {
+		return ""
+	}
+	if rc, ok := cfg.Remotes[r.remote]; ok && len(rc.URLs) > 0 {
+		return rc.URLs[0]
+	}
+	return ""
+}
+
 // FetchedRef and SyncedRef name the clone's two views of the remote's
 // ref (see SyncPrefix).
 func FetchedRef(remote, ref string) string {

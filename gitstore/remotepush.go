@@ -220,6 +220,9 @@ func (t *Tx) planPush() error {
 		if err != nil {
 			return err
 		}
+		if isZeroHex(u.New) && isZeroHex(u.Old) {
+			continue // a ref only this clone had: the remote has nothing to delete
+		}
 		if err := t.r.checkFastForward(remote, u); err != nil {
 			return err
 		}
@@ -567,16 +570,4 @@ func (r *Repo) ancestors(h plumbing.Hash) (map[plumbing.Hash]bool, error) {
 		}
 	}
 	return seen, nil
-}
-
-// RemoteURL is the URL git fetches the Space's remote from.
-func (r *Repo) RemoteURL() string {
-	cfg, err := r.repo.Config()
-	if err != nil || r.remote == "" {
-		return ""
-	}
-	if rc, ok := cfg.Remotes[r.remote]; ok && len(rc.URLs) > 0 {
-		return rc.URLs[0]
-	}
-	return ""
 }

@@ -277,8 +277,13 @@ func (a *acceptance) write(tx *gitstore.Tx, env *Env) (*AcceptResult, error) {
 	bindingCommit := a.main
 	if !a.settled {
 		var err error
-		if bindingCommit, err = a.writeBinding(tx, env); err != nil || a.opts.Propose {
-			return &AcceptResult{BindingFile: a.file, BindingCommit: bindingCommit, Values: a.values, Proposed: a.proposal}, err
+		if bindingCommit, err = a.writeBinding(tx, env); err != nil {
+			return nil, err
+		}
+		if a.opts.Propose {
+			// Proposed, not accepted: the release waits for the binding
+			// to be on main.
+			return &AcceptResult{BindingFile: a.file, BindingCommit: bindingCommit, Values: a.values, Proposed: a.proposal}, nil
 		}
 	}
 	rel := entry.Release
