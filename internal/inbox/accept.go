@@ -160,8 +160,7 @@ type acceptance struct {
 }
 
 // writeBinding commits the binding on top of main: to main, or with
-// Propose to the release's proposal branch, which starts again from main
-// each time it is proposed.
+// Propose to the release's proposal branch.
 func (a *acceptance) writeBinding(tx *gitstore.Tx, env *Env) (plumbing.Hash, error) {
 	project, version, source := a.project, a.opts.Version, a.source
 	mainCommit, err := env.Repo.Git().CommitObject(a.main)
@@ -185,11 +184,17 @@ func (a *acceptance) writeBinding(tx *gitstore.Tx, env *Env) (plumbing.Hash, err
 	}
 	opts.Ref = a.proposal
 	opts.Message = fmt.Sprintf("Propose to accept %s %s from %s\n\nBind the project to lifecycle %s with %d template value(s). Once this is on main,\n`zonectl accept %s %s` accepts the release.\n", project, version, source, a.lifecycle, len(a.values), project, version)
-	h, err := env.Repo.WriteCommit(opts, a.main)
+	// Proposed again, the branch moves on (a pull request open on it
+	// follows), its tree main's as it is now plus the binding.
+	old, _, err := tx.Ref(a.proposal)
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
-	old, _, err := tx.Ref(a.proposal)
+	parent := a.main
+	if !old.IsZero() {
+		parent = old
+	}
+	h, err := env.Repo.WriteCommit(opts, parent)
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
