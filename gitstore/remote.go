@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 
@@ -166,19 +167,54 @@ func (r *Repo) RemoteRefs() ([]RemoteRef, error) {
 
 // Fetch brings what the remote holds of the shared refs into the fetched
 // view (git fetch --prune), with the objects they need. It moves none of
-// the clone's own refs: reconciling does that, in a transaction.
+// the clone's own refs: reconciling does that, in a transaction. Callers
+// that then read the view hold the fetch lock (WithFetchLock) around
+// both, so that a slower fetch never puts an older view over a newer one
+// before it is read.
 func (r *Repo) Fetch(ctx context.Context) error {
 	if r.remote == "" {
 		return errors.New("the Space has no remote")
 	}
-	_, err := r.git(ctx, "fetch", "--prune", "--no-tags", "--quiet", "--no-write-fetch-head", "--end-of-options", r.remote,
-		"+"+SharedPrefix+"*:"+FetchedRef(r.remote, SharedPrefix)+"*",
-		"+"+ProposalsPrefix+"*:"+FetchedRef(r.remote, ProposalsPrefix)+"*",
-		"+"+MainBranch+":"+FetchedRef(r.remote, MainBranch))
+	args := []string{"fetch", "--prune", "--no-tags", "--quiet", "--no-write-fetch-head", "--end-of-options", r.remote,
+		"+" + SharedPrefix + "*:" + FetchedRef(r.remote, SharedPrefix) + "*",
+		// Every branch, so that a remote whose main is missing (a new,
+		// empty repository) is no error; only main and the proposal
+		// branches are read.
+		"+refs/heads/*:" + FetchedRef(r.remote, "refs/heads/") + "*"}
+	var err error
+	for attempt := 1; attempt <= 5; attempt++ {
+		if _, err = r.git(ctx, args...); err == nil || !gitLockBusy(err) {
+			break
+		}
+		// Another fetch of this clone holds git's lock on a ref of the
+		// view (a recovery asking the remote): it is over in moments.
+		if serr := sleepCtx(ctx, backoff(attempt)); serr != nil {
+			return serr
+		}
+	}
 	if err != nil {
 		return &RemoteError{Remote: r.remote, Op: "fetch from", Err: err}
 	}
 	return nil
+}
+
+// gitLockBusy reports whether git failed because another git holds a
+// lock file it needs.
+func gitLockBusy(err error) bool {
+	var ge *GitError
+	return errors.As(err, &ge) && (strings.Contains(ge.Stderr, "cannot lock ref") || strings.Contains(ge.Stderr, ".lock': File exists"))
+}
+
+// WithFetchLock runs f holding the clone's fetch lock, which orders
+// fetches and what reads their view. It is taken before the Space lock,
+// never while holding it.
+func (r *Repo) WithFetchLock(ctx context.Context, f func() error) error {
+	unlock, err := flockFile(ctx, filepath.Join(r.commonDir, journalDir, "fetch.flock"))
+	if err != nil {
+		return fmt.Errorf("fetch lock: %w", err)
+	}
+	defer unlock()
+	return f()
 }
 
 // RemoteError is a fetch or push that did not reach the remote or that it

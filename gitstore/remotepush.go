@@ -128,11 +128,12 @@ func (r *Repo) Transact(ctx context.Context, what string, f func(*Tx) error) err
 }
 
 // Record is Transact for what has happened already and must not be lost,
-// such as a deployment whose steps ran: it keeps trying for
+// such as a deployment whose steps ran: it keeps trying a raced push for
 // RecordPatience, and should the remote still be taken by others then,
-// it commits in this clone alone (local is true), for the next command
-// that writes, or zonectl sync, to push.
-func (r *Repo) Record(ctx context.Context, what string, f func(*Tx) error) (local bool, err error) {
+// or refuse the push, or not be reached, it commits in this clone alone,
+// for the next command that writes, or zonectl sync, to push. unpushed
+// then says why it was not pushed.
+func (r *Repo) Record(ctx context.Context, what string, f func(*Tx) error) (unpushed, err error) {
 	return r.transact(ctx, what, f, true)
 }
 
@@ -144,32 +145,48 @@ const (
 	RecordPatience = 2 * time.Minute
 )
 
-func (r *Repo) transact(ctx context.Context, what string, f func(*Tx) error, record bool) (local bool, err error) {
+func (r *Repo) transact(ctx context.Context, what string, f func(*Tx) error, record bool) (unpushed, err error) {
 	start := time.Now()
+	patience := PushPatience
+	if record {
+		patience = RecordPatience
+	}
+	keep := func(why error) (error, error) {
+		if !record || !remoteFailed(why) {
+			return nil, why
+		}
+		return why, r.transactOnce(ctx, what, f, true)
+	}
 	for attempt := 1; ; attempt++ {
 		err := r.transactOnce(ctx, what, f, false)
 		var rejected *PushRejectedError
 		if !errors.As(err, &rejected) {
-			return false, err
-		}
-		patience := PushPatience
-		if record {
-			patience = RecordPatience
+			return keep(err)
 		}
 		if r.reconcile == nil || (attempt >= PushAttempts && time.Since(start) >= patience) {
-			if record {
-				return true, r.transactOnce(ctx, what, f, true)
-			}
 			rejected.Attempts = attempt
-			return false, err
+			return keep(err)
 		}
 		if err := sleepCtx(ctx, backoff(attempt)); err != nil {
-			return false, err
+			return nil, err
 		}
 		if err := r.reconcile(ctx); err != nil {
-			return false, fmt.Errorf("%s: %w; catching up with %s failed: %w", what, rejected, r.remote, err)
+			return keep(fmt.Errorf("%s: %w; catching up with %s failed: %w", what, rejected, r.remote, err))
 		}
 	}
+}
+
+// remoteFailed reports whether err is the remote's, not the
+// transaction's own: a push that lost, was refused or did not reach the
+// remote, which a commit in the clone alone can wait out.
+func remoteFailed(err error) bool {
+	var (
+		rejected *PushRejectedError
+		refused  *PushRefusedError
+		remote   *RemoteError
+		diverged *DivergedError
+	)
+	return errors.As(err, &rejected) || errors.As(err, &refused) || errors.As(err, &remote) || errors.As(err, &diverged)
 }
 
 func (r *Repo) transactOnce(ctx context.Context, what string, f func(*Tx) error, noPush bool) error {
@@ -226,6 +243,11 @@ func (t *Tx) planPush() error {
 		if err := t.r.checkFastForward(remote, u); err != nil {
 			return err
 		}
+		if name == MainBranch {
+			if err := t.r.checkOnlyThis(remote, u); err != nil {
+				return err
+			}
+		}
 		push[name] = u
 	}
 	if len(push) > 0 || t.pushPending {
@@ -270,7 +292,9 @@ func (t *Tx) addPending(push map[string]journalUpdate) error {
 		return err
 	}
 	for _, rr := range refs {
-		if _, ok := push[rr.Ref]; ok || rr.Ref == MainBranch || rr.Local == rr.Synced {
+		// main and the proposal branches are pushed only by what moves
+		// them: commits of the user's own on them are the user's to push.
+		if _, ok := push[rr.Ref]; ok || rr.Ref == MainBranch || strings.HasPrefix(rr.Ref, ProposalsPrefix) || rr.Local == rr.Synced {
 			continue
 		}
 		local, _, err := t.Ref(rr.Ref)
@@ -305,6 +329,38 @@ func (r *Repo) checkFastForward(remote string, u journalUpdate) error {
 	return nil
 }
 
+// MainAheadError refuses a commit on main whose parent is not the
+// remote's main: the push would publish the clone's own unpushed commits
+// with it, unreviewed.
+type MainAheadError struct {
+	Remote string
+	Ahead  int
+}
+
+func (e *MainAheadError) Error() string {
+	return fmt.Sprintf("this clone's main has %d commit(s) that %s does not; zonectl will not push them with its own", e.Ahead, e.Remote)
+}
+
+// checkOnlyThis refuses a push of main that carries more than the one
+// commit the transaction made on top of the remote's.
+func (r *Repo) checkOnlyThis(remote string, u journalUpdate) error {
+	if isZeroHex(u.Old) || isZeroHex(u.New) {
+		return nil
+	}
+	c, err := r.repo.CommitObject(plumbing.NewHash(u.New))
+	if err != nil {
+		return err
+	}
+	if len(c.ParentHashes) > 0 && c.ParentHashes[0] == plumbing.NewHash(u.Old) {
+		return nil
+	}
+	ahead, _, err := r.AheadBehind(plumbing.NewHash(u.New), plumbing.NewHash(u.Old))
+	if err != nil {
+		return err
+	}
+	return &MainAheadError{Remote: remote, Ahead: ahead - 1}
+}
+
 // push is the commit point of a transaction with a remote: the journal
 // says "pushing", and the remote takes all of the push or none of it.
 func (t *Tx) push() error {
@@ -328,7 +384,14 @@ func (t *Tx) push() error {
 	switch {
 	case rerr == nil && landed:
 		return nil
-	case rerr == nil || neverConnected(err):
+	case neverConnected(err):
+		return &RemoteError{Remote: t.j.Remote, Op: "push to", Err: err}
+	case rerr == nil:
+		// Not there yet, but a server that had all of it may still take
+		// it: what it does outside Git waits for that as an orphan.
+		if oerr := t.r.keepOrphan(&t.j); oerr != nil {
+			return errors.Join(&RemoteError{Remote: t.j.Remote, Op: "push to", Err: err}, oerr)
+		}
 		return &RemoteError{Remote: t.j.Remote, Op: "push to", Err: err}
 	}
 	// Neither known to have landed nor not: the journal keeps the lock
@@ -390,7 +453,7 @@ func pushFailure(remote string, porcelain []byte, err error) error {
 			reason = strings.TrimSuffix(summary[i+1:], ")")
 		}
 		var e error
-		if raced(reason) || (strings.Contains(reason, "atomic") && raced(detail)) {
+		if raced(reason) || (strings.Contains(reason, "atomic") && racedAtRemote(detail)) {
 			e = &PushRejectedError{Remote: remote, Ref: ref, Reason: reason}
 		} else {
 			e = &PushRefusedError{Remote: remote, Ref: ref, Reason: reason, Detail: detail}
@@ -408,12 +471,20 @@ func pushFailure(remote string, porcelain []byte, err error) error {
 // raced reports whether git push's reason for rejecting a ref means the
 // remote moved it since the clone last saw it.
 func raced(reason string) bool {
-	for _, s := range []string{"stale info", "fetch first", "non-fast-forward", "already exists", "cannot lock", "failed to lock", "incorrect old value", "failed to update ref", "but expected"} {
+	for _, s := range []string{"stale info", "fetch first", "non-fast-forward", "cannot lock ref", "failed to lock", "incorrect old value"} {
 		if strings.Contains(reason, s) {
 			return true
 		}
 	}
 	return false
+}
+
+// racedAtRemote reports whether what the remote said of an atomic push it
+// failed is a ref that moved under it (git's "cannot lock ref ...:
+// reference already exists", "... is at X but expected Y"), not another
+// failure, such as a full disk, to report as it is.
+func racedAtRemote(said string) bool {
+	return strings.Contains(said, "cannot lock ref") && (strings.Contains(said, "but expected") || strings.Contains(said, "reference already exists") || strings.Contains(said, "reference is missing"))
 }
 
 // remoteSaid keeps the lines the remote sent (a hook's message) from git
@@ -459,29 +530,32 @@ func (r *Repo) pushLanded(ctx context.Context, j *journal) (bool, error) {
 }
 
 // landed reports whether the journal's push is on its remote as last
-// fetched: a commit the push created is on (or under) the remote's ref.
-// The commits are the transaction's own, signed at a given moment, so no
-// one else could have pushed them.
+// fetched: every ref it set holds its new value, or a commit that
+// contains it. Some of those values are not the transaction's alone (an
+// inbox ref points at the bundle's commit, which another clone importing
+// the same bundle pushes too), but the push is atomic and the ledger
+// commit it makes is its own: all of them are there only if the push
+// landed. A push that only deletes landed when every ref is gone.
 func (r *Repo) landed(j *journal) (bool, error) {
-	deletesOnly := true
+	sets := 0
 	for _, u := range j.Push {
-		if isZeroHex(u.New) {
-			continue
-		}
-		deletesOnly = false
 		there, _, err := r.Ref(FetchedRef(j.Remote, u.Ref))
 		if err != nil {
 			return false, err
 		}
-		if there.IsZero() {
+		if isZeroHex(u.New) {
 			continue
 		}
-		if ok, err := r.IsAncestor(plumbing.NewHash(u.New), there); err == nil && ok {
-			return true, nil
+		sets++
+		if there.IsZero() {
+			return false, nil
+		}
+		if ok, err := r.IsAncestor(plumbing.NewHash(u.New), there); err != nil || !ok {
+			return false, nil
 		}
 	}
-	if !deletesOnly {
-		return false, nil
+	if sets > 0 {
+		return true, nil
 	}
 	for _, u := range j.Push {
 		there, _, err := r.Ref(FetchedRef(j.Remote, u.Ref))

@@ -103,6 +103,11 @@ func (g *globals) runPromote(cmd *cobra.Command, opts promoteOptions, project, v
 	if err != nil {
 		return err
 	}
+	if remote, _ := g.configuredRemote(s.sp); remote != "" && g.isOffline() {
+		// Sequence numbers are claimed at the remote: one taken offline
+		// could be another clone's too, and the target would refuse one.
+		return withHint(errors.New("promote needs the Space's remote to claim its sequence number, and --offline (or ZONECTL_OFFLINE) keeps it away"), "run promote where "+remote+" can be reached")
+	}
 	pr, err := g.preparePromotion(s, opts, project, version)
 	if err != nil {
 		return err

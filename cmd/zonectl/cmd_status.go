@@ -50,17 +50,18 @@ clone's view of the remote.`,
 			if rep.Pending, err = sp.Repo.Pending(); err != nil {
 				return err
 			}
-			name, err := g.remoteName(sp)
+			// Offline, the remote is still compared with: as last fetched.
+			name, err := g.configuredRemote(sp)
 			if err != nil {
 				return err
 			}
 			if name != "" {
-				if _, err := g.connect(sp); err != nil {
+				if err := sp.Repo.SetRemote(name); err != nil {
 					return err
 				}
-				rep.Remote, rep.URL = name, sp.Repo.RemoteURL()
-				if !g.offline {
-					if err := sp.Repo.Fetch(cmd.Context()); err != nil {
+				rep.Remote, rep.URL = name, redactURL(sp.Repo.RemoteURL())
+				if !g.isOffline() {
+					if err := sp.Repo.WithFetchLock(cmd.Context(), func() error { return sp.Repo.Fetch(cmd.Context()) }); err != nil {
 						g.out.infof("zonectl: warning: %v; comparing with what was fetched last\n", err)
 					} else {
 						rep.Fetched = true

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/zonectl/zonectl/gitstore"
@@ -20,9 +22,16 @@ import (
 
 // remoteName says which remote the Space uses, "" for none.
 func (g *globals) remoteName(sp *space.Space) (string, error) {
-	if g.offline || os.Getenv("ZONECTL_OFFLINE") == "1" {
+	if g.isOffline() {
 		return "", nil
 	}
+	return g.configuredRemote(sp)
+}
+
+func (g *globals) isOffline() bool { return g.offline || os.Getenv("ZONECTL_OFFLINE") == "1" }
+
+// configuredRemote is the Space's remote, offline or not.
+func (g *globals) configuredRemote(sp *space.Space) (string, error) {
 	if g.remote != "" {
 		return g.remote, nil
 	}
@@ -103,6 +112,9 @@ func (g *globals) reportCatchUp(res *remote.Result) {
 	if res.Joined {
 		g.out.infof("zonectl: note: the ledger here and on %s had diverged; joined them with a signed merge commit\n", res.Remote)
 	}
+	for _, ref := range res.Restore {
+		g.out.infof("zonectl: warning: %s no longer has %s; this clone keeps it (history is never deleted), and the next command that writes, or zonectl sync, pushes it back\n", res.Remote, ref)
+	}
 	for _, what := range res.Settled {
 		g.out.infof("zonectl: note: an interrupted transaction (%s) that was undone here reached %s after all; finished what it does outside Git\n", what, res.Remote)
 	}
@@ -121,6 +133,20 @@ func (g *globals) openShared() (*space.Space, error) {
 	return sp, g.catchUp(sp, true)
 }
 
+// redactURL hides the password or token a remote URL may carry
+// (https://user:token@host/...), for printing.
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+		return strings.Replace(u.String(), "xxxxx", "***", 1)
+	}
+	return raw
+}
+
 // remoteHint is the advice for an error from the Space's remote.
 func remoteHint(err error) string {
 	var (
@@ -128,6 +154,7 @@ func remoteHint(err error) string {
 		rejected   *gitstore.PushRejectedError
 		diverged   *gitstore.DivergedError
 		unresolved *gitstore.UnresolvedPushError
+		ahead      *gitstore.MainAheadError
 	)
 	switch {
 	case errors.As(err, &refused) && refused.Ref == gitstore.MainBranch:
@@ -136,6 +163,8 @@ func remoteHint(err error) string {
 		return fmt.Sprintf("nothing was recorded. Check that this clone may push to %s (a CI job's token needs write access to the repository), or pass --offline and push later with zonectl sync", refused.Remote)
 	case errors.As(err, &rejected):
 		return "nothing was recorded: others kept pushing. Run zonectl sync, then the command again"
+	case errors.As(err, &ahead):
+		return fmt.Sprintf("nothing was recorded. Push main's own commits (or open a pull request for them) first, or propose instead: zonectl accept --propose; see git log %s/main..main", ahead.Remote)
 	case errors.As(err, &diverged) && diverged.Ref == gitstore.MainBranch:
 		return fmt.Sprintf("nothing was recorded. Bring main up to date first: git pull --ff-only %s main", diverged.Remote)
 	case errors.As(err, &diverged):

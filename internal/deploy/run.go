@@ -134,9 +134,9 @@ func run(ctx context.Context, env *Env, t *target, tenant *config.Tenant, opts O
 	sum := sha256.Sum256(logData)
 	rec.LogSHA256 = hex.EncodeToString(sum[:])
 	commit, unpushed, err := record(ctx, env, rel, rec, logData)
-	o.Unpushed = unpushed
-	if unpushed {
-		fmt.Fprintf(env.Output, "zonectl: warning: %s stayed busy with others' pushes; deployment %s is recorded in this clone only, and the next command that writes (or zonectl sync) pushes it\n", env.Repo.RemoteName(), id)
+	o.Unpushed = unpushed != nil && err == nil
+	if o.Unpushed {
+		fmt.Fprintf(env.Output, "zonectl: warning: deployment %s is recorded in this clone only, and the next command that writes (or zonectl sync) pushes it: %v\n", id, unpushed)
 	}
 	if err != nil {
 		return o, fmt.Errorf("deployment %s finished %s but could not be recorded: %w", id, o.State, err)
@@ -148,7 +148,7 @@ func run(ctx context.Context, env *Env, t *target, tenant *config.Tenant, opts O
 // record signs a deployment into the ledger and, for a release from
 // another Space, into the receipts that travel back to it: one
 // transaction, so that a deployment is never recorded without its receipt.
-func record(ctx context.Context, env *Env, rel *release.Loaded, rec *ledger.DeploymentRecord, logData []byte) (plumbing.Hash, bool, error) {
+func record(ctx context.Context, env *Env, rel *release.Loaded, rec *ledger.DeploymentRecord, logData []byte) (plumbing.Hash, error, error) {
 	var commit plumbing.Hash
 	what := fmt.Sprintf("deploy %s %s to %s", rel.Release.Project, rel.Release.Version, rec.Environment)
 	// The steps ran: the record must not be lost to a busy remote.

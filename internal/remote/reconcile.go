@@ -37,6 +37,9 @@ type Result struct {
 	Joined bool `json:"joined"`
 	// Ahead lists refs the clone moved that the remote does not have yet.
 	Ahead []string `json:"ahead"`
+	// Restore lists history the remote lost (deleted) that this clone
+	// keeps, and the next command that writes, or sync, pushes back.
+	Restore []string `json:"restore,omitempty"`
 	// Conflicts lists refs that diverged and cannot be joined.
 	Conflicts []Conflict `json:"conflicts"`
 	// Settled lists interrupted transactions whose push landed after
@@ -58,14 +61,18 @@ type Conflict struct {
 // interrupted pushes that landed after all left to do
 // (gitstore.Repo.SettleOrphans).
 func CatchUp(ctx context.Context, env *Env) (*Result, error) {
-	if err := env.Repo.Fetch(ctx); err != nil {
-		return nil, err
-	}
-	res, err := Reconcile(ctx, env)
-	if err != nil {
-		return nil, err
-	}
-	res.Settled, err = env.Repo.SettleOrphans()
+	var res *Result
+	err := env.Repo.WithFetchLock(ctx, func() error {
+		if err := env.Repo.Fetch(ctx); err != nil {
+			return err
+		}
+		var err error
+		if res, err = Reconcile(ctx, env); err != nil {
+			return err
+		}
+		res.Settled, err = env.Repo.SettleOrphans()
+		return err
+	})
 	return res, err
 }
 
@@ -91,8 +98,12 @@ func Reconcile(ctx context.Context, env *Env) (*Result, error) {
 		if err != nil {
 			return err
 		}
+		head, err := env.Repo.HeadBranch()
+		if err != nil {
+			return err
+		}
 		for _, rr := range refs {
-			if err := reconcileRef(tx, env, rr, res); err != nil {
+			if err := reconcileRef(tx, env, rr, head, res); err != nil {
 				return fmt.Errorf("reconcile %s with %s: %w", rr.Ref, res.Remote, err)
 			}
 		}
@@ -101,7 +112,7 @@ func Reconcile(ctx context.Context, env *Env) (*Result, error) {
 	return res, err
 }
 
-func reconcileRef(tx *gitstore.Tx, env *Env, rr gitstore.RemoteRef, res *Result) error {
+func reconcileRef(tx *gitstore.Tx, env *Env, rr gitstore.RemoteRef, head string, res *Result) error {
 	repo := env.Repo
 	if err := setSynced(tx, res.Remote, rr); err != nil {
 		return err
@@ -110,7 +121,9 @@ func reconcileRef(tx *gitstore.Tx, env *Env, rr gitstore.RemoteRef, res *Result)
 	switch {
 	case l == r:
 		return nil
-	case rr.Ref == gitstore.MainBranch:
+	case rr.Ref == gitstore.MainBranch, rr.Ref == head:
+		// The user's branch, and a branch checked out here, whose work
+		// tree would be left behind: theirs to pull.
 		return nil
 	case r.IsZero():
 		return remoteDeleted(tx, rr, res)
@@ -160,9 +173,14 @@ func remoteDeleted(tx *gitstore.Tx, rr gitstore.RemoteRef, res *Result) error {
 	case rr.Synced.IsZero():
 		res.Ahead = append(res.Ahead, rr.Ref) // made here, not pushed yet
 		return nil
-	case rr.Local == rr.Synced:
+	case rr.Local == rr.Synced && deletable(rr.Ref):
 		res.Removed = append(res.Removed, rr.Ref)
 		return tx.Delete(rr.Ref, rr.Local)
+	case rr.Local == rr.Synced:
+		// History is never deleted: a remote that lost it (a push
+		// --mirror from a plain clone) gets it back from here.
+		res.Restore = append(res.Restore, rr.Ref)
+		return nil
 	}
 	res.Conflicts = append(res.Conflicts, Conflict{Ref: rr.Ref, Local: rr.Local.String(),
 		Detail: "the remote deleted it, and this clone has moved it since"})
@@ -184,6 +202,19 @@ func join(tx *gitstore.Tx, env *Env, theirs plumbing.Hash, res *Result) error {
 	res.Joined = true
 	res.Ahead = append(res.Ahead, ledger.Ref)
 	return nil
+}
+
+// deletable reports whether a ref is one the Space deletes, so that a
+// deletion on the remote is taken: what peers push for import, consumed by
+// it, and the branches that propose bindings. Everything else under
+// refs/zonectl/ is history, appended to and never deleted.
+func deletable(ref string) bool {
+	for _, p := range []string{"refs/zonectl/incoming/", "refs/zonectl/incoming-receipts/", gitstore.ProposalsPrefix} {
+		if strings.HasPrefix(ref, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // describeConflict says what each side holds, for a release in words.
