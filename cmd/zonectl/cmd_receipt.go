@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/zonectl/zonectl/gitstore"
 	"github.com/zonectl/zonectl/internal/keys"
 	"github.com/zonectl/zonectl/internal/receipt"
 )
@@ -54,7 +55,7 @@ projects or peers, and no logs.`,
 			if err != nil {
 				return err
 			}
-			m, err := receipt.Export(cmd.Context(), s.sp.Repo, signer, s.name, receipt.ExportOptions{Peer: peer.Name, Fingerprint: keys.Fingerprint(list[0]), Out: path, Now: time.Now()})
+			m, err := receipt.Export(cmd.Context(), s.sp.Repo, signer, s.name, receipt.ExportOptions{Peer: peer.Name, Fingerprint: keys.Fingerprint(list[0]), Out: path, From: g.receiptsFrom(s, peer.Name), Now: time.Now()})
 			if err != nil {
 				return err
 			}
@@ -103,7 +104,7 @@ zonectl receipt import --incoming.`,
 			if err != nil {
 				return err
 			}
-			m, err := receipt.Push(cmd.Context(), s.sp.Repo, signer, s.name, peer.URL, receipt.ExportOptions{Peer: peer.Name, Fingerprint: keys.Fingerprint(list[0]), Now: time.Now(), Author: s.who()})
+			m, err := receipt.Push(cmd.Context(), s.sp.Repo, signer, s.name, peer.URL, receipt.ExportOptions{Peer: peer.Name, Fingerprint: keys.Fingerprint(list[0]), From: g.receiptsFrom(s, peer.Name), Now: time.Now(), Author: s.who()})
 			if err != nil {
 				return err
 			}
@@ -201,4 +202,16 @@ hashes other than those sent. The same bundle again is a no-op.
 	}
 	cmd.Flags().BoolVar(&incoming, "incoming", false, "import the receipt bundles connected peers pushed")
 	return cmd
+}
+
+// receiptsFrom is the ref whose receipts chain leaves for peer: in a Space
+// with a remote, the chain as the remote holds it (receipts recorded only
+// in this clone may yet be replayed after others', and must not leave
+// first); else the clone's own.
+func (g *globals) receiptsFrom(s *session, peer string) string {
+	remote, _ := g.configuredRemote(s.sp)
+	if remote == "" {
+		return ""
+	}
+	return gitstore.SyncedRef(remote, receipt.Ref(peer))
 }

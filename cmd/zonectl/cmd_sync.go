@@ -76,6 +76,9 @@ func (g *globals) printSync(rep syncReport) {
 	if r.Joined {
 		g.out.printf("Joined the ledger's history on %s with this clone's (a signed merge commit)\n", r.Remote)
 	}
+	for _, ref := range r.Replayed {
+		g.out.printf("Replayed this clone's unpushed receipts on %s after %s's\n", ref, r.Remote)
+	}
 	if len(rep.Pushed) > 0 {
 		g.out.printf("Pushed to %s: %s\n", r.Remote, strings.Join(rep.Pushed, ", "))
 	}

@@ -112,6 +112,9 @@ func (g *globals) reportCatchUp(res *remote.Result) {
 	if res.Joined {
 		g.out.infof("zonectl: note: the ledger here and on %s had diverged; joined them with a signed merge commit\n", res.Remote)
 	}
+	for _, ref := range res.Replayed {
+		g.out.infof("zonectl: note: %s here and on %s had each gained receipts; this clone's unpushed ones now follow %s's, renumbered\n", ref, res.Remote, res.Remote)
+	}
 	for _, ref := range res.Restore {
 		g.out.infof("zonectl: warning: %s no longer has %s; this clone keeps it (history is never deleted), and the next command that writes, or zonectl sync, pushes it back\n", res.Remote, ref)
 	}

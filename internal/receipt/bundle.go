@@ -52,15 +52,24 @@ type ExportOptions struct {
 	Peer        string // the source Space the receipts are for
 	Fingerprint string // its key
 	Out         string // the file to create; it must not exist
-	Now         time.Time
-	Author      object.Signature // who pushes, for Push
+	// From is the ref whose chain is exported, Ref(Peer) when empty. A
+	// Space shared by a team exports the chain as its remote holds it, so
+	// that a receipt this clone recorded alone, which may yet be replayed
+	// after others' (Replay), never leaves.
+	From   string
+	Now    time.Time
+	Author object.Signature // who pushes, for Push
 }
 
 // Export writes the chain of receipts for a peer as a signed receipt
 // bundle. The chain is small, so the Git bundle is always full: the
 // source takes what it has not seen and ignores the rest.
 func Export(ctx context.Context, repo *gitstore.Repo, signer *keys.Signer, self string, opts ExportOptions) (*Manifest, error) {
-	chain, err := Chain(repo, opts.Peer)
+	from := opts.From
+	if from == "" {
+		from = Ref(opts.Peer)
+	}
+	chain, err := chainFrom(repo, from)
 	if err != nil {
 		return nil, err
 	}

@@ -65,25 +65,44 @@ type Origin struct {
 // acceptance or rejection is a receipt too: d then names no environment
 // and its state is StateAccepted or StateRejected.
 func Append(tx *gitstore.Tx, signer gitstore.Signer, author object.Signature, target, project, version string, from Origin, d *ledger.DeploymentRecord, who string) (plumbing.Hash, error) {
+	return appendReceipt(tx, signer, author, Receipt{
+		Schema: Schema, Source: from.Source, Target: target,
+		Project: project, Version: version, Revision: from.Revision, Promotion: from.Promotion,
+		DeploymentID: d.ID, Environment: d.Environment, Tenant: d.Tenant, State: d.State,
+		Started: d.Started, Finished: d.Finished, Who: who, Packages: d.Packages, LogSHA256: d.LogSHA256,
+	})
+}
+
+// Replay appends, in tx, receipts that this clone recorded but never
+// pushed, after the receipts the Space's remote holds for their source:
+// another clone appended meanwhile, and the chain is one line. Each keeps
+// what it says and takes the next position. Receipts leave a Space shared
+// by a team only as its remote holds them (see ExportOptions.From), so
+// none of these was ever exported.
+func Replay(tx *gitstore.Tx, signer gitstore.Signer, author object.Signature, local []Entry) error {
+	for _, e := range local {
+		if _, err := appendReceipt(tx, signer, author, e.Receipt); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// appendReceipt adds r to the chain for its source, at the next position.
+func appendReceipt(tx *gitstore.Tx, signer gitstore.Signer, author object.Signature, r Receipt) (plumbing.Hash, error) {
 	repo := tx.Repo()
-	ref := Ref(from.Source)
+	ref := Ref(r.Source)
 	tip, ok, err := tx.Ref(ref)
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
-	position := 1
+	r.Position = 1
 	if ok {
 		last, err := read(repo, tip)
 		if err != nil {
 			return plumbing.ZeroHash, err
 		}
-		position = last.Position + 1
-	}
-	r := Receipt{
-		Schema: Schema, Position: position, Source: from.Source, Target: target,
-		Project: project, Version: version, Revision: from.Revision, Promotion: from.Promotion,
-		DeploymentID: d.ID, Environment: d.Environment, Tenant: d.Tenant, State: d.State,
-		Started: d.Started, Finished: d.Finished, Who: who, Packages: d.Packages, LogSHA256: d.LogSHA256,
+		r.Position = last.Position + 1
 	}
 	if r.Packages == nil {
 		r.Packages = []snapshot.PackageRef{}
@@ -96,15 +115,42 @@ func Append(tx *gitstore.Tx, signer gitstore.Signer, author object.Signature, ta
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
-	to := d.Environment
-	if d.Tenant != "" {
-		to += " for " + d.Tenant
+	to := r.Environment
+	if r.Tenant != "" {
+		to += " for " + r.Tenant
 	}
-	msg := fmt.Sprintf("Receipt %d: %s %s deployed to %s: %s\n", position, project, version, to, d.State)
-	if d.Environment == "" {
-		msg = fmt.Sprintf("Receipt %d: %s %s %s\n", position, project, version, strings.ToLower(d.State))
+	msg := fmt.Sprintf("Receipt %d: %s %s deployed to %s: %s\n", r.Position, r.Project, r.Version, to, r.State)
+	if r.Environment == "" {
+		msg = fmt.Sprintf("Receipt %d: %s %s %s\n", r.Position, r.Project, r.Version, strings.ToLower(r.State))
 	}
 	return tx.WriteCommit(gitstore.CommitOptions{Ref: ref, Tree: tree, Author: author, Signer: signer, Message: msg})
+}
+
+// Since lists the receipts of the chain at tip that come after base
+// (none when tip is base), oldest first: the ones a clone recorded that
+// the remote, holding base's line, does not have.
+func Since(repo *gitstore.Repo, tip plumbing.Hash, onLine func(plumbing.Hash) (bool, error)) ([]Entry, error) {
+	var out []Entry
+	for h := tip; !h.IsZero(); {
+		on, err := onLine(h)
+		if err != nil || on {
+			break
+		}
+		r, err := read(repo, h)
+		if err != nil {
+			return nil, err
+		}
+		out = append([]Entry{{Commit: h, Receipt: *r}}, out...)
+		c, err := repo.Git().CommitObject(h)
+		if err != nil {
+			return nil, err
+		}
+		h = plumbing.ZeroHash
+		if c.NumParents() > 0 {
+			h = c.ParentHashes[0]
+		}
+	}
+	return out, nil
 }
 
 // Entry is a receipt with the commit that holds it.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/zonectl/zonectl/gitstore"
 	"github.com/zonectl/zonectl/internal/ledger"
+	"github.com/zonectl/zonectl/internal/receipt"
 )
 
 // Env is a clone of a Space whose repository has its remote set.
@@ -37,6 +38,9 @@ type Result struct {
 	Joined bool `json:"joined"`
 	// Ahead lists refs the clone moved that the remote does not have yet.
 	Ahead []string `json:"ahead"`
+	// Replayed lists receipts chains whose receipts recorded only here
+	// were put after the remote's (see replayReceipts).
+	Replayed []string `json:"replayed,omitempty"`
 	// Restore lists history the remote lost (deleted) that this clone
 	// keeps, and the next command that writes, or sync, pushes back.
 	Restore []string `json:"restore,omitempty"`
@@ -151,6 +155,9 @@ func reconcileRef(tx *gitstore.Tx, env *Env, rr gitstore.RemoteRef, head string,
 	if rr.Ref == ledger.Ref {
 		return join(tx, env, r, res)
 	}
+	if strings.HasPrefix(rr.Ref, receiptsPrefix) {
+		return replayReceipts(tx, env, rr, res)
+	}
 	res.Conflicts = append(res.Conflicts, Conflict{Ref: rr.Ref, Local: l.String(), Remote: r.String(), Detail: describeConflict(repo, rr)})
 	return nil
 }
@@ -187,14 +194,49 @@ func remoteDeleted(tx *gitstore.Tx, rr gitstore.RemoteRef, res *Result) error {
 	return nil
 }
 
-// join merges the remote's ledger into the clone's.
-func join(tx *gitstore.Tx, env *Env, theirs plumbing.Hash, res *Result) error {
+const receiptsPrefix = "refs/zonectl/receipts/"
+
+// replayReceipts puts the receipts only this clone recorded (a deployment
+// kept here while the remote was busy, or made offline) after the ones
+// the remote holds: a receipts chain is one line, numbered, never joined.
+func replayReceipts(tx *gitstore.Tx, env *Env, rr gitstore.RemoteRef, res *Result) error {
+	signer, err := needSigner(env, res.Remote, "receipts for "+strings.TrimPrefix(rr.Ref, receiptsPrefix))
+	if err != nil {
+		return err
+	}
+	local, err := receipt.Since(env.Repo, rr.Local, func(h plumbing.Hash) (bool, error) { return env.Repo.IsAncestor(h, rr.Fetched) })
+	if err != nil {
+		return err
+	}
+	if err := tx.Update(rr.Ref, rr.Fetched, rr.Local); err != nil {
+		return err
+	}
+	if err := receipt.Replay(tx, signer, env.Author, local); err != nil {
+		return err
+	}
+	res.Replayed = append(res.Replayed, rr.Ref)
+	res.Ahead = append(res.Ahead, rr.Ref)
+	return nil
+}
+
+// needSigner is the Space's key, for what diverged and must be signed
+// again to be joined.
+func needSigner(env *Env, remote, what string) (gitstore.Signer, error) {
 	if env.Signer == nil {
-		return fmt.Errorf("the ledger here and on %s diverged, and joining them needs the Space's key: run zonectl sync where the key is", res.Remote)
+		return nil, fmt.Errorf("the %s here and on %s diverged, and bringing them together needs the Space's key: run zonectl sync where the key is", what, remote)
 	}
 	signer, err := env.Signer()
 	if err != nil {
-		return fmt.Errorf("the ledger here and on %s diverged, and joining them needs the Space's key: %w", res.Remote, err)
+		return nil, fmt.Errorf("the %s here and on %s diverged, and bringing them together needs the Space's key: %w", what, remote, err)
+	}
+	return signer, nil
+}
+
+// join merges the remote's ledger into the clone's.
+func join(tx *gitstore.Tx, env *Env, theirs plumbing.Hash, res *Result) error {
+	signer, err := needSigner(env, res.Remote, "ledger")
+	if err != nil {
+		return err
 	}
 	if _, err := ledger.Join(tx, signer, env.Author, res.Remote, theirs); err != nil {
 		return err

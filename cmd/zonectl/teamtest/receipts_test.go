@@ -46,6 +46,14 @@ func TestTargetReceiptsAtTheRemote(t *testing.T) {
 	for _, r := range results {
 		mustContain(t, r.ok(t).stdout, ": Success")
 	}
+	// One clone deploys offline while another deploys online: the
+	// offline receipt is replayed after the other's at sync.
+	offline := prod.clone("prod-offline")
+	offline.zonectl("release", "list").ok(t) // the clone's first catch-up
+	offline.zonectl("--offline", "deploy", "web", "2.0.0", "--to", "Staging").ok(t)
+	online := prod.clone("prod-online")
+	online.zonectl("deploy", "web", "2.0.0", "--to", "DR").ok(t)
+	mustContain(t, offline.zonectl("sync").ok(t).stdout, "Replayed this clone's unpushed receipts on refs/zonectl/receipts/devtest")
 	first.zonectl("sync").ok(t)
 	subjects := run(t, first.dir, first.env, "git", "log", "--format=%s", "refs/zonectl/receipts/devtest")
 	if merges := run(t, first.dir, first.env, "git", "log", "--merges", "--format=%H", "refs/zonectl/receipts/devtest"); merges != "" {
@@ -64,8 +72,8 @@ func TestTargetReceiptsAtTheRemote(t *testing.T) {
 			t.Errorf("the receipts chain lacks the deployment to %s:\n%s", env, subjects)
 		}
 	}
-	if len(positions) != 1+len(envs) {
-		t.Errorf("%d receipts, want the acceptance and %d deployments:\n%s", len(positions), len(envs), subjects)
+	if len(positions) != 1+len(envs)+2 {
+		t.Errorf("%d receipts, want the acceptance and %d deployments:\n%s", len(positions), len(envs)+2, subjects)
 	}
 
 	receipts := filepath.Join(tm.dir, "prod.zreceipts")
