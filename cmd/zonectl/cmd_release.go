@@ -104,6 +104,14 @@ the runners of each environment).`,
 			if opts.noDeploy {
 				return g.printNoDeploy(l)
 			}
+			if l.Existing && !l.Resumed {
+				// Made by another run, which deployed it, or may be
+				// deploying it now: this run does nothing.
+				if l.Undeployed && !g.out.json() {
+					g.out.infof("zonectl: note: it has not been deployed yet; the run that made it may be deploying it now, else: zonectl deploy %s %s --to ENV\n", l.Release.Project, l.Release.Version)
+				}
+				return g.printNoDeploy(l)
+			}
 			denv, err := s.deployEnv(false)
 			if err != nil {
 				return err
@@ -131,12 +139,15 @@ the runners of each environment).`,
 	return cmd
 }
 
-// printNoDeploy reports a release created with --no-deploy.
+// printNoDeploy reports a release whose automatic deployments this run
+// does not run: --no-deploy, or a release made already.
 func (g *globals) printNoDeploy(l *release.Loaded) error {
 	if g.out.json() {
 		return g.out.printJSON(map[string]any{"release": releaseJSON(l), "created": !l.Existing, "automatic": []deploy.Outcome{}})
 	}
-	g.out.printf("Automatic deployments left to zonectl deploy %s %s --to ENV\n", l.Release.Project, l.Release.Version)
+	if !l.Existing {
+		g.out.printf("Automatic deployments left to zonectl deploy %s %s --to ENV\n", l.Release.Project, l.Release.Version)
+	}
 	return nil
 }
 

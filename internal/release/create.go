@@ -190,8 +190,8 @@ func shortHash(h string) string { return h[:min(len(h), 12)] }
 // existing returns the release version taken already if it is the one
 // rel would be: made from the same commit with the same packages, so that
 // a CI job run again finds its release made and does nothing. It is
-// marked Existing, and Resumed too when it was never deployed (a run that
-// was interrupted before its automatic deployments). Any other release
+// marked Existing, Undeployed when it was never deployed, and Resumed when
+// that means a run was interrupted before its automatic deployments. Any other release
 // of that version is an *ExistsError; so is every one, unless same is
 // asked for.
 func existing(repo *gitstore.Repo, project, version string, rel Release, same bool) (*Loaded, error) {
@@ -208,12 +208,17 @@ func existing(repo *gitstore.Repo, project, version string, rel Release, same bo
 	if err != nil {
 		return nil, err
 	}
-	cur.Resumed = true
+	cur.Undeployed = true
 	for _, e := range entries {
 		if e.Event.Type == ledger.Deployment && strings.EqualFold(e.Event.Project, c.Project) && e.Event.Version == c.Version {
-			cur.Resumed = false
+			cur.Undeployed = false
 		}
 	}
+	// Only in a Space kept in one clone does "never deployed" mean that
+	// the run that made it was interrupted (release create holds its
+	// claim until its automatic deployments end). Shared by a team, the
+	// run that made it may be deploying it in another clone right now.
+	cur.Resumed = cur.Undeployed && repo.RemoteName() == ""
 	return cur, nil
 }
 

@@ -68,10 +68,12 @@ type Loaded struct {
 	Ref       string
 	// Existing is set by Create when the release was made already, from
 	// the same commit with the same packages: there was nothing to do.
-	// Resumed is set too when it was never deployed, as a run that was
-	// interrupted before its automatic deployments leaves it.
-	Existing bool
-	Resumed  bool
+	// Undeployed is set too when it was never deployed, and Resumed when
+	// that means a run was interrupted before its automatic deployments,
+	// which the caller then runs.
+	Existing   bool
+	Undeployed bool
+	Resumed    bool
 }
 
 // Package returns the pinned version of the package with the given id.

@@ -1,7 +1,6 @@
 package teamtest
 
 import (
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -112,14 +111,7 @@ func newTarget(t *testing.T, tm *team, start func(*testing.T, string) server, en
 	prod := filepath.Join(tm.dir, "prod")
 	tm.zonectl(setup, prod, "peer", "add", "devtest", "--key", "../devtest/keys/devtest.asc", "--accepts", "releases").ok(t)
 	writeFile(t, filepath.Join(prod, "environments.hcl"), environments)
-	space := filepath.Join(prod, "space.hcl")
-	data, err := os.ReadFile(space)
-	if err != nil {
-		t.Fatal(err)
-	}
-	writeFile(t, space, strings.Replace(string(data), "space \"prod\" {", "space \"prod\" {\n  remote = \"origin\"\n", 1))
-	run(t, prod, setup, "git", "add", "-A")
-	run(t, prod, setup, "git", "commit", "-qm", "Configure prod")
+	commitWithRemote(t, prod, "prod", setup)
 	servers := filepath.Join(tm.dir, "prod-server")
 	bareRepo(t, prod, servers, "prod.git")
 	srv := start(t, servers)

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -43,14 +44,7 @@ func newTeam(t *testing.T, start func(*testing.T, string) server) *team {
 	tm.zonectl(setup, devtest, "peer", "add", "prod", "--key", "../prod/keys/prod.asc", "--accepts", "receipts").ok(t)
 	writeFile(t, filepath.Join(devtest, "environments.hcl"), environmentsHCL)
 	writeFile(t, filepath.Join(devtest, "projects", "web", "project.hcl"), projectHCL)
-	space := filepath.Join(devtest, "space.hcl")
-	data, err := os.ReadFile(space)
-	if err != nil {
-		t.Fatal(err)
-	}
-	writeFile(t, space, strings.Replace(string(data), "space \"devtest\" {", "space \"devtest\" {\n  remote = \"origin\"\n", 1))
-	run(t, devtest, setup, "git", "add", "-A")
-	run(t, devtest, setup, "git", "commit", "-qm", "Configure devtest")
+	commitWithRemote(t, devtest, "devtest", setup)
 	tm.key = filepath.Join(setup["XDG_CONFIG_HOME"], "zonectl", "keys", fingerprint(t, filepath.Join(devtest, "keys", "devtest.asc"))+".asc")
 	servers := filepath.Join(dir, "server")
 	bareRepo(t, devtest, servers, "devtest.git")
@@ -60,6 +54,21 @@ func newTeam(t *testing.T, start func(*testing.T, string) server) *team {
 	writeTarGz(t, pkg, "index.html", "<h1>web</h1>\n")
 	tm.zonectl(tm.home("pusher"), dir, "package", "push", pkg, "--id", "web", "--version", "1.0.0").ok(t)
 	return tm
+}
+
+// commitWithRemote names origin as the remote of the Space name in dir
+// and commits its configuration.
+func commitWithRemote(t *testing.T, dir, name string, env map[string]string) {
+	t.Helper()
+	space := filepath.Join(dir, "space.hcl")
+	data, err := os.ReadFile(space)
+	if err != nil {
+		t.Fatal(err)
+	}
+	block := fmt.Sprintf("space %q {", name)
+	writeFile(t, space, strings.Replace(string(data), block, block+"\n  remote = \"origin\"\n", 1))
+	run(t, dir, env, "git", "add", "-A")
+	run(t, dir, env, "git", "commit", "-qm", "Configure "+name)
 }
 
 // fingerprint is the fingerprint of the public key in file, as gpg reads
