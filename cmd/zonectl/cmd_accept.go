@@ -92,26 +92,7 @@ finds it there, leaves main alone, and accepts the release.`,
 			if res.Proposed != "" {
 				return g.printProposal(s, a[0], a[1], res)
 			}
-			if g.out.json() {
-				return g.out.printJSON(map[string]any{
-					"project": res.Release.Release.Project, "version": res.Release.Release.Version,
-					"release_commit": res.Release.Commit.String(), "binding_file": res.BindingFile,
-					"binding_commit": res.BindingCommit.String(), "lifecycle": res.Release.Release.Lifecycle,
-					"values": len(res.Values), "work_tree_updated": res.WorkTree,
-				})
-			}
-			r := res.Release.Release
-			g.out.printf("Accepted %s %s from %s into lifecycle %s.\n", r.Project, r.Version, r.ImportedFrom.Space, r.Lifecycle)
-			g.out.printf("  release  %s (signed by this Space)\n", res.Release.Commit.String()[:12])
-			if res.Settled {
-				g.out.printf("  binding  %s on main as it is (%s); main did not move\n", res.BindingFile, res.BindingCommit.String()[:12])
-				return nil
-			}
-			g.out.printf("  binding  %s on main (%s)\n", res.BindingFile, res.BindingCommit.String()[:12])
-			if !res.WorkTree {
-				g.out.infof("main moved; the work tree is on another branch and was left alone.\n")
-			}
-			return nil
+			return g.printAccepted(res)
 		},
 	}
 	f := cmd.Flags()
@@ -122,6 +103,30 @@ finds it there, leaves main alone, and accepts the release.`,
 	f.BoolVar(&opts.propose, "propose", false, "propose the binding on a branch for a pull request instead of committing it to main")
 	strictFlag(g, cmd)
 	return cmd
+}
+
+// printAccepted says what accept wrote.
+func (g *globals) printAccepted(res *inbox.AcceptResult) error {
+	if g.out.json() {
+		return g.out.printJSON(map[string]any{
+			"project": res.Release.Release.Project, "version": res.Release.Release.Version,
+			"release_commit": res.Release.Commit.String(), "binding_file": res.BindingFile,
+			"binding_commit": res.BindingCommit.String(), "lifecycle": res.Release.Release.Lifecycle,
+			"values": len(res.Values), "work_tree_updated": res.WorkTree, "accepted": true,
+		})
+	}
+	r := res.Release.Release
+	g.out.printf("Accepted %s %s from %s into lifecycle %s.\n", r.Project, r.Version, r.ImportedFrom.Space, r.Lifecycle)
+	g.out.printf("  release  %s (signed by this Space)\n", res.Release.Commit.String()[:12])
+	if res.Settled {
+		g.out.printf("  binding  %s on main as it is (%s); main did not move\n", res.BindingFile, res.BindingCommit.String()[:12])
+		return nil
+	}
+	g.out.printf("  binding  %s on main (%s)\n", res.BindingFile, res.BindingCommit.String()[:12])
+	if !res.WorkTree {
+		g.out.infof("main moved; the work tree is on another branch and was left alone.\n")
+	}
+	return nil
 }
 
 // printProposal says where the proposed binding is, and what comes next.

@@ -88,19 +88,7 @@ the runners of each environment).`,
 			if err != nil {
 				return g.releaseError(err)
 			}
-			switch {
-			case l.Resumed && !opts.noDeploy:
-				g.out.infof("zonectl: note: release %s %s was created by a run that was interrupted before its automatic deployments; running them now\n", l.Release.Project, l.Release.Version)
-			case l.Existing && !g.out.json():
-				g.out.printf("Release %s %s exists already, made from the same commit with the same packages by %s at %s: nothing to create (%s)\n",
-					l.Release.Project, l.Release.Version, l.Release.CreatedBy, l.Release.Created.UTC().Format("2006-01-02 15:04:05 UTC"), l.Commit.String()[:12])
-			}
-			if !g.out.json() && !l.Existing {
-				g.out.printf("Created release %s %s (%s)\n", l.Release.Project, l.Release.Version, l.Commit.String()[:12])
-				for _, p := range l.Release.Packages {
-					g.out.printf("  package %s %s  sha256 %s  %s\n", p.ID, p.Version, p.SHA256[:12], humanBytes(p.Size))
-				}
-			}
+			g.printCreated(l, opts.noDeploy)
 			if opts.noDeploy {
 				return g.printNoDeploy(l)
 			}
@@ -137,6 +125,24 @@ the runners of each environment).`,
 	_ = cmd.MarkFlagRequired("version")
 	strictFlag(g, cmd)
 	return cmd
+}
+
+// printCreated says what release create made, or found made.
+func (g *globals) printCreated(l *release.Loaded, noDeploy bool) {
+	switch {
+	case l.Resumed && !noDeploy:
+		g.out.infof("zonectl: note: release %s %s was created by a run that was interrupted before its automatic deployments; running them now\n", l.Release.Project, l.Release.Version)
+	case g.out.json():
+	case l.Existing:
+		g.out.printf("Release %s %s exists already, made from the same commit with the same packages by %s at %s: nothing to create (%s)\n",
+			l.Release.Project, l.Release.Version, l.Release.CreatedBy, l.Release.Created.UTC().Format("2006-01-02 15:04:05 UTC"), l.Commit.String()[:12])
+	}
+	if !g.out.json() && !l.Existing {
+		g.out.printf("Created release %s %s (%s)\n", l.Release.Project, l.Release.Version, l.Commit.String()[:12])
+		for _, p := range l.Release.Packages {
+			g.out.printf("  package %s %s  sha256 %s  %s\n", p.ID, p.Version, p.SHA256[:12], humanBytes(p.Size))
+		}
+	}
 }
 
 // printNoDeploy reports a release whose automatic deployments this run
