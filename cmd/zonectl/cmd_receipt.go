@@ -183,7 +183,11 @@ hashes other than those sent. The same bundle again is a no-op.
 				return err
 			}
 			if g.out.json() {
-				return g.out.printJSON(map[string]any{"peer": res.Peer, "new": res.New, "already_imported": res.Again})
+				return g.out.printJSON(map[string]any{"peer": res.Peer, "new": res.New, "already_imported": res.Again, "older": res.Older})
+			}
+			if res.Older {
+				g.out.printf("Nothing new from %s: this file is older than the receipts merged already; all it holds was merged before.\n", res.Peer)
+				return nil
 			}
 			if res.Again {
 				g.out.printf("Nothing new from %s: these receipts are merged already.\n", res.Peer)

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/http/cgi"
@@ -19,6 +21,7 @@ import (
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"zonectl": func() { os.Exit(Main()) },
+		"forge":   forgeMain,
 	})
 }
 
@@ -42,6 +45,7 @@ func TestScript(t *testing.T) {
 			"gotargz":  cmdGoTarGz,
 			"randfile": cmdRandFile,
 			"tinyfs":   cmdTinyFS,
+			"treehash": cmdTreeHash,
 		},
 		Setup: func(env *testscript.Env) error {
 			// Every script gets its own configuration directory (where
@@ -135,4 +139,43 @@ func cmdHTTPGit(ts *testscript.TestScript, neg bool, args []string) {
 	go srv.Serve(ln)
 	ts.Defer(func() { srv.Close() })
 	ts.Setenv("GITURL", "http://"+ln.Addr().String()+"/"+filepath.Base(dir))
+}
+
+// cmdTreeHash writes every file under DIR, with its SHA-256, to FILE, for
+// comparing a Space before and after a refusal byte for byte, objects
+// included. The Space lock, claims and gitstore's scratch directory are
+// left out: taking a lock is not a change.
+//
+//	treehash devtest before.txt
+func cmdTreeHash(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: treehash DIR FILE")
+	}
+	root := ts.MkAbs(args[0])
+	var lines []string
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		rel = filepath.ToSlash(rel)
+		switch rel {
+		case ".git/zonectl/flock", ".git/zonectl/fetch.flock", ".git/zonectl/tmp", ".git/zonectl/claims":
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		lines = append(lines, fmt.Sprintf("%x %s", sha256.Sum256(data), rel))
+		return nil
+	})
+	ts.Check(err)
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(strings.Join(lines, "\n")+"\n"), 0o644))
 }

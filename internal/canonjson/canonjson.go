@@ -29,3 +29,21 @@ func Decode(name string, data []byte, v any) error {
 	}
 	return nil
 }
+
+// DecodeExact reads a document that must be exactly as Encode writes v:
+// what a peer signs is read only in the one form it can have, so that no
+// duplicate key, key in another case, unknown field or other spelling of
+// the same value can mean one thing to zonectl and another to a reader.
+func DecodeExact(name string, data []byte, v any) error {
+	if err := Decode(name, data, v); err != nil {
+		return err
+	}
+	again, err := Encode(v)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", name, err)
+	}
+	if !bytes.Equal(again, data) {
+		return fmt.Errorf("read %s: not in the canonical form zonectl writes (a duplicate, unknown or differently cased key, or another spelling of a value)", name)
+	}
+	return nil
+}

@@ -142,13 +142,8 @@ func Prepare(env *Env, opts Options) (*Promotion, error) {
 	return &Promotion{
 		Release: rel, Target: peer.Name, TargetFingerprint: keys.Fingerprint(list[0]), TargetKey: list[0],
 		TargetEnvironments: envs, Process: proc, Variables: vars,
-		Ref: "refs/zonectl/promotions/" + strings.ToLower(peer.Name) + "/" + releaseRefName(rel.Release.Project),
+		Ref: release.PromotionRef(peer.Name, rel.Release.Project),
 	}, nil
-}
-
-func releaseRefName(project string) string {
-	ref, _ := release.Ref(project, "x")
-	return strings.TrimSuffix(strings.TrimPrefix(ref, release.RefPrefix), "/x")
 }
 
 // targetEnvironments lists this Space's remote environments owned by the

@@ -44,6 +44,9 @@ type ImportResult struct {
 	Peer  string
 	New   []Entry // receipts new here, oldest first
 	Again bool    // nothing new: the bundle was imported before
+	// Older is set with Again when the bundle is older than what was
+	// merged (a file replayed): its receipts were all merged before.
+	Older bool
 	Merge plumbing.Hash
 }
 
@@ -169,11 +172,21 @@ func stage(ctx context.Context, tx *gitstore.Tx, env *ImportEnv, v *Verified) (*
 		res.Again = true
 		return res, nil
 	}
-	if _, err := bundle.Unbundle(ctx, bytes.NewReader(v.git), env.Repo.Objects(), bundle.UnbundleOptions{}); err != nil {
+	// What the peer sent stays in a quarantine until every check passed:
+	// a refused bundle leaves nothing in the object store.
+	q, err := env.Repo.Quarantine()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := bundle.Unbundle(ctx, bytes.NewReader(v.git), q.Objects(), bundle.UnbundleOptions{}); err != nil {
 		return nil, refuse(v.name, "receipts.bundle: %v", err)
 	}
 	tip := plumbing.NewHash(v.manifest.Tip)
-	chain, err := verifyChain(env.Repo, tip, ack, keys.VerifyFunc(v.verifier.VerifyOK), v.name) // 5
+	if older, err := q.Repo.IsAncestor(tip, ack); err == nil && older && !ack.IsZero() {
+		res.Again, res.Older = true, true // an older file again
+		return res, nil
+	}
+	chain, err := verifyChain(q.Repo, tip, ack, keys.VerifyFunc(v.verifier.VerifyOK), v.name) // 5
 	if err != nil {
 		return nil, err
 	}
@@ -185,6 +198,9 @@ func stage(ctx context.Context, tx *gitstore.Tx, env *ImportEnv, v *Verified) (*
 	if len(chain) == 0 {
 		res.Again = true
 		return res, nil
+	}
+	if err := q.Keep(); err != nil {
+		return nil, err
 	}
 	res.New = chain
 	if err := tx.Update(ackRef, tip, ack); err != nil {
@@ -221,7 +237,7 @@ func verifyChain(repo *gitstore.Repo, tip, ack plumbing.Hash, v gitstore.Verifie
 		if err := repo.VerifyCommit(h, v); err != nil {
 			return nil, refuse(name, "receipt commit %s: %v", h, err)
 		}
-		r, err := read(repo, h)
+		r, err := readSent(repo, h)
 		if err != nil {
 			return nil, refuse(name, "%v", err)
 		}
@@ -262,17 +278,28 @@ func verifyChain(repo *gitstore.Repo, tip, ack plumbing.Hash, v gitstore.Verifie
 	return out, nil
 }
 
-// checkReceipt refuses a receipt for a release this Space did not promote
-// to the peer, or with package hashes other than what was sent.
+// clockSkew is how far in the future a receipt's times may be: the
+// peer's clock and ours differ a little.
+const clockSkew = 5 * time.Minute
+
+// checkReceipt refuses a receipt that this Space cannot vouch for: one
+// naming a promotion this Space did not sign and send to the peer (looked
+// up on this Space's own chain of promotions to it, never as any commit
+// the repository happens to hold: the bundle can carry commits of its
+// own), or saying what the peer cannot say.
 func checkReceipt(env *ImportEnv, peer string, e Entry, name string) error {
-	if !strings.EqualFold(e.Source, env.Config.Name()) {
+	switch {
+	case !strings.EqualFold(e.Source, env.Config.Name()):
 		return refuse(name, "receipt %d is for releases from %q, not from this Space", e.Position, e.Source)
+	case !strings.EqualFold(e.Target, peer):
+		return refuse(name, "receipt %d says it was deployed by %q, but %s sent it", e.Position, e.Target, peer)
 	}
-	h := plumbing.NewHash(e.Promotion)
-	sent, err := release.LoadCommit(env.Repo, "promotion "+e.Promotion, h)
-	if err != nil || sent.Release.Promoted == nil || !strings.EqualFold(sent.Release.Promoted.Target, peer) ||
-		!strings.EqualFold(sent.Release.Project, e.Project) || sent.Release.Version != e.Version {
-		return refuse(name, "receipt %d is for %s %s from promotion %s, which this Space never sent to %s", e.Position, e.Project, e.Version, e.Promotion, peer)
+	sent, err := promotionSent(env, peer, e)
+	if err != nil {
+		return refuse(name, "receipt %d: %v", e.Position, err)
+	}
+	if err := checkReported(env, peer, e); err != nil {
+		return refuse(name, "receipt %d: %v", e.Position, err)
 	}
 	pinned := map[string]bool{}
 	for _, p := range sent.Release.Packages {
@@ -282,6 +309,70 @@ func checkReceipt(env *ImportEnv, peer string, e Entry, name string) error {
 		if !pinned[p.SHA256] {
 			return refuse(name, "receipt %d says package %s %s (sha256 %s) was deployed, which is not what this Space sent", e.Position, p.ID, p.Version, p.SHA256)
 		}
+	}
+	return nil
+}
+
+// promotionSent is the promotion the receipt names, if it is on this
+// Space's chain of promotions of the project to peer, for that release
+// and revision.
+func promotionSent(env *ImportEnv, peer string, e Entry) (*release.Loaded, error) {
+	ref := release.PromotionRef(peer, e.Project)
+	tip, ok, err := env.Repo.Ref(ref)
+	if err != nil {
+		return nil, err
+	}
+	h := plumbing.NewHash(e.Promotion)
+	if ok {
+		ok, err = env.Repo.IsAncestor(h, tip)
+		if err != nil {
+			return nil, err
+		}
+	}
+	if !ok {
+		return nil, fmt.Errorf("it is for %s %s from promotion %s, which this Space never sent to %s (it is not on %s)", e.Project, e.Version, e.Promotion, peer, ref)
+	}
+	sent, err := release.LoadCommit(env.Repo, "promotion "+e.Promotion, h)
+	if err != nil {
+		return nil, err
+	}
+	p := sent.Release.Promoted
+	switch {
+	case p == nil || !strings.EqualFold(p.Target, peer) || !strings.EqualFold(sent.Release.Project, e.Project) || sent.Release.Version != e.Version:
+		return nil, fmt.Errorf("it is for %s %s, but promotion %s sent %s %s", e.Project, e.Version, e.Promotion, sent.Release.Project, sent.Release.Version)
+	case p.Revision != e.Revision:
+		return nil, fmt.Errorf("it says revision %d, but promotion %s is revision %d", e.Revision, e.Promotion, p.Revision)
+	}
+	return sent, nil
+}
+
+// deploymentStates are the states a deployment's receipt may carry; an
+// acceptance or rejection carries its own, with no environment.
+var deploymentStates = map[string]bool{ledger.StateSuccess: true, ledger.StateFailed: true, ledger.StateWaiting: true}
+
+// checkReported refuses what the peer cannot report: a state outside the
+// documented set, an environment that is not one of the peer's as this
+// Space knows them, times out of order or in the future.
+func checkReported(env *ImportEnv, peer string, e Entry) error {
+	switch {
+	case e.State == StateAccepted || e.State == StateRejected:
+		if e.Environment != "" {
+			return fmt.Errorf("an %s names environment %q", strings.ToLower(e.State), e.Environment)
+		}
+	case deploymentStates[e.State]:
+		re := env.Config.RemoteEnvironment(e.Environment)
+		if re == nil || !strings.EqualFold(re.Space.Name, peer) {
+			return fmt.Errorf("it reports a deployment to %q, which is not an environment of %s here (a remote_environment with space = %q)", e.Environment, peer, peer)
+		}
+	default:
+		return fmt.Errorf("state %q is none of Success, Failed, Waiting, Accepted, Rejected", e.State)
+	}
+	limit := env.Now.Add(clockSkew)
+	switch {
+	case e.Started.After(limit) || e.Finished.After(limit):
+		return fmt.Errorf("it is dated in the future (started %s, finished %s)", e.Started.Format(time.RFC3339), e.Finished.Format(time.RFC3339))
+	case !e.Finished.IsZero() && e.Finished.Before(e.Started):
+		return fmt.Errorf("it finished (%s) before it started (%s)", e.Finished.Format(time.RFC3339), e.Started.Format(time.RFC3339))
 	}
 	return nil
 }

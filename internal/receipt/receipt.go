@@ -189,7 +189,18 @@ func chainFrom(repo *gitstore.Repo, ref string) ([]Entry, error) {
 	return out, nil
 }
 
+// read reads the receipt of commit h, as this Space wrote it.
 func read(repo *gitstore.Repo, h plumbing.Hash) (*Receipt, error) {
+	return readAs(repo, h, canonjson.Decode)
+}
+
+// readSent reads the receipt of commit h from a peer: exactly in the one
+// form zonectl writes, or not at all.
+func readSent(repo *gitstore.Repo, h plumbing.Hash) (*Receipt, error) {
+	return readAs(repo, h, canonjson.DecodeExact)
+}
+
+func readAs(repo *gitstore.Repo, h plumbing.Hash, decode func(string, []byte, any) error) (*Receipt, error) {
 	c, err := repo.Git().CommitObject(h)
 	if err != nil {
 		return nil, fmt.Errorf("read receipt commit %s: %w", h, err)
@@ -208,7 +219,7 @@ func read(repo *gitstore.Repo, h plumbing.Hash) (*Receipt, error) {
 		return nil, err
 	}
 	var r Receipt
-	if err := canonjson.Decode("receipt.json of "+h.String(), data, &r); err != nil {
+	if err := decode("receipt.json of "+h.String(), data, &r); err != nil {
 		return nil, err
 	}
 	if r.Schema != Schema {

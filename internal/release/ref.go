@@ -22,6 +22,12 @@ func Ref(project, version string) (string, error) {
 	return ref, nil
 }
 
+// PromotionRef is where a source keeps the chain of a project's
+// promotions to target: each commit a sliced release it sent.
+func PromotionRef(target, project string) string {
+	return "refs/zonectl/promotions/" + strings.ToLower(target) + "/" + escape(strings.ToLower(project))
+}
+
 // ProjectRefPrefix is the prefix of every release ref of a project.
 func ProjectRefPrefix(project string) string {
 	return RefPrefix + escape(strings.ToLower(project)) + "/"

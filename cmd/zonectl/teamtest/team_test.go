@@ -232,7 +232,15 @@ func writeTarGz(t *testing.T, path, name, content string) {
 const environmentsHCL = `environment "Development" {}
 environment "Test" {}
 
+remote_environment "Staging" {
+  space = "prod"
+}
+
 remote_environment "Production" {
+  space = "prod"
+}
+
+remote_environment "DR" {
   space = "prod"
 }
 
@@ -245,7 +253,7 @@ lifecycle "Default" {
     environments = ["Test"]
   }
   phase "Production" {
-    environments = ["Production"]
+    environments = ["Staging", "Production", "DR"]
   }
 }
 `
