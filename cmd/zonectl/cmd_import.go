@@ -165,12 +165,12 @@ func (g *globals) printImported(res *importer.Result, note string, extra map[str
 		return g.out.printJSON(doc)
 	}
 	if res.Again {
-		g.out.printf("%s %s (revision %d) from %s is imported already; nothing to do.\n", m.Project, m.Version, m.Revision, m.Source.Space)
+		g.out.printf("%s %s (revision %d) from %s is imported already; nothing to do.\n", vis(m.Project), vis(m.Version), m.Revision, vis(m.Source.Space))
 		return nil
 	}
-	g.out.printf("Imported %s %s from %s (revision %d, sequence %d)\n", m.Project, m.Version, m.Source.Space, m.Revision, m.Sequence)
+	g.out.printf("Imported %s %s from %s (revision %d, sequence %d)\n", vis(m.Project), vis(m.Version), vis(m.Source.Space), m.Revision, m.Sequence)
 	g.out.printf("  signed by  %s at %s\n", res.Signer.Fingerprint, res.Signer.Created.Format(time.RFC3339))
-	g.out.printf("  inbox      %s\n", res.InboxRef)
+	g.out.printf("  inbox      %s\n", vis(res.InboxRef))
 	g.out.printf("  packages   %d new in the store, %d in all\n", res.PackagesWritten, len(m.Packages))
 	if note != "" {
 		g.out.printf("  parts      %s\n", note)
@@ -239,10 +239,10 @@ func (g *globals) importIncoming(cmd *cobra.Command, env *importer.Env) error {
 		}
 		for _, l := range lines {
 			if l.Error != "" {
-				g.out.printf("%s: %s: %s\n", l.Ref, l.Result, l.Error)
+				g.out.printf("%s: %s: %s\n", vis(l.Ref), l.Result, vis(l.Error))
 				continue
 			}
-			g.out.printf("%s: %s %s %s from %s\n", l.Ref, l.Result, l.Project, l.Version, l.Source)
+			g.out.printf("%s: %s %s %s from %s\n", vis(l.Ref), l.Result, vis(l.Project), vis(l.Version), vis(l.Source))
 		}
 	}
 	if failed != nil {

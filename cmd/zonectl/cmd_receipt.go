@@ -196,10 +196,10 @@ hashes other than those sent. The same bundle again is a no-op.
 			g.out.printf("Merged %d receipt(s) from %s:\n", len(res.New), res.Peer)
 			for _, e := range res.New {
 				if e.Environment == "" {
-					g.out.printf("  %d. %s %s %s (%s)\n", e.Position, e.Project, e.Version, strings.ToLower(e.State), e.Finished.Format(time.RFC3339))
+					g.out.printf("  %d. %s %s %s (%s)\n", e.Position, vis(e.Project), vis(e.Version), vis(strings.ToLower(e.State)), e.Finished.Format(time.RFC3339))
 					continue
 				}
-				g.out.printf("  %d. %s %s to %s%s: %s (%s)\n", e.Position, e.Project, e.Version, e.Environment, tenantSuffix(e.Tenant), e.State, e.Finished.Format(time.RFC3339))
+				g.out.printf("  %d. %s %s to %s%s: %s (%s)\n", e.Position, vis(e.Project), vis(e.Version), vis(e.Environment), vis(tenantSuffix(e.Tenant)), vis(e.State), e.Finished.Format(time.RFC3339))
 			}
 			return nil
 		},

@@ -27,7 +27,7 @@ import (
 //
 // The receipt copies the newest one on the chain (a real deployment of a
 // real promotion), with the fields given replaced: environment, state,
-// target, revision, project, version, started and finished (RFC 3339, or
+// target, revision, project, version, tenant, deployment_id, started and finished (RFC 3339, or
 // "+1h" from now). promotion=fake points it at a commit the forger makes,
 // one that looks like a promotion SOURCE made; json=dupkey writes the
 // document with a key twice.
@@ -105,6 +105,10 @@ func setField(r *receipt.Receipt, k, v string) error {
 		r.Project = v
 	case "version":
 		r.Version = v
+	case "tenant":
+		r.Tenant = v
+	case "deployment_id":
+		r.DeploymentID = v
 	case "revision":
 		_, err = fmt.Sscan(v, &r.Revision)
 	case "started":

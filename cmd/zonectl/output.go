@@ -12,6 +12,8 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/zonectl/zonectl/internal/snapshot"
+
 	"github.com/zonectl/zonectl/internal/scratch"
 )
 
@@ -130,7 +132,8 @@ func (o *output) reportError(err error) {
 	if errors.As(err, &f) {
 		return
 	}
-	fmt.Fprintf(o.stderr, "%s %s\n", o.paint(o.stderr, styleRed, "zonectl: error:"), err)
+	// An error can quote what a peer sent: it is shown made visible.
+	fmt.Fprintf(o.stderr, "%s %s\n", o.paint(o.stderr, styleRed, "zonectl: error:"), snapshot.Visible(err.Error()))
 	if hint := hintFor(err); hint != "" {
 		fmt.Fprintf(o.stderr, "%s %s\n", o.paint(o.stderr, styleBold, "zonectl: hint:"), hint)
 	}
@@ -191,3 +194,8 @@ func writeTable(w io.Writer, rows [][]string) error {
 	}
 	return tw.Flush()
 }
+
+// vis shows a string that came from a peer with whatever would not show
+// itself made visible: control characters, bidirectional overrides and
+// look-alike letters cannot rewrite or disguise what the terminal shows.
+func vis(s string) string { return snapshot.VisibleLine(s) }

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/zonectl/zonectl/internal/receipt"
+	"github.com/zonectl/zonectl/internal/snapshot"
 )
 
 // AddReceipts fills the cells of remote environments owned by peer from
@@ -28,7 +29,11 @@ func (m *Model) AddReceipts(peer string, entries []receipt.Entry) {
 					continue
 				}
 				finished := e.Finished
-				d := &Deployment{Version: e.Version, State: e.State, Tenant: e.Tenant, Finished: e.Finished, ID: e.DeploymentID, ReportedBy: peer, Reported: &finished}
+				// What a peer says is shown with whatever would not show
+				// itself made visible (control characters, bidi overrides,
+				// look-alikes), on a terminal and in the page alike.
+				d := &Deployment{Version: snapshot.VisibleLine(e.Version), State: snapshot.VisibleLine(e.State), Tenant: snapshot.VisibleLine(e.Tenant),
+					Finished: e.Finished, ID: snapshot.VisibleLine(e.DeploymentID), ReportedBy: peer, Reported: &finished}
 				if current == nil {
 					current = d
 					continue

@@ -49,9 +49,9 @@ func HasHidden(s string) bool {
 	return escape(s, modeBlock) != s
 }
 
-// visibleLine is Visible for text shown on one line: newline and tab are
+// VisibleLine is Visible for text shown on one line: newline and tab are
 // escaped too, so the text cannot forge lines of its own.
-func visibleLine(s string) string {
+func VisibleLine(s string) string {
 	return escape(s, modeLine)
 }
 
@@ -573,7 +573,7 @@ func (t *textWriter) lines(indent int, lines []string) {
 		case (op == "+" || op == "-") && text != "":
 			t.printf(indent, "%s %s", op, Visible(text))
 		default:
-			t.printf(indent, "%s", visibleLine(l))
+			t.printf(indent, "%s", VisibleLine(l))
 		}
 	}
 }
@@ -603,7 +603,7 @@ func version(p, other *PackageRef) string {
 	if len(h) > 12 && isHex(h) && (other == nil || other.SHA256 == h || !strings.HasPrefix(other.SHA256, h[:12])) {
 		h = h[:12] + "…"
 	}
-	s := visibleLine(p.Version) + " (sha256 " + visibleLine(h)
+	s := VisibleLine(p.Version) + " (sha256 " + VisibleLine(h)
 	if other != nil && other.SHA256 == p.SHA256 && other.Size != p.Size {
 		s += ", " + strconv.FormatInt(p.Size, 10) + " bytes"
 	}
@@ -678,9 +678,9 @@ func (t *textWriter) template(tc TemplateChange) {
 		s, isText := f.New.(string)
 		switch {
 		case f.Field == "type" && isText:
-			summary = append(summary, visibleLine(s))
+			summary = append(summary, VisibleLine(s))
 		case f.Field == "per" && isText:
-			summary = append(summary, "per "+visibleLine(s))
+			summary = append(summary, "per "+VisibleLine(s))
 		case f.Field == "required":
 			required = "required"
 		default:
@@ -723,7 +723,7 @@ func name(s string) string {
 	if s == "" || strings.TrimSpace(s) != s || strings.ContainsAny(s, "\"()[]{},;\\→\n\t") {
 		return quote(s)
 	}
-	return visibleLine(s)
+	return VisibleLine(s)
 }
 
 // scopeText shows a value's scope: "[unscoped]", or its dimensions as
