@@ -175,11 +175,8 @@ func (r *runner) deployPackage(ctx context.Context, st *snapshot.Step, vars *var
 	if strings.Contains(dest, "#{") {
 		return fmt.Errorf("destination %q still holds a variable that has no value", dest)
 	}
-	if !filepath.IsAbs(dest) {
-		return fmt.Errorf("destination %q is not an absolute path", dest)
-	}
-	if r.env.TargetRoot != "" {
-		dest = filepath.Join(r.env.TargetRoot, dest)
+	if dest, err = confine(dest, r.env.TargetRoot); err != nil {
+		return err
 	}
 	res, err := r.extractPackage(ctx, st.DeployPackage.Package, dest, st.DeployPackage.Substitute, vars)
 	if err != nil {
@@ -191,6 +188,28 @@ func (r *runner) deployPackage(ctx context.Context, st *snapshot.Step, vars *var
 	}
 	fmt.Fprintln(r.out)
 	return nil
+}
+
+// confine checks a step's destination, after substitution: absolute, with
+// no ".." (a variable's value must not walk it elsewhere), and under root
+// when one is set (ZONECTL_TARGET_ROOT), where it is rooted.
+func confine(dest, root string) (string, error) {
+	if !filepath.IsAbs(dest) {
+		return "", fmt.Errorf("destination %q is not an absolute path", dest)
+	}
+	for _, part := range strings.Split(filepath.ToSlash(dest), "/") {
+		if part == ".." {
+			return "", fmt.Errorf("destination %q holds \"..\"; write the folder it means", dest)
+		}
+	}
+	if root == "" {
+		return filepath.Clean(dest), nil
+	}
+	out := filepath.Join(root, filepath.Clean(dest))
+	if rel, err := filepath.Rel(root, out); err != nil || rel == ".." || strings.HasPrefix(rel, "../") {
+		return "", fmt.Errorf("destination %q is outside ZONECTL_TARGET_ROOT %s", dest, root)
+	}
+	return out, nil
 }
 
 // extractPackage extracts a package of the release, verified by the hash
