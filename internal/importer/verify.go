@@ -130,8 +130,9 @@ func (in *Inspection) Failed() bool {
 //  4. the target is this Space: its name and its key;
 //  5. it has not expired;
 //  6. its sequence number is not older than the last one imported from
-//     that source (the same bundle again is reported as Again, and the
-//     checks stop there);
+//     that source (the same bundle again is reported as Again, once every
+//     other check passed too: a bundle altered in any byte is never
+//     "imported already");
 //  7. every file in the tar is one the manifest pins, with the size and
 //     hash it pins, and nothing else is there;
 //  8. the Git bundle's references and prerequisites are the ones pinned,
@@ -152,9 +153,6 @@ func Verify(ctx context.Context, env *Env, src io.Reader, name string) (*Verifie
 		if _, err := c.run(v); err != nil {
 			v.out.Close()
 			return nil, err
-		}
-		if v.out.Again {
-			break
 		}
 	}
 	return v.out, nil
