@@ -94,6 +94,7 @@ removed from there, each one refused stays, and the command exits 3.`,
 			}
 			res, err := g.importFile(cmd.Context(), env, files[0])
 			if err != nil {
+				s.undoLocal()
 				return err
 			}
 			return g.printImported(res, "", nil)

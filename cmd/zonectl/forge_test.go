@@ -1,9 +1,13 @@
 package main
 
 import (
+	"archive/tar"
 	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -13,9 +17,11 @@ import (
 
 	"github.com/zonectl/zonectl/gitstore"
 	"github.com/zonectl/zonectl/internal/canonjson"
+	"github.com/zonectl/zonectl/internal/envelope"
 	"github.com/zonectl/zonectl/internal/receipt"
 	"github.com/zonectl/zonectl/internal/release"
 	"github.com/zonectl/zonectl/internal/space"
+	"github.com/zonectl/zonectl/internal/zbundle"
 )
 
 // forgeMain is a hostile but trusted target, for the scripts: it appends
@@ -39,8 +45,11 @@ func forgeMain() {
 }
 
 func forge(args []string) error {
+	if len(args) >= 3 && args[0] == "bundle" {
+		return forgeBundle(args[1], args[2], args[3:])
+	}
 	if len(args) < 2 || args[0] != "receipt" {
-		return fmt.Errorf("usage: forge receipt SOURCE [field=value]...")
+		return fmt.Errorf("usage: forge receipt SOURCE [field=value]... | forge bundle IN OUT [field=value]...")
 	}
 	source := args[1]
 	sp, err := space.Open(".")
@@ -158,4 +167,83 @@ func appendRaw(sp *space.Space, signer gitstore.Signer, source string, data []by
 			Message: fmt.Sprintf("Receipt %d\n", position)})
 		return err
 	})
+}
+
+// forgeBundle is a hostile but trusted source: it rewrites the manifest of
+// the release bundle IN (project=, version=) and signs it again with the
+// key of the Space in the current directory, as a source that means harm
+// can, keeping every other member as it is.
+//
+//	forge bundle IN OUT [field=value]...
+func forgeBundle(in, out string, fields []string) error {
+	sp, err := space.Open(".")
+	if err != nil {
+		return err
+	}
+	signer, err := sp.Signer()
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(in)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	var members []tarMember
+	tr := tar.NewReader(f)
+	for {
+		h, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		data, err := io.ReadAll(tr)
+		if err != nil {
+			return err
+		}
+		members = append(members, tarMember{h, data})
+	}
+	var m zbundle.Manifest
+	if err := json.Unmarshal(members[0].data, &m); err != nil {
+		return err
+	}
+	for _, kv := range fields {
+		k, v, _ := strings.Cut(kv, "=")
+		switch k {
+		case "project":
+			m.Project = v
+		case "version":
+			m.Version = v
+		default:
+			return fmt.Errorf("no manifest field %q", k)
+		}
+	}
+	data, sig, err := envelope.Seal(&m, envelope.TypeReleaseManifest, zbundle.Schema, signer)
+	if err != nil {
+		return err
+	}
+	members[0].data, members[1].data = data, sig
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	for _, mem := range members {
+		h := *mem.h
+		h.Size = int64(len(mem.data))
+		if err := tw.WriteHeader(&h); err != nil {
+			return err
+		}
+		if _, err := tw.Write(mem.data); err != nil {
+			return err
+		}
+	}
+	if err := tw.Close(); err != nil {
+		return err
+	}
+	return os.WriteFile(out, buf.Bytes(), 0o644)
+}
+
+type tarMember struct {
+	h    *tar.Header
+	data []byte
 }

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"errors"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing/object"
@@ -22,6 +25,9 @@ type session struct {
 	name  string
 	store *store.Store
 	key   *keys.Signer
+	// madeLocal is the .zonectl folder (package store, work area) when
+	// opening the session made it.
+	madeLocal string
 }
 
 func (g *globals) session() (*session, error) { return g.openSession(false) }
@@ -43,6 +49,8 @@ func (g *globals) openSession(lenient bool) (*session, error) {
 	if err != nil {
 		return nil, err
 	}
+	local := filepath.Join(sp.Repo.MainRoot(), ".zonectl")
+	_, statErr := os.Lstat(local)
 	st, err := g.openStore(store.DefaultDir(sp.Repo.MainRoot()))
 	if err != nil {
 		return nil, err
@@ -50,7 +58,29 @@ func (g *globals) openSession(lenient bool) (*session, error) {
 	work := deploy.DefaultWorkDir(sp.Root())
 	removed, _ := deploy.SweepWork(work)
 	g.out.swept("deployments' work directory", work, removed)
-	return &session{g: g, sp: sp, name: name, store: st}, nil
+	s := &session{g: g, sp: sp, name: name, store: st}
+	if errors.Is(statErr, fs.ErrNotExist) {
+		s.madeLocal = local
+	}
+	return s, nil
+}
+
+// undoLocal removes the .zonectl folder this session made, when nothing
+// was put in it: a refused import leaves a Space that had none without.
+func (s *session) undoLocal() {
+	if s.madeLocal == "" {
+		return
+	}
+	files := 0
+	filepath.WalkDir(s.madeLocal, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			files++
+		}
+		return nil
+	})
+	if files == 0 {
+		os.RemoveAll(s.madeLocal)
+	}
 }
 
 // openStore opens the package store in dir and first removes what runs

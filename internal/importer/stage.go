@@ -3,7 +3,9 @@ package importer
 import (
 	"context"
 	"fmt"
+	"github.com/zonectl/zonectl/internal/release"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/zonectl/zonectl/gitstore"
@@ -34,23 +36,57 @@ func Stage(ctx context.Context, env *Env, v *Verified) (*Result, error) {
 		}
 		return res, nil
 	}
-	n, err := storePackages(ctx, env, v)
+	// The Git bundle is checked in a quarantine first: nothing of a
+	// refused bundle reaches the object store, nor a package the store.
+	q, err := env.Repo.Quarantine()
 	if err != nil {
 		return nil, err
 	}
-	res.PackagesWritten = n
 	gb, err := os.Open(v.path(zbundle.GitBundleName))
 	if err != nil {
 		return nil, err
 	}
 	defer gb.Close()
-	if _, err := bundle.Unbundle(ctx, gb, env.Repo.Objects(), bundle.UnbundleOptions{TempDir: v.dir.Path()}); err != nil {
+	if _, err := bundle.Unbundle(ctx, gb, q.Objects(), bundle.UnbundleOptions{TempDir: v.dir.Path()}); err != nil {
 		return nil, refuseOrFail(v.Name, "the Git bundle", err)
+	}
+	if err := checkRelease(q.Repo, v); err != nil {
+		return nil, err
+	}
+	n, err := storePackages(ctx, env, v)
+	if err != nil {
+		return nil, err
+	}
+	res.PackagesWritten = n
+	if err := q.Keep(); err != nil {
+		return nil, err
 	}
 	if res.Again, err = record(ctx, env, v); err != nil {
 		return nil, err
 	}
 	return res, nil
+}
+
+// checkRelease refuses a Git bundle whose one reference is not a
+// well-formed release, the one the manifest names, sliced for this Space:
+// the inbox takes nothing else (no other repository's commits, no ref to
+// a blob).
+func checkRelease(repo *gitstore.Repo, v *Verified) error {
+	m := v.Manifest
+	l, err := release.LoadCommit(repo, "the release in release.bundle", v.Commit)
+	if err != nil {
+		return refuse(v.Name, "release.bundle's reference %s is not a release: %v", v.Commit, err)
+	}
+	r := l.Release
+	switch {
+	case r.Project != m.Project || r.Version != m.Version:
+		return refuse(v.Name, "the manifest says %s %s, but the release in release.bundle is %s %s", m.Project, m.Version, r.Project, r.Version)
+	case r.Promoted == nil || !strings.EqualFold(r.Promoted.Target, m.Target.Space):
+		return refuse(v.Name, "the release in release.bundle was not sliced for this Space")
+	case r.Promoted.Revision != m.Revision || r.Promoted.Sequence != m.Sequence:
+		return refuse(v.Name, "the release in release.bundle is revision %d, sequence %d; the manifest says revision %d, sequence %d", r.Promoted.Revision, r.Promoted.Sequence, m.Revision, m.Sequence)
+	}
+	return nil
 }
 
 // storePackages puts the packages the store lacks into it, by hash; it
