@@ -113,8 +113,8 @@ func (fx *importFixture) env(t *testing.T) *ImportEnv {
 		t.Fatal(err)
 	}
 	cfg := &config.Space{
-		Space: &config.SpaceBlock{Name: "devtest"},
-		Peers: []*config.Peer{{Name: "prod", PublicKey: string(fx.prodKey), Accepts: []config.Ref{{Name: config.AcceptReceipts}}}},
+		Space:              &config.SpaceBlock{Name: "devtest"},
+		Peers:              []*config.Peer{{Name: "prod", PublicKey: string(fx.prodKey), Accepts: []config.Ref{{Name: config.AcceptReceipts}}}},
 		RemoteEnvironments: []*config.RemoteEnvironment{{Name: "Production", Space: config.Ref{Name: "prod"}}},
 	}
 	return &ImportEnv{Repo: repo, Signer: fx.source, Author: object.Signature{Name: "devtest", Email: "d@example.com", When: time.Now()},
