@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/zonectl/zonectl/internal/importer"
 	"github.com/zonectl/zonectl/internal/parts"
 	"github.com/zonectl/zonectl/internal/promote"
 	"github.com/zonectl/zonectl/internal/space"
@@ -95,6 +96,9 @@ func (g *globals) runPromote(cmd *cobra.Command, opts promoteOptions, project, v
 	}
 	if split >= fat32Limit {
 		g.out.infof("note: parts of %s do not fit on FAT32 media, whose largest file is 4 GiB - 1 byte; use --split 4000MB for those\n", humanBytes(split))
+	}
+	if opts.expires < 0 || opts.expires > importer.MaxLifetime {
+		return usagef(fmt.Errorf("--expires %s: a bundle may be imported for at most %d days (%s); targets refuse a longer life", opts.expires, int(importer.MaxLifetime.Hours()/24), importer.MaxLifetime))
 	}
 	if opts.out == "" && !opts.push {
 		return usagef(errors.New("say where the bundle goes: --out FILE, or --push to the peer's url"))

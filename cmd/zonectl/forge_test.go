@@ -170,7 +170,8 @@ func appendRaw(sp *space.Space, signer gitstore.Signer, source string, data []by
 }
 
 // forgeBundle is a hostile but trusted source: it rewrites the manifest of
-// the release bundle IN (project=, version=) and signs it again with the
+// the release bundle IN (project=, version=, sequence=, expires= as a
+// duration from now) and signs it again with the
 // key of the Space in the current directory, as a source that means harm
 // can, keeping every other member as it is.
 //
@@ -216,6 +217,16 @@ func forgeBundle(in, out string, fields []string) error {
 			m.Project = v
 		case "version":
 			m.Version = v
+		case "sequence":
+			if _, err := fmt.Sscan(v, &m.Sequence); err != nil {
+				return err
+			}
+		case "expires":
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				return err
+			}
+			m.Expires = time.Now().Add(d).UTC().Truncate(time.Second)
 		default:
 			return fmt.Errorf("no manifest field %q", k)
 		}

@@ -89,11 +89,28 @@ func (v *verification) checkTarget() (string, error) {
 	return "", checkTargetPeer(v.env.Repo, v.cfg, v.out.Manifest.Target, "bundle "+v.name)
 }
 
-// checkExpiry is check 5.
+// ClockSkew is how far in the future a signature may be dated: clocks
+// differ a little. MaxLifetime is the longest a bundle may be imported
+// for after it was signed.
+const (
+	ClockSkew   = 5 * time.Minute
+	MaxLifetime = 366 * 24 * time.Hour
+)
+
+// checkExpiry is check 5: not expired, not signed in the future, and not
+// made to live longer than MaxLifetime.
 func (v *verification) checkExpiry() (string, error) {
 	m := v.claimed
 	if !v.now.Before(m.Expires) {
 		return "", refuse(v.name, "it expired at %s; ask %s for a new bundle", m.Expires.Format(time.RFC3339), m.Source.Space)
+	}
+	if sig := v.out.Signer; sig != nil {
+		switch {
+		case sig.Created.After(v.now.Add(ClockSkew)):
+			return "", refuse(v.name, "it was signed at %s, in the future (this machine's clock says %s)", sig.Created.Format(time.RFC3339), v.now.Format(time.RFC3339))
+		case m.Expires.Sub(sig.Created) > MaxLifetime:
+			return "", refuse(v.name, "it may be imported until %s, more than %d days after it was signed; a bundle lives at most that long", m.Expires.Format(time.RFC3339), int(MaxLifetime.Hours()/24))
+		}
 	}
 	return "until " + m.Expires.Format(time.RFC3339), nil
 }

@@ -158,6 +158,11 @@ func ownFingerprint(repo *gitstore.Repo, space string) (string, error) {
 	return keys.Fingerprint(list[0]), nil
 }
 
+// MaxSequenceJump bounds how far a bundle's sequence number may pass the
+// last one imported from its source: numbers claimed and never used leave
+// gaps, never millions.
+const MaxSequenceJump = 1 << 20
+
 // checkSequence refuses a bundle older than the last one imported from its
 // source; the very same bundle again is reported as already imported.
 func checkSequence(repo *gitstore.Repo, m *zbundle.Manifest, name string) (again bool, err error) {
@@ -173,7 +178,15 @@ func checkSequence(repo *gitstore.Repo, m *zbundle.Manifest, name string) (again
 			}
 		}
 	}
+	var from uint64
+	if last != nil {
+		from = last.Sequence
+	}
 	switch {
+	case m.Sequence > from+MaxSequenceJump:
+		// Every later bundle must be newer: a number this high would lock
+		// the source out for good.
+		return false, refuse(name, "its sequence number %d is more than %d past %d, the last imported from %s; a source numbers its promotions one by one, and a number this high would refuse every later bundle", m.Sequence, MaxSequenceJump, from, m.Source.Space)
 	case last == nil || m.Sequence > last.Sequence:
 		return false, nil
 	case m.Sequence == last.Sequence && last.InboxRef != "" && sameRelease(entries, last, m):
