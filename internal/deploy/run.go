@@ -103,7 +103,12 @@ func run(ctx context.Context, env *Env, t *target, tenant *config.Tenant, opts O
 		return o, nil
 	}
 
-	masker := mask.New(vars.Secrets()...)
+	// Every spelling a template can make of a secret is masked too
+	// (#{Secret | ToUpper}, one line of a key file), not only the value.
+	masker := mask.New()
+	for _, secret := range vars.Secrets() {
+		masker.Add(octostache.Forms(secret)...)
+	}
 	var log bytes.Buffer
 	out := masker.Writer(io.MultiWriter(env.Output, &log))
 	r := &runner{env: env, t: t, tenant: tenant, opts: opts, vars: vars, out: out, masker: masker}
