@@ -138,7 +138,20 @@ func run(ctx context.Context, env *Env, t *target, tenant *config.Tenant, opts O
 	logData := masker.Bytes(log.Bytes())
 	sum := sha256.Sum256(logData)
 	rec.LogSHA256 = hex.EncodeToString(sum[:])
-	commit, unpushed, err := record(ctx, env, rel, rec, logData)
+	// A deployment stopped by a signal (Ctrl-C, SIGTERM, SIGHUP) is
+	// recorded all the same, as failed with the reason: the steps that
+	// ran did run. The record gets a moment of its own to be written.
+	rctx := ctx
+	if ctx.Err() != nil {
+		if rec.State != ledger.StateFailed {
+			rec.State, o.State = ledger.StateFailed, ledger.StateFailed
+		}
+		rec.Error = "interrupted: " + context.Cause(ctx).Error()
+		var cancel context.CancelFunc
+		rctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+	}
+	commit, unpushed, err := record(rctx, env, rel, rec, logData)
 	o.Unpushed = unpushed != nil && err == nil
 	if o.Unpushed {
 		fmt.Fprintf(env.Output, "zonectl: warning: deployment %s is recorded in this clone only, and the next command that writes (or zonectl sync) pushes it: %v\n", id, unpushed)
