@@ -2,7 +2,9 @@ package config
 
 import (
 	"fmt"
-	"path"
+	"strings"
+
+	"github.com/zonectl/zonectl/internal/extract"
 )
 
 func (c *checker) project(p *Project) {
@@ -48,8 +50,14 @@ func (c *checker) step(p *Project, st *Step, packages []string) {
 			c.packageRef(p, dp.Package, by, packages)
 		}
 		for _, g := range dp.Substitute {
-			if _, err := path.Match(g.Name, ""); err != nil {
-				c.errorf(g.Range, "Invalid substitute pattern", "%s substitutes files matching %q, which is not a valid glob pattern: %s.", by, g.Name, err)
+			// The rule deploy applies, so that validate refuses what a
+			// deployment would ("../x", "/etc/*", "a//b").
+			if err := extract.CheckPattern(g.Name); err != nil {
+				hint := ""
+				if !strings.Contains(err.Error(), "inside the package") {
+					hint = " A pattern is a path inside the package, such as \"config/*.json\"."
+				}
+				c.errorf(g.Range, "Invalid substitute pattern", "%s: %s.%s", by, err, hint)
 			}
 		}
 	}

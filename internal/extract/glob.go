@@ -14,6 +14,13 @@ type glob struct {
 	segs []string
 }
 
+// CheckPattern reports why a Substitute pattern would be refused when the
+// package is deployed, so that validate says so first.
+func CheckPattern(pattern string) error {
+	_, err := compileGlob(pattern)
+	return err
+}
+
 func compileGlob(pattern string) (glob, error) {
 	p := pattern
 	for strings.HasPrefix(p, "./") {
