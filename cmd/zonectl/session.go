@@ -2,9 +2,11 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing/object"
@@ -127,6 +129,18 @@ func (s *session) deployEnv(dryRun bool) (*deploy.Env, error) {
 		Output:     s.g.out.stdout,
 		WorkDir:    deploy.DefaultWorkDir(s.sp.Root()),
 		TargetRoot: getenv("ZONECTL_TARGET_ROOT"),
+	}
+	for _, b := range []struct {
+		name string
+		into *int64
+	}{{"ZONECTL_EXTRACT_MAX_BYTES", &env.ExtractMaxBytes}, {"ZONECTL_EXTRACT_MAX_RATIO", &env.ExtractMaxRatio}} {
+		if v := getenv(b.name); v != "" {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n <= 0 {
+				return nil, usagef(fmt.Errorf("%s=%q: want a positive whole number", b.name, v))
+			}
+			*b.into = n
+		}
 	}
 	if s.g.out.json() {
 		env.Output = s.g.out.stderr // stdout is for the JSON result

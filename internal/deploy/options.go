@@ -31,7 +31,10 @@ type Env struct {
 	// TargetRoot, when set, is prefixed to absolute package destinations,
 	// so a deployment to "/srv/acme" lands under it (for demos and tests).
 	TargetRoot string
-	Now        func() time.Time
+	// ExtractMaxBytes and ExtractMaxRatio bound what a package may expand
+	// to (extract.Options); zero means the defaults.
+	ExtractMaxBytes, ExtractMaxRatio int64
+	Now                              func() time.Time
 }
 
 // Options says what to deploy where.

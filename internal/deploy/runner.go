@@ -225,6 +225,8 @@ func (r *runner) extractPackage(ctx context.Context, id, dir string, substitute 
 	}
 	res, err := extract.Extract(ctx, path, dir, extract.Options{
 		Substitute: substitute,
+		MaxBytes:   r.env.ExtractMaxBytes,
+		MaxRatio:   r.env.ExtractMaxRatio,
 		Transform: func(name string, content []byte) ([]byte, error) {
 			out, err := octostache.Evaluate(string(content), vars)
 			return []byte(out), err

@@ -40,6 +40,50 @@ type Options struct {
 	// substituted; zero means DefaultMaxFileSize. Files that are not
 	// substituted have no limit.
 	MaxFileSize int64
+	// MaxBytes bounds what the whole archive may expand to, and MaxRatio
+	// what it may expand to for each byte of the archive (never below
+	// MinBound, so that small packages of text are not refused): an
+	// archive over either bound is refused as a bomb. Zero means
+	// DefaultMaxBytes and DefaultMaxRatio.
+	MaxBytes int64
+	MaxRatio int64
+}
+
+// The bounds of what an archive may expand to: a package that expands
+// past them is refused (see Options).
+const (
+	DefaultMaxBytes = 64 << 30
+	DefaultMaxRatio = 200
+	MinBound        = 64 << 20
+)
+
+// TooLargeError is an archive that expands past its bounds.
+type TooLargeError struct {
+	Limit int64
+	By    string // "size" or "ratio"
+}
+
+func (e *TooLargeError) Error() string {
+	if e.By == "ratio" {
+		return fmt.Sprintf("it expands to more than %d bytes, over %d times its own size: refused as an archive bomb (raise the ratio with ZONECTL_EXTRACT_MAX_RATIO if it is a real package)", e.Limit, DefaultMaxRatio)
+	}
+	return fmt.Sprintf("it expands to more than %d bytes: refused as an archive bomb (raise the limit with ZONECTL_EXTRACT_MAX_BYTES if it is a real package)", e.Limit)
+}
+
+// bound is how many bytes an archive of size may expand to, and why.
+func (o Options) bound(size int64) (int64, string) {
+	maxBytes, ratio := o.MaxBytes, o.MaxRatio
+	if maxBytes <= 0 {
+		maxBytes = DefaultMaxBytes
+	}
+	if ratio <= 0 {
+		ratio = DefaultMaxRatio
+	}
+	byRatio := max(size*ratio, MinBound)
+	if byRatio < maxBytes {
+		return byRatio, "ratio"
+	}
+	return maxBytes, "size"
 }
 
 // Validate reports the first problem with o: a malformed pattern, patterns
@@ -117,6 +161,11 @@ func Extract(ctx context.Context, archivePath, dest string, opts Options) (*Resu
 	}
 	defer root.Close()
 
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	limit, by := opts.bound(info.Size())
 	x := &extractor{
 		ctx:   ctx,
 		root:  root,
@@ -124,6 +173,7 @@ func Extract(ctx context.Context, archivePath, dest string, opts Options) (*Resu
 		globs: globs,
 		dirs:  map[string]bool{".": true},
 		files: map[string]bool{},
+		limit: &TooLargeError{Limit: limit, By: by},
 	}
 	switch format {
 	case formatTar:

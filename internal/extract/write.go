@@ -29,6 +29,8 @@ type extractor struct {
 	// targets a hard link may have.
 	files map[string]bool
 	res   Result
+	// limit is what the archive may expand to, as the error past it.
+	limit *TooLargeError
 }
 
 func unsafeEntry(raw, format string, args ...any) error {
@@ -172,12 +174,21 @@ func (x *extractor) file(raw string, mode fs.FileMode, size int64, r io.Reader) 
 		return fmt.Errorf("entry %q: %w", raw, err)
 	}
 	var n int64
+	room := x.limit.Limit - x.res.Bytes
 	if sub {
 		var m int
+		if int64(len(content)) > room {
+			out.Close()
+			x.root.Remove(native(name))
+			return x.limit
+		}
 		m, err = out.Write(content)
 		n = int64(m)
 	} else {
-		n, err = io.Copy(out, r)
+		n, err = io.Copy(out, io.LimitReader(r, room+1))
+		if err == nil && n > room {
+			err = x.limit
+		}
 	}
 	if cerr := out.Close(); err == nil {
 		err = cerr
