@@ -150,12 +150,36 @@ func (r *runner) runScript(ctx context.Context, dir string, st *snapshot.Step, v
 	cmd := exec.CommandContext(ctx, shell, script)
 	cmd.Dir = dir
 	cmd.Env = append(baseEnviron(), substitutedEnviron(vars)...)
-	cmd.Stdout, cmd.Stderr = r.out, r.out
-	cmd.WaitDelay = 5 * time.Second
+	// The output goes through a pipe of our own, so that the step ends
+	// when its shell does, not when the last process holding the output
+	// lets go of it.
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		return err
+	}
+	cmd.Stdout, cmd.Stderr = pw, pw
+	copied := make(chan struct{})
+	go func() {
+		io.Copy(r.out, pr)
+		pr.Close()
+		close(copied)
+	}()
 	// A timeout or cancel ends everything the script started, not just
-	// the shell: its own process group is killed.
+	// the shell: its own process group is killed; and so is what is left
+	// of it once the shell exits.
 	ownProcessGroup(cmd)
-	if err := cmd.Run(); err != nil {
+	err = cmd.Start()
+	pw.Close()
+	if err == nil {
+		err = cmd.Wait()
+		endGroup(cmd)
+	}
+	select {
+	case <-copied:
+	case <-time.After(5 * time.Second):
+		pr.Close() // a process outside the group still holds the output
+	}
+	if err != nil {
 		var ee *exec.ExitError
 		if errors.As(err, &ee) && ee.Exited() {
 			return fmt.Errorf("the script exited with status %d", ee.ExitCode())
