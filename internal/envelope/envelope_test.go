@@ -2,10 +2,14 @@ package envelope
 
 import (
 	"bytes"
+	"crypto"
 	"errors"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/ProtonMail/go-crypto/openpgp"
+	"github.com/ProtonMail/go-crypto/openpgp/packet"
 )
 
 func TestSealOpen(t *testing.T) {
@@ -328,4 +332,24 @@ func TestSchema(t *testing.T) {
 	if _, err := (Schema{Major: 1 << 30}).MarshalText(); err == nil {
 		t.Error("MarshalText accepted a huge major version")
 	}
+}
+
+// A signature without the document-type notation, or made in text mode
+// (which verifies over rewritten line endings), is refused.
+func TestOpenRefusesUnnamedAndTextSignatures(t *testing.T) {
+	src := newSpace(t, "devtest")
+	data, _, err := Seal(sampleDoc(), TypeReleaseManifest, v1, src.signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Open("manifest.json", data, src.sign(t, data), TypeReleaseManifest, v1, src.verifier, nil)
+	wantRefused(t, err, "names no document type")
+
+	var buf bytes.Buffer
+	cfg := &packet.Config{DefaultHash: crypto.SHA256, SignatureNotations: []*packet.Notation{{Name: NotationName, Value: []byte(TypeReleaseManifest), IsHumanReadable: true}}}
+	if err := openpgp.ArmoredDetachSignText(&buf, src.entity, bytes.NewReader(data), cfg); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Open("manifest.json", data, buf.Bytes(), TypeReleaseManifest, v1, src.verifier, nil)
+	wantRefused(t, err, "text-mode")
 }

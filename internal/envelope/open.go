@@ -29,8 +29,8 @@ import (
 //     another major version may make in a way this version does not know.
 //  5. sig must verify over data with v (keys.Verifier.VerifyNamed): the
 //     signer's key in v's keyring and valid when it signed, no byte altered.
-//  6. If the signature carries NotationName notations, each must name
-//     docType.
+//  6. The signature is binary (not text-mode) and carries the NotationName
+//     notation, naming docType.
 //  7. data is decoded into into.
 //
 // A refusal in steps 1 to 6, other than a schema version, is a
@@ -101,13 +101,23 @@ func checkNotations(armoredSig []byte, docType string) string {
 	if err != nil {
 		return fmt.Sprintf("malformed signature: %v", err)
 	}
+	if sig.SigType != packet.SigTypeBinary {
+		// A text-mode signature verifies over line endings rewritten:
+		// "altered in any byte" must be literally true.
+		return "the signature is a text-mode signature; a document is signed as binary, byte for byte"
+	}
+	named := false
 	for _, n := range sig.Notations {
 		if n.Name != NotationName {
 			continue
 		}
+		named = true
 		if got := string(n.Value); got != docType {
 			return fmt.Sprintf("the signature was made for a %q document (notation %s), not a %q document", got, NotationName, docType)
 		}
+	}
+	if !named {
+		return fmt.Sprintf("the signature names no document type (notation %s): every zonectl signature of a document does", NotationName)
 	}
 	return ""
 }
