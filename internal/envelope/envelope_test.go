@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"crypto"
 	"errors"
+	"io"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
+	"github.com/ProtonMail/go-crypto/openpgp/armor"
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
 )
 
@@ -352,4 +354,74 @@ func TestOpenRefusesUnnamedAndTextSignatures(t *testing.T) {
 	}
 	_, err = Open("manifest.json", data, buf.Bytes(), TypeReleaseManifest, v1, src.verifier, nil)
 	wantRefused(t, err, "text-mode")
+}
+
+// The armor must be as zonectl writes it, and the 16-bit hash prefix must
+// match, as gpg --verify requires: altered in any byte means any byte.
+func TestOpenIsAsStrictAsGPG(t *testing.T) {
+	src := newSpace(t, "devtest")
+	data, sig, err := Seal(sampleDoc(), TypeReleaseManifest, v1, src.signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	open := func(sig []byte) error {
+		_, err := Open("manifest.json", data, sig, TypeReleaseManifest, v1, src.verifier, nil)
+		return err
+	}
+	if err := open(sig); err != nil {
+		t.Fatalf("the signature as sealed: %v", err)
+	}
+	headed := bytes.Replace(sig, []byte("-----\n"), []byte("-----\nComment: trust me\n"), 1)
+	wantRefused(t, open(headed), "headers")
+
+	block, err := armor.Decode(bytes.NewReader(sig))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(block.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rearmor := func(body []byte, checksum string) []byte {
+		var buf bytes.Buffer
+		w, err := armor.Encode(&buf, "PGP SIGNATURE", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(body)
+		w.Close()
+		out := buf.String()
+		if checksum != "" {
+			// Drop any checksum line armor wrote, and put the one given.
+			var lines []string
+			for _, l := range strings.Split(out, "\n") {
+				if len(l) == 5 && l[0] == '=' {
+					continue
+				}
+				if strings.HasPrefix(l, "-----END") {
+					lines = append(lines, checksum)
+				}
+				lines = append(lines, l)
+			}
+			out = strings.Join(lines, "\n")
+		}
+		return []byte(out + "\n")
+	}
+	wantRefused(t, open(rearmor(body, "=AAAA")), "checksum does not match")
+
+	// The hash prefix sits after the hashed and unhashed subpackets of
+	// the one v4 signature packet (new format, a one- or two-byte length).
+	p := append([]byte{}, body...)
+	hdr := 2
+	switch {
+	case p[0] != 0xC2 || p[1] >= 224:
+		t.Fatalf("unexpected packet header % x", p[:3])
+	case p[1] >= 192:
+		hdr = 3
+	}
+	q := p[hdr:]
+	off := 6 + (int(q[4])<<8 | int(q[5]))
+	off = off + 2 + (int(q[off])<<8 | int(q[off+1]))
+	q[off] ^= 0xFF
+	wantRefused(t, open(rearmor(p, "")), "hash prefix does not match")
 }

@@ -2,9 +2,12 @@ package envelope
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"strings"
 
 	"github.com/ProtonMail/go-crypto/openpgp/armor"
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
@@ -81,7 +84,7 @@ func Open(name string, data, sig []byte, docType string, supported Schema, v *ke
 	}
 
 	// 6.
-	if reason := checkNotations(sig, docType); reason != "" {
+	if reason := checkStrict(data, sig, docType); reason != "" {
 		return refuse(reason, nil)
 	}
 
@@ -94,9 +97,15 @@ func Open(name string, data, sig []byte, docType string, supported Schema, v *ke
 	return signature, nil
 }
 
-// checkNotations returns why the NotationName notations in armoredSig, a
-// signature that has verified, do not name docType, or "".
-func checkNotations(armoredSig []byte, docType string) string {
+// checkStrict returns why armoredSig, a signature over data that has
+// verified, is still not one zonectl takes, or "": the armor must be as
+// zonectl writes it (no headers, a right checksum when there is one), the
+// signature's 16-bit hash prefix must match, as gpg requires, and its
+// notations must name docType.
+func checkStrict(data, armoredSig []byte, docType string) string {
+	if reason := checkArmor(armoredSig); reason != "" {
+		return reason
+	}
 	sig, err := readSignaturePacket(armoredSig)
 	if err != nil {
 		return fmt.Sprintf("malformed signature: %v", err)
@@ -106,6 +115,66 @@ func checkNotations(armoredSig []byte, docType string) string {
 		// "altered in any byte" must be literally true.
 		return "the signature is a text-mode signature; a document is signed as binary, byte for byte"
 	}
+	if sig.Version == 4 {
+		h := sig.Hash.New()
+		h.Write(data)
+		h.Write(sig.HashSuffix)
+		if sum := h.Sum(nil); sum[0] != sig.HashTag[0] || sum[1] != sig.HashTag[1] {
+			return "the signature's hash prefix does not match the document"
+		}
+	}
+	return checkNotations(sig, docType)
+}
+
+// checkArmor refuses armor headers (zonectl writes none) and a checksum
+// line that does not match the armored bytes.
+func checkArmor(armored []byte) string {
+	block, err := armor.Decode(bytes.NewReader(armored))
+	if err != nil {
+		return fmt.Sprintf("malformed signature armor: %v", err)
+	}
+	if len(block.Header) > 0 {
+		return "the signature's armor has headers, which zonectl never writes"
+	}
+	body, err := io.ReadAll(block.Body)
+	if err != nil {
+		return fmt.Sprintf("malformed signature armor: %v", err)
+	}
+	for _, line := range strings.Split(string(armored), "\n") {
+		line = strings.TrimSpace(line)
+		if len(line) != 5 || line[0] != '=' {
+			continue
+		}
+		want, err := base64.StdEncoding.DecodeString(line[1:])
+		if err != nil || len(want) != 3 {
+			return "the signature's armor checksum is malformed"
+		}
+		c := crc24(body)
+		if want[0] != byte(c>>16) || want[1] != byte(c>>8) || want[2] != byte(c) {
+			return "the signature's armor checksum does not match"
+		}
+	}
+	return ""
+}
+
+// crc24 is OpenPGP's armor checksum (RFC 9580, 6.1).
+func crc24(b []byte) uint32 {
+	crc := uint32(0xB704CE)
+	for _, c := range b {
+		crc ^= uint32(c) << 16
+		for range 8 {
+			crc <<= 1
+			if crc&0x1000000 != 0 {
+				crc ^= 0x1864CFB
+			}
+		}
+	}
+	return crc & 0xFFFFFF
+}
+
+// checkNotations returns why sig, a signature that has verified, has no
+// NotationName notation naming docType, or "".
+func checkNotations(sig *packet.Signature, docType string) string {
 	named := false
 	for _, n := range sig.Notations {
 		if n.Name != NotationName {
