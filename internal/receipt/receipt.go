@@ -3,6 +3,7 @@ package receipt
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -133,14 +134,17 @@ func Since(repo *gitstore.Repo, tip plumbing.Hash, onLine func(plumbing.Hash) (b
 	var out []Entry
 	for h := tip; !h.IsZero(); {
 		on, err := onLine(h)
-		if err != nil || on {
+		if err != nil {
+			return nil, err
+		}
+		if on {
 			break
 		}
 		r, err := read(repo, h)
 		if err != nil {
 			return nil, err
 		}
-		out = append([]Entry{{Commit: h, Receipt: *r}}, out...)
+		out = append(out, Entry{Commit: h, Receipt: *r})
 		c, err := repo.Git().CommitObject(h)
 		if err != nil {
 			return nil, err
@@ -150,6 +154,7 @@ func Since(repo *gitstore.Repo, tip plumbing.Hash, onLine func(plumbing.Hash) (b
 			h = c.ParentHashes[0]
 		}
 	}
+	slices.Reverse(out)
 	return out, nil
 }
 
@@ -167,26 +172,7 @@ func chainFrom(repo *gitstore.Repo, ref string) ([]Entry, error) {
 	if err != nil || !ok {
 		return nil, err
 	}
-	var out []Entry
-	for h := tip; !h.IsZero(); {
-		r, err := read(repo, h)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, Entry{Commit: h, Receipt: *r})
-		c, err := repo.Git().CommitObject(h)
-		if err != nil {
-			return nil, err
-		}
-		h = plumbing.ZeroHash
-		if c.NumParents() > 0 {
-			h = c.ParentHashes[0]
-		}
-	}
-	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
-		out[i], out[j] = out[j], out[i]
-	}
-	return out, nil
+	return Since(repo, tip, func(plumbing.Hash) (bool, error) { return false, nil })
 }
 
 // read reads the receipt of commit h, as this Space wrote it.
