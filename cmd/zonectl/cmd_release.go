@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -89,31 +90,7 @@ the runners of each environment).`,
 				return g.releaseError(err)
 			}
 			g.printCreated(l, opts.noDeploy)
-			if opts.noDeploy {
-				return g.printNoDeploy(l)
-			}
-			if l.Existing && !l.Resumed {
-				// Made by another run, which deployed it, or may be
-				// deploying it now: this run does nothing.
-				if l.Undeployed && !g.out.json() {
-					g.out.infof("zonectl: note: it has not been deployed yet; the run that made it may be deploying it now, else: zonectl deploy %s %s --to ENV\n", l.Release.Project, l.Release.Version)
-				}
-				return g.printNoDeploy(l)
-			}
-			denv, err := s.deployEnv(false)
-			if err != nil {
-				return err
-			}
-			auto, err := deploy.Automatic(cmd.Context(), denv, l.Release.Project, l.Release.Version)
-			if g.out.json() {
-				if jerr := g.out.printJSON(map[string]any{"release": releaseJSON(l), "created": !l.Existing, "automatic": auto}); jerr != nil {
-					return jerr
-				}
-			}
-			if err != nil {
-				return automaticError(l.Release.Project, l.Release.Version, err)
-			}
-			return g.reportAutomatic(auto)
+			return g.deployCreated(cmd.Context(), s, l, opts.noDeploy)
 		},
 	}
 	f := cmd.Flags()
@@ -125,6 +102,37 @@ the runners of each environment).`,
 	_ = cmd.MarkFlagRequired("version")
 	strictFlag(g, cmd)
 	return cmd
+}
+
+// deployCreated runs the automatic deployments of a release create made,
+// or of one an interrupted run made, unless --no-deploy leaves them to
+// zonectl deploy.
+func (g *globals) deployCreated(ctx context.Context, s *session, l *release.Loaded, noDeploy bool) error {
+	if noDeploy {
+		return g.printNoDeploy(l)
+	}
+	if l.Existing && !l.Resumed {
+		// Made by another run, which deployed it, or may be deploying it
+		// now: this run does nothing.
+		if l.Undeployed && !g.out.json() {
+			g.out.infof("zonectl: note: it has not been deployed yet; the run that made it may be deploying it now, else: zonectl deploy %s %s --to ENV\n", l.Release.Project, l.Release.Version)
+		}
+		return g.printNoDeploy(l)
+	}
+	denv, err := s.deployEnv(false)
+	if err != nil {
+		return err
+	}
+	auto, err := deploy.Automatic(ctx, denv, l.Release.Project, l.Release.Version)
+	if g.out.json() {
+		if jerr := g.out.printJSON(map[string]any{"release": releaseJSON(l), "created": !l.Existing, "automatic": auto}); jerr != nil {
+			return jerr
+		}
+	}
+	if err != nil {
+		return automaticError(l.Release.Project, l.Release.Version, err)
+	}
+	return g.reportAutomatic(auto)
 }
 
 // printCreated says what release create made, or found made.

@@ -135,32 +135,34 @@ func run(ctx context.Context, env *Env, t *target, tenant *config.Tenant, opts O
 	if resume != nil {
 		rec.Started = resume.Started
 	}
-	logData := masker.Bytes(log.Bytes())
+	return o, recordOutcome(ctx, env, rel, o, rec, masker.Bytes(log.Bytes()))
+}
+
+// recordOutcome records a deployment that ran, with its masked log, and
+// fills in where the Outcome is recorded.
+func recordOutcome(ctx context.Context, env *Env, rel *release.Loaded, o *Outcome, rec *ledger.DeploymentRecord, logData []byte) error {
 	sum := sha256.Sum256(logData)
 	rec.LogSHA256 = hex.EncodeToString(sum[:])
 	// A deployment stopped by a signal (Ctrl-C, SIGTERM, SIGHUP) is
 	// recorded all the same, as failed with the reason: the steps that
 	// ran did run. The record gets a moment of its own to be written.
-	rctx := ctx
 	if ctx.Err() != nil {
-		if rec.State != ledger.StateFailed {
-			rec.State, o.State = ledger.StateFailed, ledger.StateFailed
-		}
+		rec.State, o.State = ledger.StateFailed, ledger.StateFailed
 		rec.Error = "interrupted: " + context.Cause(ctx).Error()
 		var cancel context.CancelFunc
-		rctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 		defer cancel()
 	}
-	commit, unpushed, err := record(rctx, env, rel, rec, logData)
+	commit, unpushed, err := record(ctx, env, rel, rec, logData)
 	o.Unpushed = unpushed != nil && err == nil
 	if o.Unpushed {
-		fmt.Fprintf(env.Output, "zonectl: warning: deployment %s is recorded in this clone only, and the next command that writes (or zonectl sync) pushes it: %v\n", id, unpushed)
+		fmt.Fprintf(env.Output, "zonectl: warning: deployment %s is recorded in this clone only, and the next command that writes (or zonectl sync) pushes it: %v\n", rec.ID, unpushed)
 	}
 	if err != nil {
-		return o, fmt.Errorf("deployment %s finished %s but could not be recorded: %w", id, o.State, err)
+		return fmt.Errorf("deployment %s finished %s but could not be recorded: %w", rec.ID, o.State, err)
 	}
 	o.Ledger = commit.String()
-	return o, nil
+	return nil
 }
 
 // record signs a deployment into the ledger and, for a release from
