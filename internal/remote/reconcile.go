@@ -262,13 +262,13 @@ func deletable(ref string) bool {
 // describeConflict says what each side holds, for a release in words.
 func describeConflict(repo *gitstore.Repo, rr gitstore.RemoteRef) string {
 	if strings.HasPrefix(rr.Ref, "refs/zonectl/releases/") {
-		return fmt.Sprintf("the release was made twice: here %s; on the remote %s", Who(repo, rr.Local), Who(repo, rr.Fetched))
+		return fmt.Sprintf("the release was made twice: here %s; on the remote %s", madeBy(repo, rr.Local), madeBy(repo, rr.Fetched))
 	}
 	return "this clone and the remote each added commits the other does not have"
 }
 
-// Who says who made commit h, and when, in words.
-func Who(repo *gitstore.Repo, h plumbing.Hash) string {
+// madeBy says who made commit h, and when, in words.
+func madeBy(repo *gitstore.Repo, h plumbing.Hash) string {
 	c, err := repo.Git().CommitObject(h)
 	if err != nil {
 		return "by an unreadable commit " + h.String()
