@@ -352,6 +352,7 @@ func TestOpenRefusesUnnamedAndTextSignatures(t *testing.T) {
 	if err := openpgp.ArmoredDetachSignText(&buf, src.entity, bytes.NewReader(data), cfg); err != nil {
 		t.Fatal(err)
 	}
+	buf.WriteByte('\n')
 	_, err = Open("manifest.json", data, buf.Bytes(), TypeReleaseManifest, v1, src.verifier, nil)
 	wantRefused(t, err, "text-mode")
 }

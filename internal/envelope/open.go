@@ -126,8 +126,11 @@ func checkStrict(data, armoredSig []byte, docType string) string {
 	return checkNotations(sig, docType)
 }
 
-// checkArmor refuses armor headers (zonectl writes none) and a checksum
-// line that does not match the armored bytes.
+// checkArmor refuses armor headers (zonectl writes none), a checksum
+// line that does not match the armored bytes, and any other spelling of
+// the armor than the one zonectl writes (line lengths, blank lines,
+// dashes), with or without its optional checksum line: the armor decoder
+// forgives much that a changed byte can make.
 func checkArmor(armored []byte) string {
 	block, err := armor.Decode(bytes.NewReader(armored))
 	if err != nil {
@@ -154,7 +157,20 @@ func checkArmor(armored []byte) string {
 			return "the signature's armor checksum does not match"
 		}
 	}
-	return ""
+	for _, checksum := range []bool{true, false} {
+		var buf bytes.Buffer
+		w, err := armor.EncodeWithChecksumOption(&buf, block.Type, nil, checksum)
+		if err != nil {
+			return fmt.Sprintf("malformed signature armor: %v", err)
+		}
+		w.Write(body)
+		w.Close()
+		buf.WriteByte('\n')
+		if bytes.Equal(buf.Bytes(), armored) {
+			return ""
+		}
+	}
+	return "the signature's armor is not spelled as zonectl writes it (64-column lines, no blank or extra lines)"
 }
 
 // crc24 is OpenPGP's armor checksum (RFC 9580, 6.1).

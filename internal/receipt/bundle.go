@@ -21,6 +21,7 @@ import (
 	"github.com/zonectl/zonectl/internal/envelope"
 	"github.com/zonectl/zonectl/internal/keys"
 	"github.com/zonectl/zonectl/internal/refusal"
+	"github.com/zonectl/zonectl/internal/ustar"
 	"github.com/zonectl/zonectl/internal/zbundle"
 )
 
@@ -109,7 +110,7 @@ func Export(ctx context.Context, repo *gitstore.Repo, signer *keys.Signer, self 
 		name string
 		data []byte
 	}{{ManifestName, data}, {SignatureName, sig}, {GitBundleName, gitBuf.Bytes()}} {
-		if err := tw.WriteHeader(&tar.Header{Name: f.name, Mode: 0o644, Size: int64(len(f.data)), ModTime: m.Created, Typeflag: tar.TypeReg, Format: tar.FormatUSTAR}); err != nil {
+		if err := tw.WriteHeader(ustar.Header(f.name, int64(len(f.data)), m.Created)); err != nil {
 			return nil, err
 		}
 		if _, err := tw.Write(f.data); err != nil {
@@ -129,9 +130,12 @@ func Export(ctx context.Context, repo *gitstore.Repo, signer *keys.Signer, self 
 }
 
 // members reads a receipt bundle strictly: exactly its three members, in
-// order, regular files of bounded size.
-func members(r io.Reader, name string) (map[string][]byte, error) {
-	tr := tar.NewReader(r)
+// order, regular files of bounded size, in zonectl's tar dialect (package
+// ustar), so that no byte of it can change unnoticed. It returns their
+// bytes and their modification time, which is the manifest's creation
+// time in a bundle as Export writes it.
+func members(r io.Reader, name string) (map[string][]byte, time.Time, error) {
+	tr := ustar.NewReader(r)
 	out := map[string][]byte{}
 	limits := map[string]int64{ManifestName: envelope.MaxSize, SignatureName: envelope.MaxSignatureSize, GitBundleName: 64 << 20}
 	order := []string{ManifestName, SignatureName, GitBundleName}
@@ -141,24 +145,34 @@ func members(r io.Reader, name string) (map[string][]byte, error) {
 			break
 		}
 		if err != nil {
-			return nil, refuse(name, "not a receipt bundle: %v", err)
+			return nil, time.Time{}, tarRefusal(name, err)
 		}
 		if i >= len(order) || h.Name != order[i] {
-			return nil, refuse(name, "member %q is not one a receipt bundle holds, in its place (%s)", h.Name, order)
+			return nil, time.Time{}, refuse(name, "member %q is not one a receipt bundle holds, in its place (%s)", h.Name, order)
 		}
 		if h.Typeflag != tar.TypeReg || h.Size > limits[h.Name] {
-			return nil, refuse(name, "member %q is not a regular file within %d bytes", h.Name, limits[h.Name])
+			return nil, time.Time{}, refuse(name, "member %q is not a regular file within %d bytes", h.Name, limits[h.Name])
 		}
-		data, err := io.ReadAll(io.LimitReader(tr, h.Size))
+		data, err := io.ReadAll(tr)
 		if err != nil {
-			return nil, refuse(name, "member %q: %v", h.Name, err)
+			return nil, time.Time{}, tarRefusal(name, err)
 		}
 		out[h.Name] = data
 	}
 	if len(out) != len(order) {
-		return nil, refuse(name, "it lacks members: a receipt bundle holds %s", order)
+		return nil, time.Time{}, refuse(name, "it lacks members: a receipt bundle holds %s", order)
 	}
-	return out, nil
+	return out, tr.ModTime(), nil
+}
+
+// tarRefusal refuses a bundle that is not a tar in zonectl's dialect; an
+// error reading the file is returned as it is.
+func tarRefusal(name string, err error) error {
+	var te *ustar.Error
+	if errors.As(err, &te) {
+		return refuse(name, "not a receipt bundle as zonectl writes it: %v", err)
+	}
+	return err
 }
 
 func refuse(file, format string, args ...any) error {

@@ -84,16 +84,19 @@ type Verified struct {
 // written:
 //
 //  1. the tar holds manifest.json, its signature and receipts.bundle, in
-//     that order, each within its size limit, and nothing else;
+//     that order, each within its size limit, and nothing else, in the
+//     one tar dialect zonectl writes (package ustar): a changed byte in a
+//     header or in padding is refused like one in a member;
 //  2. the manifest is signed, for this document type, by a peer this
 //     Space accepts receipts from, with that peer's key;
-//  3. it is for this Space: its name and its key;
+//  3. it is for this Space: its name and its key; its tar headers carry
+//     the manifest's creation time;
 //  4. receipts.bundle hashes to what the manifest pins, and its one
 //     reference is the manifest's tip.
 //
 // Stage checks the receipts themselves, against what was merged before.
 func Verify(env *ImportEnv, src io.Reader, name string) (*Verified, error) {
-	files, err := members(src, name) // 1
+	files, mtime, err := members(src, name) // 1
 	if err != nil {
 		return nil, err
 	}
@@ -102,6 +105,9 @@ func Verify(env *ImportEnv, src io.Reader, name string) (*Verified, error) {
 		return nil, err
 	}
 	m := &v.manifest
+	if want := m.Created.UTC().Truncate(time.Second); !mtime.Equal(want) {
+		return nil, refuse(name, "its tar headers are dated %s, but the manifest was created %s", mtime.UTC().Format(time.RFC3339), want.Format(time.RFC3339))
+	}
 	if !strings.EqualFold(m.Target.Space, env.Config.Name()) || m.Target.Fingerprint != env.Fingerprint { // 3
 		return nil, refuse(name, "it is for Space %q with key %s, not this one (%q, %s)", m.Target.Space, m.Target.Fingerprint, env.Config.Name(), env.Fingerprint)
 	}

@@ -4,10 +4,12 @@ import (
 	"archive/tar"
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -278,7 +280,7 @@ func TestReaderRefuses(t *testing.T) {
 		{"one zero block", f.bundle[:len(f.bundle)-512], ErrTruncated, "no end-of-archive marker"},
 		{"data after the end", append(bytes.Clone(f.bundle), "PK"...), ErrMalformed, "data follows the end"},
 		{"second tar after the end", append(bytes.Clone(f.bundle), rawTar(t, []tarEntry{{name: "x", data: []byte("x")}})...), ErrMalformed, "data follows the end"},
-		{"endless padding", append(bytes.Clone(f.bundle), make([]byte, maxPadding+1)...), ErrMalformed, "bytes of padding"},
+		{"endless padding", append(bytes.Clone(f.bundle), make([]byte, 1<<20+1)...), ErrMalformed, "bytes of padding"},
 		{"not a tar", []byte(strings.Repeat("not a tar ", 100)), ErrMalformed, "malformed tar"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -293,6 +295,111 @@ func TestReaderRefuses(t *testing.T) {
 	padded := append(bytes.Clone(f.bundle), make([]byte, 10240)...)
 	if _, _, err := importBundle(t, padded, f.src.verifier); err != nil {
 		t.Errorf("a bundle padded with zeros was refused: %v", err)
+	}
+}
+
+// "Altered in any byte" holds literally: whichever single byte of a bundle
+// is changed, headers, padding and end-of-archive marker included, the
+// bundle is refused.
+func TestReaderRefusesAnyChangedByte(t *testing.T) {
+	f := newFixture(t, []byte("git bundle"))
+	flips := []byte{0x01, 0x20, 0xff}
+	base := t.TempDir()
+	skip := ExtractOptions{Skip: func(string) bool { return true }}
+	verify := func(data []byte) error {
+		r, err := NewReader(bytes.NewReader(data))
+		if err != nil {
+			return err
+		}
+		m, _, err := OpenManifest(r.Manifest(), r.Signature(), f.src.verifier)
+		if err != nil {
+			return err
+		}
+		dir, err := os.MkdirTemp(base, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer os.RemoveAll(dir)
+		_, err = r.Extract(dir, m, skip)
+		return err
+	}
+	if err := verify(f.bundle); err != nil {
+		t.Fatal(err)
+	}
+	for i := range f.bundle {
+		if inData(f.bundle, i) && i%13 != 0 {
+			continue // a member's data is hashed; a sample of it will do
+		}
+		changed := bytes.Clone(f.bundle)
+		changed[i] ^= flips[i%len(flips)]
+		if err := verify(changed); err == nil {
+			t.Fatalf("byte %d xor %#x: the changed bundle was accepted", i, flips[i%len(flips)])
+		}
+	}
+}
+
+// inData reports whether offset i of a well-formed tar falls in the
+// middle of a member's data, away from its first and last 64 bytes.
+func inData(tar []byte, i int) bool {
+	for off := 0; off+blockSize <= len(tar); {
+		size, err := strconv.ParseInt(strings.Trim(string(tar[off+124:off+136]), " \x00"), 8, 64)
+		if err != nil || size == 0 {
+			return false
+		}
+		start := off + blockSize
+		if i >= start+64 && i < start+int(size)-64 {
+			return true
+		}
+		off = start + (int(size)+blockSize-1)/blockSize*blockSize
+	}
+	return false
+}
+
+// Changes that keep a header's checksum right are refused too: tar pads
+// with zeros and zonectl writes one form of header.
+func TestReaderRefusesOtherHeaders(t *testing.T) {
+	f := newFixture(t, []byte("git bundle"))
+	// reseal rewrites a header's checksum after a change at off.
+	reseal := func(data []byte, hdr int) {
+		blk := data[hdr : hdr+blockSize]
+		copy(blk[148:156], "        ")
+		var sum int
+		for _, b := range blk {
+			sum += int(b)
+		}
+		copy(blk[148:156], fmt.Sprintf("%06o\x00 ", sum))
+	}
+	second := blockSize + (len(f.manifest)+blockSize-1)/blockSize*blockSize // the signature's header
+	end := len(f.bundle) - 2*blockSize
+	for _, tc := range []struct {
+		name   string
+		change func([]byte)
+		want   string
+	}{
+		{"padding after a member", func(b []byte) { b[blockSize+len(f.manifest)] = 'x' }, `"manifest.json": a non-zero byte in the tar padding`},
+		{"last byte of padding", func(b []byte) { b[second-1] = 1 }, `"manifest.json": a non-zero byte in the tar padding`},
+		{"second end block", func(b []byte) { b[len(b)-1] = 1 }, "non-zero byte in the end-of-archive marker"},
+		{"first end block", func(b []byte) { b[end+7] = 1 }, "malformed tar"},
+		{"owner name", func(b []byte) { copy(b[second+265:], "root"); reseal(b, second) }, `"manifest.json.asc": its tar header differs from the one zonectl writes at byte 265 (the user name field)`},
+		{"header padding", func(b []byte) { b[second+511] = 1; reseal(b, second) }, "(the padding field)"},
+		{"checksum spelling", func(b []byte) { b[second+155] = 0 }, "(the checksum field)"},
+		{"mode", func(b []byte) { copy(b[second+100:], "0000755"); reseal(b, second) }, "(the mode field)"},
+		{"one member's time", func(b []byte) { b[second+146]++; reseal(b, second) }, "(the mtime field)"},
+		{"every member's time", func(b []byte) {
+			for off := 0; off < end; off += blockSize {
+				if string(b[off+257:off+262]) == "ustar" {
+					b[off+146]++
+					reseal(b, off)
+				}
+			}
+		}, "but the manifest was created"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			changed := bytes.Clone(f.bundle)
+			tc.change(changed)
+			_, _, err := importBundle(t, changed, f.src.verifier)
+			wantKind(t, err, ErrMalformed, tc.want)
+		})
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"strings"
+	"time"
 )
 
 // ExtractOptions say what Extract may leave unwritten.
@@ -46,6 +47,9 @@ func (r *Reader) Extract(dir string, m *Manifest, opts ExtractOptions) ([]Member
 	}
 	if r.err != nil {
 		return nil, r.err
+	}
+	if want := m.Created.UTC().Truncate(time.Second); !r.modTime().Equal(want) {
+		return nil, r.fail(&CheckError{Member: ManifestName, Reason: fmt.Sprintf("its tar header is dated %s, but the manifest was created %s", r.modTime().UTC().Format(time.RFC3339), want.Format(time.RFC3339)), Err: ErrMalformed})
 	}
 	root, err := os.OpenRoot(dir)
 	if err != nil {

@@ -257,3 +257,6 @@ func (r *errReader) Read(p []byte) (int, error) {
 }
 
 var _ io.Reader = (*errReader)(nil)
+
+// blockSize is the tar block, for tests that change a bundle's bytes.
+const blockSize = 512

@@ -11,22 +11,23 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-)
+	"time"
 
-// maxPadding bounds the zero bytes a reader accepts after the end of the
-// tar: tar pads an archive to its record size, 10 KiB by default.
-const maxPadding = 1 << 20
+	"github.com/zonectl/zonectl/internal/ustar"
+)
 
 // A Reader reads a .zbundle from a stream, strictly, hashing every member
 // as it goes and holding none but manifest.json and manifest.json.asc in
 // memory. The rules, checked as each tar header is read:
 //
-//  1. The stream is a tar: a header or member cut short is ErrTruncated, and
-//     so is a tar without its end-of-archive marker; anything but zero
-//     padding after that marker is ErrMalformed.
+//  1. The stream is a tar in zonectl's dialect (package ustar): a header or
+//     member cut short is ErrTruncated, and so is a tar without its
+//     end-of-archive marker; a header other than the one Writer writes, or
+//     a non-zero byte in the padding after a member, in the end-of-archive
+//     marker or after it, is ErrMalformed.
 //  2. A member's name is local: not absolute, no ".." (ErrUnsafePath).
-//  3. It is a regular file: not a link, directory, device or sparse file
-//     (ErrNotRegular).
+//  3. It is a regular file: not a link, directory, device, sparse file or
+//     extended header (ErrNotRegular).
 //  4. Its name is one a bundle holds: manifest.json, manifest.json.asc,
 //     release.bundle or packages/<64 lower-case hex digits> (ErrExtra).
 //  5. No name appears twice (ErrDuplicate).
@@ -35,9 +36,11 @@ const maxPadding = 1 << 20
 //
 // Whether the members are what the manifest pins is Check's work, once the
 // caller has verified the manifest with OpenManifest.
+//
+// Every member has the same modification time; Extract holds it against
+// the manifest's creation time.
 type Reader struct {
-	src      *source
-	tr       *tar.Reader
+	tr       *ustar.Reader
 	manifest []byte
 	sig      []byte
 	members  []Member // members read in full
@@ -58,8 +61,7 @@ type entry struct {
 // NewReader starts reading a bundle from r and reads its manifest and
 // signature, which must be its first two members.
 func NewReader(r io.Reader) (*Reader, error) {
-	src := &source{r: r}
-	br := &Reader{src: src, tr: tar.NewReader(src), seen: map[string]bool{}}
+	br := &Reader{tr: ustar.NewReader(r), seen: map[string]bool{}}
 	for _, first := range []struct {
 		name string
 		max  int64
@@ -119,14 +121,11 @@ func (r *Reader) Next() (name string, size int64, err error) {
 	}
 	hdr, err := r.tr.Next()
 	if err == io.EOF {
-		if err := r.end(); err != nil {
-			return "", 0, r.fail(err)
-		}
 		r.done = true
 		return "", 0, io.EOF
 	}
-	if err != nil && !errors.Is(err, tar.ErrInsecurePath) {
-		return "", 0, r.fail(r.readError("", err))
+	if err != nil {
+		return "", 0, r.fail(checkError(err))
 	}
 	if err := r.checkHeader(hdr); err != nil {
 		return "", 0, r.fail(err)
@@ -136,6 +135,23 @@ func (r *Reader) Next() (name string, size int64, err error) {
 	return hdr.Name, hdr.Size, nil
 }
 
+// checkError turns the dialect's refusals into the bundle's: the same
+// member and reason, with this package's kind.
+func checkError(err error) error {
+	var te *ustar.Error
+	if !errors.As(err, &te) {
+		return err
+	}
+	kind := ErrMalformed
+	switch {
+	case errors.Is(te.Err, ustar.ErrTruncated):
+		kind = ErrTruncated
+	case errors.Is(te.Err, ustar.ErrNotRegular):
+		kind = ErrNotRegular
+	}
+	return &CheckError{Member: te.Member, Reason: te.Reason, Err: wrapKind(kind, te.Err)}
+}
+
 // checkHeader applies rules 2 to 5 to a member's header.
 func (r *Reader) checkHeader(hdr *tar.Header) error {
 	name := hdr.Name
@@ -143,12 +159,7 @@ func (r *Reader) checkHeader(hdr *tar.Header) error {
 		return &CheckError{Member: name, Reason: "the path leaves the bundle's directory", Err: ErrUnsafePath}
 	}
 	if hdr.Typeflag != tar.TypeReg {
-		return &CheckError{Member: name, Reason: fmt.Sprintf("is a %s; a .zbundle holds regular files only", describeType(hdr.Typeflag)), Err: ErrNotRegular}
-	}
-	for k := range hdr.PAXRecords {
-		if strings.HasPrefix(k, "GNU.sparse.") {
-			return &CheckError{Member: name, Reason: "is a sparse file; a .zbundle holds regular files only", Err: ErrNotRegular}
-		}
+		return &CheckError{Member: name, Reason: fmt.Sprintf("is a %s; a .zbundle holds regular files only", ustar.TypeName(hdr.Typeflag)), Err: ErrNotRegular}
 	}
 	if !isMemberName(name) {
 		return &CheckError{Member: name, Reason: "is not a file a .zbundle holds (manifest.json, manifest.json.asc, release.bundle, packages/<sha256>)", Err: ErrExtra}
@@ -159,45 +170,27 @@ func (r *Reader) checkHeader(hdr *tar.Header) error {
 	return nil
 }
 
-func describeType(t byte) string {
-	switch t {
-	case tar.TypeSymlink:
-		return "symbolic link"
-	case tar.TypeLink:
-		return "hard link"
-	case tar.TypeDir:
-		return "directory"
-	case tar.TypeChar, tar.TypeBlock:
-		return "device"
-	case tar.TypeFifo:
-		return "FIFO"
-	case tar.TypeGNUSparse:
-		return "sparse file"
-	case tar.TypeXGlobalHeader:
-		return "global PAX header"
-	}
-	return fmt.Sprintf("tar entry of type %q", t)
-}
-
 // Read reads the current member's bytes, hashing them. It returns io.EOF at
-// the member's end, or when there is no current member.
+// the member's end, once the padding after it has been read and found
+// zero, or when there is no current member.
 func (r *Reader) Read(p []byte) (int, error) {
 	if r.err != nil {
 		return 0, r.err
 	}
-	if r.cur == nil {
+	c := r.cur
+	if c == nil {
 		return 0, io.EOF
 	}
 	n, err := r.tr.Read(p)
-	r.cur.h.Write(p[:n])
-	r.cur.n += int64(n)
+	c.h.Write(p[:n])
+	c.n += int64(n)
 	switch {
 	case err == io.EOF:
-		r.members = append(r.members, Member{Name: r.cur.name, Size: r.cur.n, SHA256: hex.EncodeToString(r.cur.h.Sum(nil))})
+		r.members = append(r.members, Member{Name: c.name, Size: c.n, SHA256: hex.EncodeToString(c.h.Sum(nil))})
 		r.cur = nil
 		return n, io.EOF
 	case err != nil:
-		return n, r.fail(r.readError(r.cur.name, err))
+		return n, r.fail(checkError(err))
 	}
 	return n, nil
 }
@@ -206,53 +199,6 @@ func (r *Reader) Read(p []byte) (int, error) {
 type readerOnly struct{ r *Reader }
 
 func (o readerOnly) Read(p []byte) (int, error) { return o.r.Read(p) }
-
-// end checks what follows the last member: the end-of-archive marker (two
-// zero blocks) and nothing after it but zeros.
-func (r *Reader) end() error {
-	if r.src.total == 0 {
-		return &CheckError{Reason: "the file is empty; a .zbundle is a tar", Err: ErrMalformed}
-	}
-	if r.src.zeroRun < 2*512 {
-		return &CheckError{Reason: "the tar has no end-of-archive marker: it was cut short", Err: ErrTruncated}
-	}
-	buf := make([]byte, 32<<10)
-	var padding int64
-	for {
-		n, err := r.src.Read(buf)
-		for _, b := range buf[:n] {
-			if b != 0 {
-				return &CheckError{Reason: "data follows the end of the tar", Err: ErrMalformed}
-			}
-		}
-		padding += int64(n)
-		if padding > maxPadding {
-			return &CheckError{Reason: fmt.Sprintf("more than %d bytes of padding follow the end of the tar", maxPadding), Err: ErrMalformed}
-		}
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("read bundle: %w", err)
-		}
-	}
-}
-
-// readError classifies an error from the tar reader: a failure of the
-// underlying stream as it is, a stream that ends early as ErrTruncated,
-// anything else as ErrMalformed.
-func (r *Reader) readError(member string, err error) error {
-	if r.src.err != nil {
-		return fmt.Errorf("read bundle: %w", r.src.err)
-	}
-	if errors.Is(err, io.ErrUnexpectedEOF) {
-		if member == "" {
-			return &CheckError{Reason: "the tar ends in the middle of a header: it was cut short", Err: ErrTruncated}
-		}
-		return &CheckError{Member: member, Reason: "the tar ends in the middle of this member: it was cut short", Err: ErrTruncated}
-	}
-	return &CheckError{Member: member, Reason: "malformed tar: " + err.Error(), Err: wrapKind(ErrMalformed, err)}
-}
 
 func (r *Reader) fail(err error) error {
 	r.err = err
@@ -274,30 +220,5 @@ func (r *Reader) Scan() ([]Member, error) {
 	}
 }
 
-// source is the stream under the tar reader. It keeps the stream's own
-// error apart from the tar format's, and counts the zero bytes at the end
-// of what has been read, to find the end-of-archive marker.
-type source struct {
-	r       io.Reader
-	err     error
-	total   int64 // bytes read
-	zeroRun int64 // zero bytes at the end of those
-}
-
-func (s *source) Read(p []byte) (int, error) {
-	n, err := s.r.Read(p)
-	if err != nil && err != io.EOF {
-		s.err = err
-	}
-	s.total += int64(n)
-	i := n
-	for i > 0 && p[i-1] == 0 {
-		i--
-	}
-	if i == 0 {
-		s.zeroRun += int64(n)
-	} else {
-		s.zeroRun = int64(n - i)
-	}
-	return n, err
-}
+// modTime is every member's modification time, once a member is read.
+func (r *Reader) modTime() time.Time { return r.tr.ModTime() }

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/zonectl/zonectl/internal/ustar"
 )
 
 // A Writer writes a .zbundle: an uncompressed POSIX tar (USTAR, or PAX
@@ -78,13 +80,7 @@ func (w *Writer) writeMember(name string, size int64, data []byte) error {
 }
 
 func (w *Writer) header(name string, size int64) *tar.Header {
-	return &tar.Header{
-		Typeflag: tar.TypeReg,
-		Name:     name,
-		Size:     size,
-		Mode:     0o644,
-		ModTime:  w.mtime,
-	}
+	return ustar.Header(name, size, w.mtime)
 }
 
 // AddFile writes the member name, which the manifest pins at size bytes,
