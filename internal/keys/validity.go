@@ -139,40 +139,61 @@ func expiredAt(pk *packet.PublicKey, self *packet.Signature, t time.Time) string
 // selfSignatureAt returns the self-signature that described e's primary key
 // at t: the newest one made no later than t, preferring one that marks its
 // user ID as primary (v4), or the newest direct-key signature (v6).
+//
+// When every self-signature is newer than t, it is the oldest of them. A
+// key's self-signature is replaced whenever its expiry changes (gpg
+// --quick-set-expire), and gpg exports only the newest; that one still
+// describes the key at t, whose lifetime counts from the key's creation,
+// not the self-signature's. gpg judges every signature by the newest.
 func selfSignatureAt(e *openpgp.Entity, t time.Time) *packet.Signature {
-	var best *packet.Signature
-	consider := func(sig *packet.Signature) {
-		if sig == nil || sig.CreationTime.After(t) {
-			return
+	var best, later *packet.Signature
+	for _, sig := range selfSignatures(e) {
+		if sig.CreationTime.After(t) {
+			if later == nil || sig.CreationTime.Before(later.CreationTime) {
+				later = sig
+			}
+			continue
 		}
 		if best == nil || isPrimaryID(sig) && !isPrimaryID(best) ||
 			isPrimaryID(sig) == isPrimaryID(best) && sig.CreationTime.After(best.CreationTime) {
 			best = sig
 		}
 	}
+	if best == nil {
+		return later
+	}
+	return best
+}
+
+// selfSignatures returns every self-signature on e's primary key: its
+// direct-key signatures (v6) or its user IDs' (v4).
+func selfSignatures(e *openpgp.Entity) []*packet.Signature {
+	var sigs []*packet.Signature
 	if e.PrimaryKey.Version == 6 {
 		for _, sig := range e.Signatures {
 			if sig.SigType == packet.SigTypeDirectSignature && sig.CheckKeyIdOrFingerprint(e.PrimaryKey) &&
 				e.PrimaryKey.VerifyDirectKeySignature(sig) == nil {
-				consider(sig)
+				sigs = append(sigs, sig)
 			}
 		}
-		return best
+		return sigs
 	}
 	// ReadEntity has verified every signature on a user ID that claims to
 	// be a self-signature, and refuses the key if one does not verify.
 	for _, id := range e.Identities {
-		consider(id.SelfSignature)
+		if id.SelfSignature != nil {
+			sigs = append(sigs, id.SelfSignature)
+		}
 		for _, sig := range id.Signatures {
 			switch sig.SigType {
 			case packet.SigTypeGenericCert, packet.SigTypePersonaCert, packet.SigTypeCasualCert, packet.SigTypePositiveCert:
 				if sig.CheckKeyIdOrFingerprint(e.PrimaryKey) {
-					consider(sig)
+					sigs = append(sigs, sig)
 				}
 			}
 		}
 	}
-	return best
+	return sigs
 }
 
 func isPrimaryID(sig *packet.Signature) bool {

@@ -206,6 +206,50 @@ func TestVerifyAtSigningTime(t *testing.T) {
 		_, err := v.Verify(payload, signAt(t, renewed, payload, date(2024, 6, 1)))
 		wantRefused(t, err, "expired on 2023")
 	})
+
+	// gpg exports only the newest self-signature, so a peer's key as
+	// exported after a renewal has none older than the old signature.
+	// That one still verifies; the renewed key's lifetime still bounds
+	// later ones.
+	t.Run("renewed key exported by gpg", func(t *testing.T) {
+		renewed := privateCopy(t, expiring)
+		renew(t, renewed, date(2020, 12, 1), 3*366*24*time.Hour)
+		dropOlderSelfSignatures(renewed)
+		v := NewVerifier(publicOnly(t, renewed))
+		for _, sig := range [][]byte{beforeExpiry, signAt(t, renewed, payload, date(2021, 6, 1))} {
+			_, err := v.Verify(payload, sig)
+			wantRefused(t, err)
+		}
+		_, err := v.Verify(payload, signAt(t, renewed, payload, date(2024, 6, 1)))
+		wantRefused(t, err, "expired on 2023")
+	})
+
+	// Shortened after the signature was made, to a date after it: the
+	// signature still verifies. Shortened to a date before it: the key's
+	// owner says it was no longer valid then, and it is refused.
+	t.Run("shortened key exported by gpg", func(t *testing.T) {
+		for _, tc := range []struct {
+			lifetime time.Duration
+			want     []string
+		}{
+			{200 * 24 * time.Hour, nil},
+			{100 * 24 * time.Hour, []string{"expired on 2020-04-10", "signature was made (2020-06-01"}},
+		} {
+			shortened := privateCopy(t, expiring)
+			renew(t, shortened, date(2020, 12, 1), tc.lifetime)
+			dropOlderSelfSignatures(shortened)
+			_, err := NewVerifier(publicOnly(t, shortened)).Verify(payload, beforeExpiry)
+			wantRefused(t, err, tc.want...)
+		}
+	})
+}
+
+// dropOlderSelfSignatures keeps only the newest self-signature on each
+// user ID, as gpg --export writes a key.
+func dropOlderSelfSignatures(e *openpgp.Entity) {
+	for _, id := range e.Identities {
+		id.Signatures = []*packet.Signature{id.SelfSignature}
+	}
 }
 
 // TestVerifySignatureExpiry checks a signature that its signer gave an
