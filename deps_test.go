@@ -34,6 +34,7 @@ var leaves = map[string]string{
 	"internal/meter":      "byte counting for progress (recompress)",
 	"gitstore":            "ref names, and the pack storer gitstore/bundle writes into",
 	"gitstore/packfmt":    "the Git pack format (gitstore)",
+	"internal/ustar":      "the one tar dialect of release and receipt bundles",
 }
 
 // TestWireFormatDependencies fails when a wire-format package comes to

@@ -142,6 +142,19 @@ func (r *Repo) undo(j *journal) error {
 // the journal goes. Each step is undone by nothing and can be done again,
 // so a crash during publish is finished by the next one.
 func (r *Repo) publish(j *journal) error {
+	// The work tree and the index move first, under index.lock, and the
+	// branch after them: git commit reads HEAD, then the index without
+	// taking index.lock, so a branch moved before its index would let a
+	// commit on top of it take the old index's tree and undo the change.
+	c := j.Checkout
+	if c != nil && !lockIsOurs(r.checkoutIndex(c)+".lock", j.marker()) {
+		c = nil // done before a crash
+	}
+	if c != nil {
+		if err := r.checkout(c, j.Updates); err != nil {
+			return err
+		}
+	}
 	for _, u := range j.Updates {
 		if isZeroHex(u.New) {
 			continue
@@ -156,8 +169,8 @@ func (r *Repo) publish(j *journal) error {
 	if err := r.publishDeletes(j); err != nil {
 		return err
 	}
-	if c := j.Checkout; c != nil && lockIsOurs(r.checkoutIndex(c)+".lock", j.marker()) {
-		if err := r.checkout(c, j.Updates); err != nil {
+	if c != nil {
+		if err := os.Remove(r.checkoutIndex(c) + ".lock"); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}
 	}
@@ -220,7 +233,8 @@ func (r *Repo) publishDeletes(j *journal) error {
 }
 
 // checkout moves the work tree of c from its branch's old commit to the
-// new one, then writes the index, then removes index.lock.
+// new one, then writes the index. index.lock stays: publish removes it
+// once the branch has moved.
 func (r *Repo) checkout(c *journalCheckout, updates []journalUpdate) error {
 	root, index := r.checkoutRoot(c), r.checkoutIndex(c)
 	for _, u := range updates {
@@ -237,9 +251,6 @@ func (r *Repo) checkout(c *journalCheckout, updates []journalUpdate) error {
 		if err := replaceFile(r.scratchDir(), index, data, 0o666); err != nil {
 			return fmt.Errorf("update the index: %w", err)
 		}
-	}
-	if err := os.Remove(index + ".lock"); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return err
 	}
 	return nil
 }
