@@ -10,7 +10,7 @@ BIN     := bin/zonectl
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: all build test vet fmt-check check-tools browser-deps demo crash team bench bench-delta bench-transfer fuzz clean
+.PHONY: all build test vet fmt-check check-tools registry-deps browser-deps demo crash team bench bench-delta bench-transfer fuzz clean
 
 all: build
 
@@ -29,6 +29,15 @@ check-tools:
 	@command -v ssh >/dev/null 2>&1 && command -v ssh-keygen >/dev/null 2>&1 || { echo "make: ssh and ssh-keygen are required (a Space's remote is reached over ssh in the tests); install them (Debian/Ubuntu: sudo apt-get install openssh-client)" >&2; exit 1; }
 	@test -x /usr/sbin/sshd || { echo "make: /usr/sbin/sshd is required (the tests start their own sshd on loopback as a Git server); install it (Debian/Ubuntu: sudo apt-get install openssh-server)" >&2; exit 1; }
 	@test -x "$$(git --exec-path)/git-daemon" || { echo "make: git daemon is required (the tests serve a central repository with it); install it (Debian/Ubuntu: it is part of git)" >&2; exit 1; }
+	@command -v docker-registry >/dev/null 2>&1 || { echo "make: docker-registry is required (the tests start a real OCI registry on loopback); install it (Debian/Ubuntu: sudo apt-get install docker-registry), or run make registry-deps as root" >&2; exit 1; }
+
+# registry-deps installs Debian's docker-registry (the CNCF distribution
+# registry) when it is missing and this runs as root with apt-get; the
+# tests start their own instances of it, on loopback, with a temporary
+# configuration.
+registry-deps:
+	@command -v docker-registry >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-registry; }
 
 fmt-check:
 	@out=$$(gofmt -l *.go cmd hcl gitstore internal bench); if [ -n "$$out" ]; then echo "gofmt would change:" >&2; echo "$$out" >&2; exit 1; fi
@@ -45,7 +54,7 @@ vet:
 # PATH). When none is there and the test runs as root with apt-get, it
 # installs Debian's chromium package itself; otherwise it fails, saying
 # how to install it. browser-deps installs it up front.
-test: check-tools fmt-check vet
+test: registry-deps check-tools fmt-check vet
 	$(GO) test -count=1 ./...
 
 browser-deps:

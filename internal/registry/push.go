@@ -1,0 +1,153 @@
+package registry
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/opencontainers/go-digest"
+	"github.com/opencontainers/image-spec/specs-go"
+	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
+	"oras.land/oras-go/v2/content"
+	"oras.land/oras-go/v2/registry"
+	"oras.land/oras-go/v2/registry/remote/auth"
+)
+
+// PushOptions say what Push records beside the bytes.
+type PushOptions struct {
+	FileName    string            // the layer's title
+	Annotations map[string]string // on the manifest
+	// MountFrom names repositories of the same registry (host/path/id or
+	// path/id) that may hold the blob already: it is mounted from them,
+	// not uploaded again, when the registry allows it.
+	MountFrom []string
+	// Progress, if set, is told how many of the bytes the registry has.
+	Progress func(done int64)
+}
+
+// A ConflictError is a push of other bytes under a version the registry
+// already holds: an ID and version always mean the same bytes.
+type ConflictError struct {
+	Repository, Tag string
+	Have, Pushed    string // hex SHA-256s
+}
+
+func (e *ConflictError) Error() string {
+	return fmt.Sprintf("%s:%s already holds other bytes (sha256 %s; these are sha256 %s): a version, once pushed, always means the same bytes; push them as a new version", e.Repository, e.Tag, e.Have, e.Pushed)
+}
+
+// Push makes the size bytes of src, whose SHA-256 is sum, package id at
+// version: the blob (uploaded in chunks, or mounted, or found there),
+// an empty config, and a manifest tagged with the version. Pushing the
+// same bytes again is a no-op that returns existed; other bytes are a
+// *ConflictError and change nothing.
+func (c *Client) Push(ctx context.Context, id, version string, src io.ReaderAt, sum string, size int64, opts PushOptions) (a *Artifact, existed bool, err error) {
+	what := fmt.Sprintf("push %s %s", id, version)
+	have, err := c.Resolve(ctx, id, version)
+	switch {
+	case err == nil && have.SHA256() == sum:
+		return have, true, nil
+	case err == nil:
+		return nil, false, &ConflictError{Repository: have.Repository, Tag: have.Tag, Have: have.SHA256(), Pushed: sum}
+	case !errors.Is(err, ErrNotFound):
+		return nil, false, err
+	}
+	blob := ocispec.Descriptor{MediaType: LayerMediaType, Digest: digest.NewDigestFromEncoded(digest.SHA256, sum), Size: size}
+	if opts.FileName != "" {
+		blob.Annotations = map[string]string{ocispec.AnnotationTitle: opts.FileName}
+	}
+	repo, ref := c.repository(id)
+	ctx = auth.AppendRepositoryScope(ctx, ref, auth.ActionPull, auth.ActionPush)
+	if err := c.ensureBlob(ctx, ref, blob, src, opts); err != nil {
+		return nil, false, c.fail(what, err)
+	}
+	empty := ocispec.DescriptorEmptyJSON
+	if ok, err := repo.Blobs().Exists(ctx, empty); err != nil {
+		return nil, false, c.fail(what, err)
+	} else if !ok {
+		if err := repo.Blobs().Push(ctx, empty, bytes.NewReader(empty.Data)); err != nil {
+			return nil, false, c.fail(what, err)
+		}
+	}
+	m := ocispec.Manifest{
+		Versioned:    specs.Versioned{SchemaVersion: 2},
+		MediaType:    ocispec.MediaTypeImageManifest,
+		ArtifactType: ArtifactType,
+		Config:       ocispec.Descriptor{MediaType: empty.MediaType, Digest: empty.Digest, Size: empty.Size},
+		Layers:       []ocispec.Descriptor{blob},
+		Annotations:  opts.Annotations,
+	}
+	data, err := json.Marshal(m)
+	if err != nil {
+		return nil, false, err
+	}
+	desc := content.NewDescriptorFromBytes(ocispec.MediaTypeImageManifest, data)
+	if err := repo.PushReference(ctx, desc, bytes.NewReader(data), Tag(version)); err != nil {
+		return nil, false, c.fail(what, err)
+	}
+	return &Artifact{Repository: ref.String(), Tag: Tag(version), Manifest: desc, Blob: blob}, false, nil
+}
+
+// ensureBlob makes the repository hold blob: already there, mounted from
+// another repository, or uploaded from src.
+func (c *Client) ensureBlob(ctx context.Context, ref registry.Reference, blob ocispec.Descriptor, src io.ReaderAt, opts PushOptions) error {
+	repo := c.repo(ref)
+	if ok, err := repo.Blobs().Exists(ctx, blob); err != nil || ok {
+		if ok && opts.Progress != nil {
+			opts.Progress(blob.Size)
+		}
+		return err
+	}
+	for _, from := range opts.MountFrom {
+		from = c.relative(from)
+		if from == "" || from == ref.Repository {
+			continue
+		}
+		fromCtx := auth.AppendRepositoryScope(ctx, registry.Reference{Registry: ref.Registry, Repository: from}, auth.ActionPull)
+		mounted, err := c.mount(fromCtx, ref, blob.Digest, from)
+		if err != nil {
+			return err
+		}
+		if mounted {
+			if opts.Progress != nil {
+				opts.Progress(blob.Size)
+			}
+			return nil
+		}
+	}
+	return c.upload(ctx, ref, blob, src, opts.Progress)
+}
+
+// relative is a repository name without this registry's host, or "" for
+// one on another registry.
+func (c *Client) relative(repo string) string {
+	host := c.loc.Host + "/"
+	if len(repo) > len(host) && repo[:len(host)] == host {
+		return repo[len(host):]
+	}
+	for i := 0; i < len(repo); i++ {
+		if repo[i] == '/' {
+			first := repo[:i]
+			if strings.ContainsAny(first, ".:") || first == "localhost" {
+				return "" // another registry's host
+			}
+			break
+		}
+	}
+	return repo
+}
+
+// backoff waits before attempt n (from 1), or until ctx ends.
+func backoff(ctx context.Context, n int) error {
+	select {
+	case <-time.After(time.Duration(n*n) * 100 * time.Millisecond):
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
