@@ -62,7 +62,7 @@ func declsOf[T any](kind string, items []T, f func(T) (string, hcl.Range)) []nam
 }
 
 // assemble reports what is wrong with the Space as a whole: a missing or
-// repeated space block, and names declared twice.
+// repeated space block, a repeated store block, and names declared twice.
 func assemble(s *Space) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	if s.Space == nil {
@@ -82,6 +82,16 @@ func assemble(s *Space) hcl.Diagnostics {
 		})
 	}
 
+	for _, extra := range s.extraStores {
+		rng := extra.DeclRange
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "More than one store block",
+			Detail:   fmt.Sprintf("%s already says where this Space's package store is; a Space has at most one store block.", shortRange(s.Store.DeclRange)),
+			Subject:  &rng,
+		})
+	}
+
 	envs := declsOf("environment", s.Environments, func(e *Environment) (string, hcl.Range) { return e.Name, e.DeclRange })
 	envs = append(envs, declsOf("remote environment", s.RemoteEnvironments, func(e *RemoteEnvironment) (string, hcl.Range) { return e.Name, e.DeclRange })...)
 	// The two kinds are collected apart; the first declared in the files
@@ -91,6 +101,7 @@ func assemble(s *Space) hcl.Diagnostics {
 	diags = append(diags, duplicates("", declsOf("peer", s.Peers, func(p *Peer) (string, hcl.Range) { return p.Name, p.DeclRange }))...)
 	diags = append(diags, duplicates("", declsOf("lifecycle", s.Lifecycles, func(l *Lifecycle) (string, hcl.Range) { return l.Name, l.DeclRange }))...)
 	diags = append(diags, duplicates("", declsOf("tag set", s.TagSets, func(t *TagSet) (string, hcl.Range) { return t.Name, t.DeclRange }))...)
+	diags = append(diags, duplicates("", declsOf("feed", s.Feeds, func(f *Feed) (string, hcl.Range) { return f.Name, f.DeclRange }))...)
 	diags = append(diags, duplicates("", declsOf("tenant", s.Tenants, func(t *Tenant) (string, hcl.Range) { return t.Name, t.DeclRange }))...)
 	diags = append(diags, duplicates("", declsOf("project", s.Projects, func(p *Project) (string, hcl.Range) { return p.Name, p.DeclRange }))...)
 	diags = append(diags, duplicates("", declsOf("imported project", s.Imports, func(i *Import) (string, hcl.Range) { return i.Project, i.DeclRange }))...)

@@ -15,6 +15,7 @@ func (c *checker) project(p *Project) {
 	var packages []string
 	for _, pk := range p.Packages {
 		packages = append(packages, pk.ID)
+		c.packageFeed(pk)
 	}
 	for _, st := range p.Steps {
 		c.step(p, st, packages)
@@ -22,6 +23,22 @@ func (c *checker) project(p *Project) {
 	for _, v := range p.Variables {
 		c.variable(p, v)
 	}
+}
+
+// packageFeed checks that the feed a package names is declared.
+func (c *checker) packageFeed(pk *Package) {
+	if pk.Feed == "" || c.s.Feed(pk.Feed) != nil {
+		return
+	}
+	var known []string
+	for _, f := range c.s.Feeds {
+		known = append(known, f.Name)
+	}
+	hint := fmt.Sprintf(" This Space declares no feed; declare one in a file at its top, such as:\n\n  feed %q {\n    type = \"oci\"\n    url  = \"oci://registry.example.com/acme\"\n  }", pk.Feed)
+	if len(known) > 0 {
+		hint = fmt.Sprintf("%s The feeds declared are %s.", didYouMean(pk.Feed, known), quoteList(known))
+	}
+	c.errorf(pk.FeedRange, "Unknown feed", "Package %q names feed %q, which is not declared in this Space.%s", pk.ID, pk.Feed, hint)
 }
 
 func (c *checker) packageRef(p *Project, r Ref, by string, known []string) {

@@ -150,3 +150,72 @@ func TestDecodedTemplatesAndSteps(t *testing.T) {
 		}
 	}
 }
+
+func TestDecodedFeedsAndStore(t *testing.T) {
+	s := loadValid(t, "feeds_and_store")
+	if len(s.Feeds) != 2 {
+		t.Fatalf("%d feeds, want 2", len(s.Feeds))
+	}
+	harbor := s.Feed("HARBOR")
+	if harbor == nil {
+		t.Fatal(`Feed("HARBOR") = nil; feed names are matched ignoring case`)
+	}
+	want := config.Feed{
+		Name:        "Harbor",
+		Type:        config.FeedOCI,
+		URL:         "oci://registry.example.com/acme",
+		Host:        "registry.example.com",
+		Path:        "acme",
+		Description: "The team's registry",
+	}
+	if got := *harbor; got.Name != want.Name || got.Type != want.Type || got.URL != want.URL || got.Host != want.Host || got.Path != want.Path || got.PlainHTTP || got.Description != want.Description {
+		t.Errorf("feed Harbor = %+v", got)
+	}
+	if r := harbor.URLRange; r.Filename != "feeds.hcl" || r.Start.Line != 3 || r.Start.Column != 17 || r.End.Column != 50 {
+		t.Errorf("feed Harbor's URLRange = %s", r)
+	}
+	if r := harbor.DeclRange; r.Filename != "feeds.hcl" || r.Start.Line != 1 || r.Start.Column != 1 {
+		t.Errorf("feed Harbor's DeclRange = %s", r)
+	}
+	local := s.Feed("local")
+	if local == nil || local.Host != "localhost:5000" || local.Path != "" || !local.PlainHTTP {
+		t.Errorf("feed local = %+v", local)
+	}
+
+	st := s.Store
+	if st == nil {
+		t.Fatal("no store")
+	}
+	if st.URL != "oci://127.0.0.1:5000/devtest/packages" || st.Host != "127.0.0.1:5000" || st.Path != "devtest/packages" || !st.PlainHTTP {
+		t.Errorf("store = %+v; the trailing slash of its url is dropped", st)
+	}
+	if r := st.URLRange; r.Filename != "space.hcl" || r.Start.Line != 4 || r.Start.Column != 16 {
+		t.Errorf("store's URLRange = %s", r)
+	}
+	if r := st.DeclRange; r.Filename != "space.hcl" || r.Start.Line != 3 {
+		t.Errorf("store's DeclRange = %s", r)
+	}
+
+	p := s.Project("web")
+	feeds := map[string]string{"acme-web": "harbor", "acme-tools": "local", "acme-docs": ""}
+	for id, feed := range feeds {
+		pk := p.Package(id)
+		if pk.Feed != feed {
+			t.Errorf("package %q: feed %q, want %q", id, pk.Feed, feed)
+		}
+		if feed != "" && (pk.FeedRange.Filename != "projects/web/project.hcl" || pk.FeedRange.Start.Column != 10) {
+			t.Errorf("package %q: FeedRange %s", id, pk.FeedRange)
+		}
+	}
+	if s.Feed(p.Package("acme-web").Feed) != harbor {
+		t.Errorf("package acme-web's feed does not resolve to feed Harbor")
+	}
+}
+
+// A Space without a store block has no Store: its packages live in each
+// clone's .zonectl/store alone.
+func TestDecodedNoStore(t *testing.T) {
+	if s := loadValid(t, "spec"); s.Store != nil || len(s.Feeds) != 0 {
+		t.Errorf("store = %+v, feeds = %v; want none", s.Store, s.Feeds)
+	}
+}

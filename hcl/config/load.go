@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
 
 // Where a file lives decides which blocks it may hold.
@@ -31,7 +32,7 @@ func (p place) String() string {
 }
 
 // blockPlaces says, for every block type of the language, where it may be
-// written and the name of its label.
+// written and the name of its label; "" for a block that takes no name.
 var blockPlaces = map[string]struct {
 	place place
 	label string
@@ -43,6 +44,8 @@ var blockPlaces = map[string]struct {
 	"lifecycle":          {placeRoot, "name"},
 	"tag_set":            {placeRoot, "name"},
 	"tenant":             {placeRoot, "name"},
+	"feed":               {placeRoot, "name"},
+	"store":              {placeRoot, ""},
 	"project":            {placeProject, "name"},
 	"package":            {placeProject, "id"},
 	"step":               {placeProject, "name"},
@@ -56,8 +59,12 @@ var blockPlaces = map[string]struct {
 // wrong place is reported with where it belongs rather than as unknown.
 var fileSchema = func() *hcl.BodySchema {
 	s := &hcl.BodySchema{}
-	for _, t := range []string{"space", "peer", "environment", "remote_environment", "lifecycle", "tag_set", "tenant", "project", "package", "step", "variable", "variable_template", "import", "template_value"} {
-		s.Blocks = append(s.Blocks, hcl.BlockHeaderSchema{Type: t, LabelNames: []string{blockPlaces[t].label}})
+	for _, t := range []string{"space", "peer", "environment", "remote_environment", "lifecycle", "tag_set", "tenant", "feed", "store", "project", "package", "step", "variable", "variable_template", "import", "template_value"} {
+		h := hcl.BlockHeaderSchema{Type: t}
+		if label := blockPlaces[t].label; label != "" {
+			h.LabelNames = []string{label}
+		}
+		s.Blocks = append(s.Blocks, h)
 	}
 	return s
 }()
@@ -204,6 +211,12 @@ func (l *loader) readRoot() {
 		s.Lifecycles = append(s.Lifecycles, c.lifecycles...)
 		s.TagSets = append(s.TagSets, c.tagSets...)
 		s.Tenants = append(s.Tenants, c.tenants...)
+		s.Feeds = append(s.Feeds, c.feeds...)
+		if len(c.stores) > 0 && s.Store == nil {
+			s.Store = c.stores[0]
+			c.stores = c.stores[1:]
+		}
+		s.extraStores = append(s.extraStores, c.stores...)
 	}
 }
 
@@ -248,6 +261,8 @@ type fileContent struct {
 	lifecycles         []*Lifecycle
 	tagSets            []*TagSet
 	tenants            []*Tenant
+	feeds              []*Feed
+	stores             []*StoreBlock
 	projects           []*Project
 	packages           []*Package
 	steps              []*Step
@@ -273,7 +288,7 @@ func (l *loader) readFile(name string, pl place) *fileContent {
 	if f == nil {
 		return c
 	}
-	content, diags := f.Body.Content(fileSchema)
+	content, diags := l.withoutNamedUnlabelled(f.Body).Content(fileSchema)
 	l.diags = append(l.diags, diags...)
 	d := &decoder{ctx: evalContext(l.fsys, name)}
 	for _, b := range content.Blocks {
@@ -299,6 +314,10 @@ func (l *loader) readFile(name string, pl place) *fileContent {
 			c.tagSets = append(c.tagSets, decodeTagSet(d, b))
 		case "tenant":
 			c.tenants = append(c.tenants, decodeTenant(d, b))
+		case "feed":
+			c.feeds = append(c.feeds, decodeFeed(d, b))
+		case "store":
+			c.stores = append(c.stores, decodeStore(d, b))
 		case "project":
 			c.projects = append(c.projects, decodeProject(d, b))
 		case "package":
@@ -344,9 +363,10 @@ func (l *loader) placed(b *hcl.Block, pl place) bool {
 	return false
 }
 
-// labelled reports a block whose name is empty or blank.
+// labelled reports a block whose name is empty or blank; a block that
+// takes no name passes.
 func (l *loader) labelled(b *hcl.Block) bool {
-	if strings.TrimSpace(b.Labels[0]) != "" {
+	if len(b.Labels) == 0 || strings.TrimSpace(b.Labels[0]) != "" {
 		return true
 	}
 	rng := b.LabelRanges[0]
@@ -357,6 +377,38 @@ func (l *loader) labelled(b *hcl.Block) bool {
 		Subject:  &rng,
 	})
 	return false
+}
+
+// withoutNamedUnlabelled reports each block of a type that takes no name
+// (store) written with one, in words about that block rather than HCL's
+// "Extraneous label", and returns the body without those blocks so that
+// HCL does not report them again.
+func (l *loader) withoutNamedUnlabelled(body hcl.Body) hcl.Body {
+	sb, ok := body.(*hclsyntax.Body)
+	if !ok {
+		return body
+	}
+	kept := make(hclsyntax.Blocks, 0, len(sb.Blocks))
+	for _, b := range sb.Blocks {
+		bp, known := blockPlaces[b.Type]
+		if !known || bp.label != "" || len(b.Labels) == 0 {
+			kept = append(kept, b)
+			continue
+		}
+		rng := b.LabelRanges[0]
+		l.diags = append(l.diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Name on a " + b.Type + " block",
+			Detail:   fmt.Sprintf("%s %s block takes no name: a Space has at most one. Write it as %s { ... }, without %q.", article(b.Type), b.Type, b.Type, b.Labels[0]),
+			Subject:  &rng,
+		})
+	}
+	if len(kept) == len(sb.Blocks) {
+		return body
+	}
+	trimmed := *sb
+	trimmed.Blocks = kept
+	return &trimmed
 }
 
 func readDirError(dir string, err error) *hcl.Diagnostic {

@@ -15,6 +15,8 @@ type Space struct {
 	Lifecycles         []*Lifecycle
 	TagSets            []*TagSet
 	Tenants            []*Tenant
+	Feeds              []*Feed
+	Store              *StoreBlock // nil when the Space has no store block
 	Projects           []*Project
 	Imports            []*Import
 
@@ -23,6 +25,7 @@ type Space struct {
 	Files map[string]*hcl.File
 
 	extraSpaces []*SpaceBlock // more space blocks than the one allowed
+	extraStores []*StoreBlock // more store blocks than the one allowed
 }
 
 // Name returns the Space's name, or "" when it has no space block.
@@ -71,6 +74,11 @@ func (s *Space) TagSet(name string) *TagSet {
 // Tenant returns the tenant named name, or nil.
 func (s *Space) Tenant(name string) *Tenant {
 	return find(s.Tenants, name, func(t *Tenant) string { return t.Name })
+}
+
+// Feed returns the feed named name, or nil.
+func (s *Space) Feed(name string) *Feed {
+	return find(s.Feeds, name, func(f *Feed) string { return f.Name })
 }
 
 // Project returns the local project named name, or nil.

@@ -29,7 +29,11 @@ type Project struct {
 type Package struct {
 	ID          string
 	Description string
-	DeclRange   hcl.Range
+	// Feed names the feed its versions are resolved from when a release
+	// is created; "" for a package pushed to the Space's own store.
+	Feed      string
+	FeedRange hcl.Range
+	DeclRange hcl.Range
 }
 
 // Step returns the project's step named name, ignoring case.
@@ -61,7 +65,7 @@ var projectSchema = &hcl.BodySchema{
 }
 
 var packageSchema = &hcl.BodySchema{
-	Attributes: []hcl.AttributeSchema{{Name: "description"}},
+	Attributes: []hcl.AttributeSchema{{Name: "description"}, {Name: "feed"}},
 }
 
 func decodeProject(d *decoder, b *hcl.Block) *Project {
@@ -84,7 +88,14 @@ func decodeProject(d *decoder, b *hcl.Block) *Project {
 func decodePackage(d *decoder, b *hcl.Block) *Package {
 	content, diags := b.Body.Content(packageSchema)
 	d.add(diags)
-	return &Package{ID: b.Labels[0], Description: d.str(content.Attributes, "description"), DeclRange: b.DefRange}
+	pk := &Package{ID: b.Labels[0], Description: d.str(content.Attributes, "description"), DeclRange: b.DefRange}
+	if f, ok := d.strRef(content.Attributes, "feed"); ok {
+		pk.Feed, pk.FeedRange = f.Name, f.Range
+		if f.Name == "" {
+			d.errorf(f.Range, "Missing value for \"feed\"", "\"feed\" of package %q must name a feed block; leave it out for a package pushed to the Space's own store.", pk.ID)
+		}
+	}
+	return pk
 }
 
 // oneOf reports a value that is not one of valid, with a hint at the nearest.
