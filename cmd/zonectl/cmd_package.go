@@ -6,11 +6,15 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/zonectl/zonectl/hcl/config"
+	"github.com/zonectl/zonectl/internal/feeds"
 	"github.com/zonectl/zonectl/internal/names"
+	"github.com/zonectl/zonectl/internal/registry"
 	"github.com/zonectl/zonectl/internal/space"
 	"github.com/zonectl/zonectl/internal/store"
 )
@@ -69,7 +73,7 @@ func runPackagePush(ctx context.Context, g *globals, opts packagePushOptions, fi
 	if err := po.Validate(); err != nil {
 		return usagef(err)
 	}
-	st, sp, err := openPackageStore(g)
+	srcs, sp, err := openPackageSources(g)
 	if err != nil {
 		return err
 	}
@@ -90,11 +94,12 @@ func runPackagePush(ctx context.Context, g *globals, opts packagePushOptions, fi
 
 	p := newProgress(g.out, fmt.Sprintf("Pushing %s %s", opts.id, opts.version), info.Size())
 	po.Progress = p.Set
-	pkg, existed, err := st.Push(ctx, f, po)
+	pkg, existed, err := srcs.Push(ctx, f, po)
 	p.Done()
 	var conflict *store.ConflictError
-	if errors.As(err, &conflict) {
-		return withHint(err, fmt.Sprintf("a version, once pushed, always means the same bytes: push these as a new version (`zonectl package list %s` shows those stored)", conflict.Stored.ID))
+	var regConflict *registry.ConflictError
+	if errors.As(err, &conflict) || errors.As(err, &regConflict) {
+		return withHint(err, fmt.Sprintf("a version, once pushed, always means the same bytes: push these as a new version (`zonectl package list %s` shows those stored)", opts.id))
 	}
 	if err != nil {
 		return err
@@ -128,26 +133,26 @@ an array of {"id", "version", "sha256", "size", "pushed_at", "pushed_by",
 "file_name"}.`,
 		Args: args(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, a []string) error {
-			return runPackageList(g, a)
+			return runPackageList(cmd.Context(), g, a)
 		},
 	}
 }
 
-func runPackageList(g *globals, a []string) error {
+func runPackageList(ctx context.Context, g *globals, a []string) error {
 	if len(a) == 1 {
 		if err := names.CheckPackageID(a[0]); err != nil {
 			return usagef(err)
 		}
 	}
-	st, _, err := openPackageStore(g)
+	srcs, _, err := openPackageSources(g)
 	if err != nil {
 		return err
 	}
 	var pkgs []store.Package
 	if len(a) == 1 {
-		pkgs, err = st.Versions(a[0])
+		pkgs, err = srcs.Versions(ctx, a[0])
 	} else {
-		pkgs, err = st.List()
+		pkgs, err = srcs.List(ctx)
 	}
 	if err != nil {
 		return err
@@ -158,9 +163,9 @@ func runPackageList(g *globals, a []string) error {
 	}
 	if len(pkgs) == 0 {
 		if len(a) == 1 {
-			o.infof("No version of %s is in the package store at %s.\n", a[0], st.Dir())
+			o.infof("No version of %s is in the package store at %s.\n", a[0], storeWhere(srcs))
 		} else {
-			o.infof("The package store at %s is empty; add a package with zonectl package push FILE --id ID --version VERSION.\n", st.Dir())
+			o.infof("The package store at %s is empty; add a package with zonectl package push FILE --id ID --version VERSION.\n", storeWhere(srcs))
 		}
 		return nil
 	}
@@ -171,20 +176,45 @@ func runPackageList(g *globals, a []string) error {
 	return o.printTable(rows)
 }
 
-// openPackageStore opens the package store: $ZONECTL_STORE, else the one
-// in the Space holding the working directory. With $ZONECTL_STORE set no
-// Space is needed, and the Space returned may be nil.
-func openPackageStore(g *globals) (*store.Store, *space.Space, error) {
+// openPackageSources opens the package store: $ZONECTL_STORE, else the
+// Space's (the store block's registry, or .zonectl/store) in the Space
+// holding the working directory. With $ZONECTL_STORE set no Space is
+// needed, and the Space returned may be nil; the cache of a store on a
+// registry is then in the user's cache directory.
+func openPackageSources(g *globals) (*feeds.Sources, *space.Space, error) {
 	sp, spaceErr := g.openSpace()
-	if os.Getenv(store.EnvDir) == "" && spaceErr != nil {
-		return nil, nil, withHint(spaceErr, "run zonectl inside a Space, pass -C DIR, or set ZONECTL_STORE to the package store's directory")
+	env := getenv(store.EnvDir)
+	if env == "" && spaceErr != nil {
+		return nil, nil, withHint(spaceErr, "run zonectl inside a Space, pass -C DIR, or set ZONECTL_STORE to the package store's directory or oci:// url")
 	}
-	root := ""
+	dir := store.DefaultDir("")
+	var cfg *config.Space
 	if sp != nil {
-		root = sp.Repo.MainRoot()
+		dir = store.DefaultDir(sp.Repo.MainRoot())
+		if c, diags := sp.Load(); !diags.HasErrors() {
+			cfg = c
+		}
+	} else if strings.HasPrefix(env, "oci://") {
+		cache, err := os.UserCacheDir()
+		if err != nil {
+			return nil, nil, fmt.Errorf("no cache directory for the store on %s: %w", env, err)
+		}
+		dir = filepath.Join(cache, "zonectl", "store")
 	}
-	st, err := g.openStore(store.DefaultDir(root))
-	return st, sp, err
+	st, err := g.openStore(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	srcs, err := g.packageSources(st, cfg)
+	return srcs, sp, err
+}
+
+// storeWhere names the store for people: its registry, or its directory.
+func storeWhere(srcs *feeds.Sources) string {
+	if srcs.Remote != nil {
+		return srcs.Remote.Location().String()
+	}
+	return srcs.Cache.Dir()
 }
 
 // pushedBy is who the store records as pushing: Git's identity, as for

@@ -214,6 +214,9 @@ func (g *globals) preparePromotion(s *session, opts promoteOptions, project, ver
 // records nothing.
 func (g *globals) sendPromotion(cmd *cobra.Command, s *session, pr *promotion, opts promoteOptions) error {
 	ctx := cmd.Context()
+	if err := s.fetch(ctx, pr.p.Release.Release.Packages); err != nil {
+		return fmt.Errorf("the release's packages could not be fetched, and nothing was recorded: %w", err)
+	}
 	if err := pr.p.Claim(ctx, pr.env); err != nil {
 		return err
 	}

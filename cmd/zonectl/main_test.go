@@ -46,6 +46,7 @@ func TestScript(t *testing.T) {
 			"randfile": cmdRandFile,
 			"tinyfs":   cmdTinyFS,
 			"treehash": cmdTreeHash,
+			"registry": cmdRegistry,
 		},
 		Setup: func(env *testscript.Env) error {
 			// Every script gets its own configuration directory (where

@@ -14,6 +14,7 @@ import (
 
 	"github.com/zonectl/zonectl/internal/snapshot"
 
+	"github.com/zonectl/zonectl/internal/registry"
 	"github.com/zonectl/zonectl/internal/scratch"
 )
 
@@ -177,6 +178,10 @@ func hintFor(err error) string {
 	var h *hinted
 	if errors.As(err, &h) && h.hint != "" {
 		return h.hint
+	}
+	var re *registry.Error
+	if errors.As(err, &re) && re.Hint != "" {
+		return re.Hint
 	}
 	return remoteHint(err)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -11,9 +12,12 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing/object"
 
+	"github.com/zonectl/zonectl/hcl/config"
 	"github.com/zonectl/zonectl/internal/deploy"
+	"github.com/zonectl/zonectl/internal/feeds"
 	"github.com/zonectl/zonectl/internal/keys"
 	"github.com/zonectl/zonectl/internal/release"
+	"github.com/zonectl/zonectl/internal/snapshot"
 	"github.com/zonectl/zonectl/internal/space"
 	"github.com/zonectl/zonectl/internal/store"
 )
@@ -26,7 +30,9 @@ type session struct {
 	sp    *space.Space
 	name  string
 	store *store.Store
-	key   *keys.Signer
+	// srcs is where package bytes come from, made on first use.
+	srcs *feeds.Sources
+	key  *keys.Signer
 	// madeLocal is the .zonectl folder (package store, work area) when
 	// opening the session made it.
 	madeLocal string
@@ -116,7 +122,66 @@ func (s *session) releaseEnv() (release.Env, error) {
 	if err != nil {
 		return release.Env{}, err
 	}
-	return release.Env{Repo: s.sp.Repo, Signer: k, Store: s.store}, nil
+	srcs, err := s.sources()
+	if err != nil {
+		return release.Env{}, err
+	}
+	return release.Env{Repo: s.sp.Repo, Signer: k, Store: s.store, Pin: srcs.Pin}, nil
+}
+
+// sources is where the Space's package bytes come from: its store, in
+// the clone or on a registry, and the feeds its main declares.
+func (s *session) sources() (*feeds.Sources, error) {
+	if s.srcs != nil {
+		return s.srcs, nil
+	}
+	cfg, diags := s.sp.Load()
+	if diags.HasErrors() {
+		cfg = nil // the commands that need the config say what is wrong with it
+	}
+	srcs, err := s.g.packageSources(s.store, cfg)
+	if err != nil {
+		return nil, err
+	}
+	s.srcs = srcs
+	return srcs, nil
+}
+
+// packageSources makes the sources for a store and a configuration (nil
+// without a Space), showing transfers on a terminal.
+func (g *globals) packageSources(st *store.Store, cfg *config.Space) (*feeds.Sources, error) {
+	remote, err := feeds.RemoteStore(cfg, getenv(feeds.StoreEnv))
+	if err != nil {
+		return nil, usagef(err)
+	}
+	srcs, err := feeds.New(st, cfg, remote)
+	if err != nil {
+		return nil, err
+	}
+	var prog *progress
+	srcs.Progress = func(what string, done, total int64) {
+		if prog == nil || prog.what != what {
+			if prog != nil {
+				prog.Done()
+			}
+			prog = newProgress(g.out, what, total)
+		}
+		prog.Set(done)
+		if done >= total {
+			prog.Done()
+			prog = nil
+		}
+	}
+	return srcs, nil
+}
+
+// fetch makes the bytes of refs present in the store (deploy, promote).
+func (s *session) fetch(ctx context.Context, refs []snapshot.PackageRef) error {
+	srcs, err := s.sources()
+	if err != nil {
+		return err
+	}
+	return srcs.EnsureAll(ctx, refs)
 }
 
 // deployEnv is what deployments need; a dry run needs no private key.
@@ -128,6 +193,7 @@ func (s *session) deployEnv(dryRun bool) (*deploy.Env, error) {
 		Author:     s.who(),
 		Output:     s.g.out.stdout,
 		WorkDir:    deploy.DefaultWorkDir(s.sp.Root()),
+		Fetch:      s.fetch,
 		TargetRoot: getenv("ZONECTL_TARGET_ROOT"),
 	}
 	for _, b := range []struct {

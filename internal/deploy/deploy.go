@@ -71,6 +71,9 @@ func Deploy(ctx context.Context, env *Env, opts Options) (*Result, error) {
 			return nil, &RefusedError{Err: err}
 		}
 	}
+	if err := fetch(ctx, env, t, opts.DryRun); err != nil {
+		return nil, err
+	}
 	res := &Result{Project: t.rel.Release.Project, Version: t.rel.Release.Version}
 	for _, tn := range tenants {
 		o, err := run(ctx, env, t, tn, opts, history)
@@ -100,6 +103,19 @@ func Automatic(ctx context.Context, env *Env, project, version string) ([]Outcom
 	return automatic(ctx, env, t)
 }
 
+// fetch makes the release's packages present before a deployment that
+// runs: one that cannot have its bytes fails before it is recorded. Once
+// they are in the store, fetching again costs a look.
+func fetch(ctx context.Context, env *Env, t *target, dryRun bool) error {
+	if env.Fetch == nil || dryRun {
+		return nil
+	}
+	if err := env.Fetch(ctx, t.rel.Release.Packages); err != nil {
+		return fmt.Errorf("the release's packages could not be fetched, and nothing ran: %w", err)
+	}
+	return nil
+}
+
 func automatic(ctx context.Context, env *Env, t *target) ([]Outcome, error) {
 	var out []Outcome
 	// Each success may complete a phase and make more environments
@@ -117,6 +133,9 @@ func automatic(ctx context.Context, env *Env, t *target) ([]Outcome, error) {
 					continue
 				}
 				t.env = e
+				if err := fetch(ctx, env, t, false); err != nil {
+					return out, err
+				}
 				o, err := run(ctx, env, t, tn, Options{Project: t.rel.Release.Project, Version: t.rel.Release.Version, Environment: e}, history)
 				if err != nil {
 					return out, err

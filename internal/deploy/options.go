@@ -1,6 +1,7 @@
 package deploy
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/zonectl/zonectl/gitstore"
+	"github.com/zonectl/zonectl/internal/snapshot"
 	"github.com/zonectl/zonectl/internal/store"
 )
 
@@ -34,7 +36,11 @@ type Env struct {
 	// ExtractMaxBytes and ExtractMaxRatio bound what a package may expand
 	// to (extract.Options); zero means the defaults.
 	ExtractMaxBytes, ExtractMaxRatio int64
-	Now                              func() time.Time
+	// Fetch, if set, makes the bytes of the release's packages present in
+	// Store before anything runs or is recorded: fetched by digest from
+	// the registry they are in and verified (internal/feeds).
+	Fetch func(ctx context.Context, refs []snapshot.PackageRef) error
+	Now   func() time.Time
 }
 
 // Options says what to deploy where.

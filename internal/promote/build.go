@@ -206,11 +206,13 @@ func addPackages(ctx context.Context, w *zbundle.Writer, m *zbundle.Manifest, ma
 	return nil
 }
 
-// manifestRef is pk as a manifest pins it. The manifest has its own type
-// with the same fields, so that its bytes follow its schema; this
-// conversion stops compiling if the two drift apart, and a field added to
-// a release's package references then reaches bundles only on purpose.
-func manifestRef(pk snapshot.PackageRef) zbundle.PackageRef { return zbundle.PackageRef(pk) }
+// manifestRef is pk as a manifest pins it: its bytes, by ID, version,
+// SHA-256 and size. Where the source keeps them (Feed, Digest) names the
+// source's registries, which mean nothing to the target, and stays out;
+// release.json in the Git bundle still says it.
+func manifestRef(pk snapshot.PackageRef) zbundle.PackageRef {
+	return zbundle.PackageRef{ID: pk.ID, Version: pk.Version, SHA256: pk.SHA256, Size: pk.Size}
+}
 
 // knownToTarget says what the target is known to have, for a thin bundle:
 // the promotion commits and packages its receipts name, when it has sent

@@ -71,6 +71,9 @@ func StartIn(dir string, opts Options) (*Registry, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s is not installed: the tests need a real registry (Debian/Ubuntu: apt-get install docker-registry; `make check-tools` says what else is missing)", Binary)
 	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
 	r := &Registry{Dir: dir, PlainHTTP: !opts.TLS}
 	var last error
 	for range 5 { // a port taken between choosing and binding it: choose again

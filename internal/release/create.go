@@ -15,6 +15,7 @@ import (
 
 	"github.com/zonectl/zonectl/gitstore"
 	"github.com/zonectl/zonectl/hcl/config"
+	"github.com/zonectl/zonectl/internal/feeds"
 	"github.com/zonectl/zonectl/internal/ledger"
 	"github.com/zonectl/zonectl/internal/semver"
 	"github.com/zonectl/zonectl/internal/snapshot"
@@ -27,6 +28,10 @@ type Env struct {
 	Repo   *gitstore.Repo
 	Signer gitstore.Signer
 	Store  *store.Store
+	// Pin, if set, resolves a package to what the release records (with
+	// feeds and a store on a registry, see internal/feeds); else the
+	// version is looked up in Store.
+	Pin func(ctx context.Context, cfg *config.Space, pk *config.Package, version string) (snapshot.PackageRef, error)
 }
 
 // CreateOptions says what release to create.
@@ -105,7 +110,7 @@ func Create(ctx context.Context, env Env, opts CreateOptions) (*Loaded, error) {
 	if p == nil {
 		return nil, unknownProject(cfg, opts.Project, opts.Ref)
 	}
-	pkgs, err := pinPackages(env.Store, p, opts.Packages)
+	pkgs, err := pinPackages(ctx, env, cfg, p, opts.Packages)
 	if err != nil {
 		return nil, err
 	}
@@ -262,7 +267,7 @@ func unknownProject(cfg *config.Space, name, ref string) error {
 // pinPackages resolves every package the project deploys to a version in
 // the store: the one asked for, else the highest, as Octopus picks the
 // latest.
-func pinPackages(st *store.Store, p *config.Project, want map[string]string) ([]snapshot.PackageRef, error) {
+func pinPackages(ctx context.Context, env Env, cfg *config.Space, p *config.Project, want map[string]string) ([]snapshot.PackageRef, error) {
 	asked := map[string]string{}
 	for id, v := range want {
 		if p.Package(id) == nil {
@@ -270,21 +275,22 @@ func pinPackages(st *store.Store, p *config.Project, want map[string]string) ([]
 		}
 		asked[strings.ToLower(id)] = v
 	}
+	pin := env.Pin
+	if pin == nil {
+		pin = func(_ context.Context, _ *config.Space, pk *config.Package, v string) (snapshot.PackageRef, error) {
+			return feeds.PinLocal(env.Store, pk, v)
+		}
+	}
 	out := []snapshot.PackageRef{}
 	for _, pk := range p.Packages {
-		var (
-			got store.Package
-			err error
-		)
-		if v, ok := asked[strings.ToLower(pk.ID)]; ok {
-			got, err = st.Get(pk.ID, v)
-		} else {
-			got, err = st.Latest(pk.ID)
-		}
+		ref, err := pin(ctx, cfg, pk, asked[strings.ToLower(pk.ID)])
 		if err != nil {
+			if pk.Feed != "" {
+				return nil, fmt.Errorf("package %q of project %q: %w", pk.ID, p.Name, err)
+			}
 			return nil, fmt.Errorf("package %q of project %q: %w (push it with `zonectl package push FILE --id %s --version V`)", pk.ID, p.Name, err, pk.ID)
 		}
-		out = append(out, snapshot.PackageRef{ID: pk.ID, Version: got.Version, SHA256: got.SHA256, Size: got.Size})
+		out = append(out, ref)
 	}
 	return out, nil
 }

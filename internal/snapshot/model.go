@@ -148,4 +148,11 @@ type PackageRef struct {
 	Version string `json:"version"`
 	SHA256  string `json:"sha256"`
 	Size    int64  `json:"size"`
+	// Feed names the feed the bytes come from; empty for the Space's own
+	// package store.
+	Feed string `json:"feed,omitempty"`
+	// Digest is the OCI manifest the version's tag pointed at when the
+	// release was made, for bytes kept in a registry ("sha256:…"): a tag
+	// moved later does not change the release.
+	Digest string `json:"digest,omitempty"`
 }

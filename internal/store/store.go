@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/zonectl/zonectl/internal/names"
 	"github.com/zonectl/zonectl/internal/scratch"
@@ -19,10 +20,12 @@ import (
 const EnvDir = "ZONECTL_STORE"
 
 // DefaultDir is where the store of the Space rooted at spaceRoot lives:
-// $ZONECTL_STORE when it is set, else .zonectl/store in the Space's work
-// tree, which zonectl init's .gitignore keeps out of Git.
+// $ZONECTL_STORE when it names a directory, else .zonectl/store in the
+// Space's work tree, which zonectl init's .gitignore keeps out of Git.
+// When $ZONECTL_STORE is an oci:// url the store is on a registry and
+// this directory is the clone's cache of it.
 func DefaultDir(spaceRoot string) string {
-	if dir := os.Getenv(EnvDir); dir != "" {
+	if dir := os.Getenv(EnvDir); dir != "" && !strings.HasPrefix(dir, "oci://") {
 		return dir
 	}
 	return filepath.Join(spaceRoot, ".zonectl", "store")

@@ -1,0 +1,80 @@
+package feeds
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/opencontainers/go-digest"
+	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
+
+	"github.com/zonectl/zonectl/internal/refusal"
+	"github.com/zonectl/zonectl/internal/registry"
+	"github.com/zonectl/zonectl/internal/snapshot"
+	"github.com/zonectl/zonectl/internal/store"
+)
+
+// Ensure makes the bytes of ref present in the cache: there already, or
+// fetched by digest from the registry they are in and verified against
+// the SHA-256 and size ref records before they take their name. Bytes
+// that are in no registry (the store in a directory) are left for the
+// caller to find missing, as before.
+func (s *Sources) Ensure(ctx context.Context, ref snapshot.PackageRef) error {
+	if s.Cache.Has(ref.SHA256) {
+		return nil
+	}
+	c, err := s.client(ref.Feed)
+	if err != nil {
+		return fmt.Errorf("package %s %s: %w", ref.ID, ref.Version, err)
+	}
+	if c == nil {
+		return nil
+	}
+	blob := ocispec.Descriptor{MediaType: registry.LayerMediaType, Digest: digest.NewDigestFromEncoded(digest.SHA256, ref.SHA256), Size: ref.Size}
+	rc, err := c.Fetch(ctx, ref.ID, blob)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	var r io.Reader = rc
+	if s.Progress != nil {
+		what := fmt.Sprintf("fetch %s %s", ref.ID, ref.Version)
+		r = &progressReader{r: rc, report: func(n int64) { s.Progress(what, n, ref.Size) }}
+	}
+	err = s.Cache.PutBlob(ctx, r, ref.SHA256, ref.Size)
+	var bad *store.IntegrityError
+	if errors.As(err, &bad) {
+		// The registry served other bytes than the release pinned: a
+		// verification failure, not a transfer's.
+		return refusal.Wrap(fmt.Sprintf("package %s %s from %s", ref.ID, ref.Version, c.Location()),
+			"its bytes do not hash to the digest the release records", err)
+	}
+	if err != nil {
+		return fmt.Errorf("fetch %s %s from %s: %w", ref.ID, ref.Version, c.Location(), err)
+	}
+	return nil
+}
+
+// EnsureAll is Ensure for each of refs.
+func (s *Sources) EnsureAll(ctx context.Context, refs []snapshot.PackageRef) error {
+	for _, ref := range refs {
+		if err := s.Ensure(ctx, ref); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+type progressReader struct {
+	r      io.Reader
+	n      int64
+	report func(int64)
+}
+
+func (p *progressReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	p.n += int64(n)
+	p.report(p.n)
+	return n, err
+}

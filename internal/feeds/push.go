@@ -1,0 +1,140 @@
+package feeds
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/zonectl/zonectl/internal/registry"
+	"github.com/zonectl/zonectl/internal/semver"
+	"github.com/zonectl/zonectl/internal/store"
+)
+
+// Annotations a package pushed by zonectl carries on its manifest.
+const (
+	annotationID       = "dev.zonectl.package.id"
+	annotationPushedBy = "dev.zonectl.package.pushed-by"
+)
+
+// Push stores the bytes r reads as a package version: in the cache, and
+// on the registry when the Space's store is there, where any clone or CI
+// runner finds it.
+func (s *Sources) Push(ctx context.Context, r io.Reader, opts store.PushOptions) (store.Package, bool, error) {
+	pkg, existed, err := s.Cache.Push(ctx, r, opts)
+	if err != nil || s.Remote == nil {
+		return pkg, existed, err
+	}
+	if opts.Progress != nil {
+		opts.Progress(0)
+	}
+	if _, existed, err = s.publish(ctx, s.Remote, pkg, opts.Progress); err != nil {
+		return store.Package{}, false, err
+	}
+	return pkg, existed, nil
+}
+
+// Publish puts package pkg, whose bytes are in the cache, on the
+// registry of feed (the Space's store for ""), for deployments in this
+// zone to pull from there.
+func (s *Sources) Publish(ctx context.Context, feed string, pkg store.Package, progress func(int64)) (*registry.Artifact, bool, error) {
+	c, err := s.client(feed)
+	if err != nil {
+		return nil, false, err
+	}
+	if c == nil {
+		return nil, false, fmt.Errorf("publish %s %s: no registry to publish to (declare a feed, or a store block)", pkg.ID, pkg.Version)
+	}
+	return s.publish(ctx, c, pkg, progress)
+}
+
+func (s *Sources) publish(ctx context.Context, c *registry.Client, pkg store.Package, progress func(int64)) (*registry.Artifact, bool, error) {
+	path, err := s.Cache.BlobPath(pkg.SHA256)
+	if err != nil {
+		return nil, false, err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, false, err
+	}
+	defer f.Close()
+	ann := map[string]string{
+		"org.opencontainers.image.version": pkg.Version,
+		annotationID:                       pkg.ID,
+	}
+	if !pkg.PushedAt.IsZero() {
+		ann["org.opencontainers.image.created"] = pkg.PushedAt.UTC().Format(time.RFC3339)
+	}
+	if pkg.PushedBy != "" {
+		ann[annotationPushedBy] = pkg.PushedBy
+	}
+	return c.Push(ctx, pkg.ID, pkg.Version, f, pkg.SHA256, pkg.Size, registry.PushOptions{FileName: pkg.FileName, Annotations: ann, Progress: progress})
+}
+
+// List is every package version in the store, newest first within an
+// ID as store.List gives them; with the store on a registry, from there.
+func (s *Sources) List(ctx context.Context) ([]store.Package, error) {
+	if s.Remote == nil {
+		return s.Cache.List()
+	}
+	ids, err := s.Remote.Packages(ctx)
+	if err != nil {
+		return nil, err
+	}
+	slices.Sort(ids)
+	var all []store.Package
+	for _, id := range ids {
+		pkgs, err := s.Versions(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, pkgs...)
+	}
+	return all, nil
+}
+
+// Versions lists the versions of package id, newest first.
+func (s *Sources) Versions(ctx context.Context, id string) ([]store.Package, error) {
+	if s.Remote == nil {
+		return s.Cache.Versions(id)
+	}
+	tags, err := s.Remote.Tags(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	var out []store.Package
+	for _, t := range tags {
+		version := strings.ReplaceAll(t, "_", "+")
+		if _, err := semver.Parse(version); err != nil {
+			continue
+		}
+		a, err := s.Remote.Resolve(ctx, id, version)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, fromArtifact(id, version, a))
+	}
+	slices.SortFunc(out, func(a, b store.Package) int {
+		va, _ := semver.Parse(a.Version)
+		vb, _ := semver.Parse(b.Version)
+		return semver.Compare(vb, va)
+	})
+	return out, nil
+}
+
+func fromArtifact(id, version string, a *registry.Artifact) store.Package {
+	p := store.Package{ID: id, Version: version, SHA256: a.SHA256(), Size: a.Blob.Size, PushedBy: a.Annotations[annotationPushedBy]}
+	if v := a.Annotations[annotationID]; v != "" {
+		p.ID = v
+	}
+	if t, err := time.Parse(time.RFC3339, a.Annotations["org.opencontainers.image.created"]); err == nil {
+		p.PushedAt = t
+	}
+	if a.Blob.Annotations != nil {
+		p.FileName = a.Blob.Annotations["org.opencontainers.image.title"]
+	}
+	return p
+}
