@@ -90,7 +90,7 @@ func (c *Client) Push(ctx context.Context, id, version string, src io.ReaderAt, 
 	if err := repo.PushReference(ctx, desc, bytes.NewReader(data), Tag(version)); err != nil {
 		return nil, false, c.fail(what, err)
 	}
-	return &Artifact{Repository: ref.String(), Tag: Tag(version), Manifest: desc, Blob: blob}, false, nil
+	return &Artifact{Repository: ref.String(), Tag: Tag(version), Manifest: desc, Blob: blob, Annotations: opts.Annotations}, false, nil
 }
 
 // ensureBlob makes the repository hold blob: already there, mounted from

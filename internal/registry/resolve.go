@@ -29,6 +29,8 @@ type Artifact struct {
 	Tag        string             // the version as a tag
 	Manifest   ocispec.Descriptor // what the tag pointed at when resolved
 	Blob       ocispec.Descriptor // the one layer: the package's bytes
+	// Annotations are the manifest's: who pushed, when, from which file.
+	Annotations map[string]string
 }
 
 // SHA256 is the hex SHA-256 of the package's bytes.
@@ -98,5 +100,5 @@ func (c *Client) artifact(ctx context.Context, id string, desc ocispec.Descripto
 	if blob.Digest.Algorithm() != digest.SHA256 || blob.Digest.Validate() != nil || blob.Size < 0 {
 		return nil, fmt.Errorf("%s@%s: its layer's digest %q is not a SHA-256, which zonectl records", ref, desc.Digest, blob.Digest)
 	}
-	return &Artifact{Repository: ref.String(), Manifest: desc, Blob: blob}, nil
+	return &Artifact{Repository: ref.String(), Manifest: desc, Blob: blob, Annotations: m.Annotations}, nil
 }
