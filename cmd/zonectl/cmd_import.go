@@ -18,6 +18,7 @@ type importOptions struct {
 	incoming bool
 	status   bool
 	discard  bool
+	publish  []string // feeds to put the imported packages on
 }
 
 func newImportCommand(g *globals) *cobra.Command {
@@ -75,6 +76,9 @@ removed from there, each one refused stays, and the command exits 3.`,
 				return err
 			}
 			env := &importer.Env{Repo: s.sp.Repo, Signer: signer, Store: s.store, Author: s.who(), Now: time.Now()}
+			if env.Publish, err = s.publisher(opts.publish); err != nil {
+				return err
+			}
 			if opts.incoming {
 				return g.importIncoming(cmd, env)
 			}
@@ -103,6 +107,7 @@ removed from there, each one refused stays, and the command exits 3.`,
 	cmd.Flags().BoolVar(&opts.incoming, "incoming", false, "import the bundles connected peers pushed")
 	cmd.Flags().BoolVar(&opts.status, "status", false, "show which parts of a split bundle are staged and which are missing")
 	cmd.Flags().BoolVar(&opts.discard, "discard", false, "remove the staged parts of a split bundle that will not be completed")
+	cmd.Flags().StringSliceVar(&opts.publish, "publish", nil, "also put the imported packages on `FEED`'s registry, for deployments in this zone to pull (repeatable)")
 	strictFlag(g, cmd)
 	return cmd
 }
@@ -146,7 +151,7 @@ func importJSON(res *importer.Result) map[string]any {
 	doc := map[string]any{
 		"project": m.Project, "version": m.Version, "source": m.Source.Space, "revision": m.Revision,
 		"sequence": m.Sequence, "inbox_ref": res.InboxRef, "already_imported": res.Again,
-		"packages_written": res.PackagesWritten, "signed_by": nil,
+		"packages_written": res.PackagesWritten, "signed_by": nil, "published": res.Published,
 	}
 	if res.Signer != nil {
 		doc["signed_by"] = res.Signer.Fingerprint
@@ -173,6 +178,9 @@ func (g *globals) printImported(res *importer.Result, note string, extra map[str
 	g.out.printf("  signed by  %s at %s\n", res.Signer.Fingerprint, res.Signer.Created.Format(time.RFC3339))
 	g.out.printf("  inbox      %s\n", vis(res.InboxRef))
 	g.out.printf("  packages   %d new in the store, %d in all\n", res.PackagesWritten, len(m.Packages))
+	for _, p := range res.Published {
+		g.out.printf("  published  %s %s at %s@%s\n", vis(p.ID), vis(p.Version), p.Repository, p.Digest)
+	}
 	if note != "" {
 		g.out.printf("  parts      %s\n", note)
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -194,7 +193,7 @@ func openPackageSources(g *globals) (*feeds.Sources, *space.Space, error) {
 		if c, diags := sp.Load(); !diags.HasErrors() {
 			cfg = c
 		}
-	} else if strings.HasPrefix(env, "oci://") {
+	} else if feeds.IsURL(env) {
 		cache, err := os.UserCacheDir()
 		if err != nil {
 			return nil, nil, fmt.Errorf("no cache directory for the store on %s: %w", env, err)

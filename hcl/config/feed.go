@@ -23,13 +23,16 @@ type Feed struct {
 	// URL is the url as written, without a trailing slash; Host and Path
 	// are its parts (see ParseOCIURL). All three are empty when the url
 	// is not valid.
-	URL         string
-	Host        string
-	Path        string
-	PlainHTTP   bool
-	Description string
-	URLRange    hcl.Range
-	DeclRange   hcl.Range
+	URL       string
+	Host      string
+	Path      string
+	PlainHTTP bool
+	// PublishImports says that import puts the packages of every bundle
+	// it imports on this feed, for deployments in this zone to pull.
+	PublishImports bool
+	Description    string
+	URLRange       hcl.Range
+	DeclRange      hcl.Range
 }
 
 // StoreBlock is the `store` block: the Space's own package store lives
@@ -49,6 +52,7 @@ var feedSchema = &hcl.BodySchema{
 		{Name: "type", Required: true},
 		{Name: "url", Required: true},
 		{Name: "plain_http"},
+		{Name: "publish_imports"},
 		{Name: "description"},
 	},
 }
@@ -64,10 +68,11 @@ func decodeFeed(d *decoder, b *hcl.Block) *Feed {
 	content, diags := b.Body.Content(feedSchema)
 	d.add(diags)
 	f := &Feed{
-		Name:        b.Labels[0],
-		Description: d.str(content.Attributes, "description"),
-		PlainHTTP:   d.boolean(content.Attributes, "plain_http", false),
-		DeclRange:   b.DefRange,
+		Name:           b.Labels[0],
+		Description:    d.str(content.Attributes, "description"),
+		PlainHTTP:      d.boolean(content.Attributes, "plain_http", false),
+		PublishImports: d.boolean(content.Attributes, "publish_imports", false),
+		DeclRange:      b.DefRange,
 	}
 	if t, ok := d.requiredStr(content.Attributes, "type", b); ok {
 		f.Type = t.Name

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/opencontainers/go-digest"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
@@ -16,21 +17,47 @@ import (
 )
 
 // Ensure makes the bytes of ref present in the cache: there already, or
-// fetched by digest from the registry they are in and verified against
-// the SHA-256 and size ref records before they take their name. Bytes
-// that are in no registry (the store in a directory) are left for the
-// caller to find missing, as before.
+// fetched by digest and verified against the SHA-256 and size ref records
+// before they take their name. They are looked for in the feed ref names
+// when this Space declares it, then in the Space's store on a registry
+// (where import publishes what it receives): a release imported from
+// another Space names that Space's feeds. Bytes that are in no registry
+// (the store in a directory) are left for the caller to find missing,
+// as before.
 func (s *Sources) Ensure(ctx context.Context, ref snapshot.PackageRef) error {
 	if s.Cache.Has(ref.SHA256) {
 		return nil
 	}
-	c, err := s.client(ref.Feed)
-	if err != nil {
-		return fmt.Errorf("package %s %s: %w", ref.ID, ref.Version, err)
+	var tried []string
+	for _, c := range s.candidates(ref.Feed) {
+		err := s.fetch(ctx, c, ref)
+		if err == nil || !errors.Is(err, registry.ErrNotFound) {
+			return err
+		}
+		tried = append(tried, c.Location().String())
 	}
-	if c == nil {
+	if len(tried) == 0 {
 		return nil
 	}
+	return fmt.Errorf("package %s %s (sha256 %s) is in none of %s: %w", ref.ID, ref.Version, ref.SHA256, strings.Join(tried, ", "), registry.ErrNotFound)
+}
+
+// candidates are the registries that may hold a package from feed.
+func (s *Sources) candidates(feed string) []*registry.Client {
+	var out []*registry.Client
+	if f, ok := s.feeds[strings.ToLower(feed)]; ok && feed != "" {
+		if c, err := s.feedClient(f); err == nil {
+			out = append(out, c)
+		}
+	}
+	if s.Remote != nil {
+		out = append(out, s.Remote)
+	}
+	return out
+}
+
+// fetch copies ref's bytes from c into the cache.
+func (s *Sources) fetch(ctx context.Context, c *registry.Client, ref snapshot.PackageRef) error {
 	blob := ocispec.Descriptor{MediaType: registry.LayerMediaType, Digest: digest.NewDigestFromEncoded(digest.SHA256, ref.SHA256), Size: ref.Size}
 	rc, err := c.Fetch(ctx, ref.ID, blob)
 	if err != nil {

@@ -49,15 +49,17 @@ func New(cache *store.Store, cfg *config.Space, remote *registry.Location) (*Sou
 }
 
 // RemoteStore is where the Space's store lives on a registry, from
-// ZONECTL_STORE when it is an oci:// url (env is its value), else from
+// ZONECTL_STORE when it is a url (env is its value: oci://HOST/PATH, or
+// oci+http://HOST/PATH for a registry that speaks plain HTTP), else from
 // the `store` block; nil for a store in a directory.
 func RemoteStore(cfg *config.Space, env string) (*registry.Location, error) {
-	if strings.HasPrefix(env, "oci://") {
-		host, path, err := config.ParseOCIURL(env)
+	if IsURL(env) {
+		plain := strings.HasPrefix(env, plainPrefix)
+		host, path, err := config.ParseOCIURL("oci://" + strings.TrimPrefix(strings.TrimPrefix(env, plainPrefix), "oci://"))
 		if err != nil {
 			return nil, fmt.Errorf("%s=%q: %w", StoreEnv, env, err)
 		}
-		return &registry.Location{Host: host, Path: path, PlainHTTP: isLoopback(host), Name: StoreEnv}, nil
+		return &registry.Location{Host: host, Path: path, PlainHTTP: plain, Name: StoreEnv}, nil
 	}
 	if env != "" || cfg == nil || cfg.Store == nil {
 		return nil, nil
@@ -66,15 +68,12 @@ func RemoteStore(cfg *config.Space, env string) (*registry.Location, error) {
 	return &registry.Location{Host: b.Host, Path: b.Path, PlainHTTP: b.PlainHTTP, Name: "the Space's store"}, nil
 }
 
-// isLoopback says whether host names this machine, whose registry a
-// store given in the environment may reach over plain HTTP, as Docker
-// allows for localhost.
-func isLoopback(host string) bool {
-	h := host
-	if i := strings.LastIndex(h, ":"); i > 0 && !strings.HasSuffix(h, "]") {
-		h = h[:i]
-	}
-	return h == "localhost" || strings.HasPrefix(h, "127.") || h == "[::1]"
+const plainPrefix = "oci+http://"
+
+// IsURL says whether a ZONECTL_STORE value names a registry rather than a
+// directory.
+func IsURL(env string) bool {
+	return strings.HasPrefix(env, "oci://") || strings.HasPrefix(env, plainPrefix)
 }
 
 // client is the registry a package's bytes are in: its feed's, as the

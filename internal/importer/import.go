@@ -35,6 +35,10 @@ type Env struct {
 	// Progress, if set, is told how far the long steps after reading
 	// the bundle go: rebuilding a package from a delta.
 	Progress meter.Progress
+	// Publish, if set, puts the bundle's packages, in Store by then, on
+	// this zone's registries before the import is recorded: a failure
+	// records nothing. What it returns is recorded with the import.
+	Publish func(ctx context.Context, pkgs []zbundle.PackageRef) ([]ledger.Published, error)
 }
 
 // Result says what an import did.
@@ -48,6 +52,8 @@ type Result struct {
 	Again bool
 	// PackagesWritten counts the packages whose bytes were new to the store.
 	PackagesWritten int
+	// Published is where the packages were published (Env.Publish).
+	Published []ledger.Published
 }
 
 // refuse makes a verification failure: the bundle is refused, exit 3.

@@ -58,6 +58,16 @@ func Stage(ctx context.Context, env *Env, v *Verified) (*Result, error) {
 		return nil, err
 	}
 	res.PackagesWritten = n
+	if env.Publish != nil {
+		pkgs := make([]zbundle.PackageRef, len(v.Manifest.Packages))
+		for i, p := range v.Manifest.Packages {
+			pkgs[i] = p.PackageRef
+		}
+		if v.published, err = env.Publish(ctx, pkgs); err != nil {
+			return nil, fmt.Errorf("the packages could not be published, and nothing was imported: %w", err)
+		}
+		res.Published = v.published
+	}
 	if err := q.Keep(); err != nil {
 		return nil, err
 	}
@@ -167,7 +177,7 @@ func recordIn(tx *gitstore.Tx, env *Env, v *Verified) (again bool, err error) {
 		Type: ledger.Import, Time: env.Now.UTC(), Who: fmt.Sprintf("%s <%s>", env.Author.Name, env.Author.Email),
 		Project: m.Project, Version: m.Version, Release: v.Commit.String(),
 		Import: &ledger.ImportRecord{Source: v.Source, SourceFingerprint: v.Signer.Fingerprint, Sequence: m.Sequence, Revision: m.Revision,
-			ManifestSHA256: v.manifestSHA256, InboxRef: v.InboxRef},
+			ManifestSHA256: v.manifestSHA256, InboxRef: v.InboxRef, Published: v.published},
 	}, nil)
 	if err != nil {
 		return false, err

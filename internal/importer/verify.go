@@ -16,6 +16,7 @@ import (
 	"github.com/zonectl/zonectl/internal/zbundle"
 
 	"github.com/zonectl/zonectl/internal/ctxio"
+	"github.com/zonectl/zonectl/internal/ledger"
 )
 
 // A check is one numbered step of Verify.
@@ -64,6 +65,8 @@ type Verified struct {
 	dir      *scratch.Dir
 	needed   map[string]bool
 	unpacked map[string]zbundle.Package
+	// published is what Stage's Env.Publish did, for the ledger.
+	published []ledger.Published
 }
 
 // Close removes what Verify extracted.

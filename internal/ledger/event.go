@@ -74,6 +74,21 @@ type ImportRecord struct {
 	Revision          int    `json:"revision"`
 	ManifestSHA256    string `json:"manifest_sha256"`
 	InboxRef          string `json:"inbox_ref"`
+	// Published says where in this zone's registries the packages were
+	// published as they were imported.
+	Published []Published `json:"published,omitempty"`
+}
+
+// Published is a package put on a registry: the same bytes (SHA256) as
+// an OCI artifact, at Repository, tagged with its version, whose manifest
+// is Digest.
+type Published struct {
+	ID         string `json:"id"`
+	Version    string `json:"version"`
+	SHA256     string `json:"sha256"`
+	Feed       string `json:"feed,omitempty"` // empty for the Space's store
+	Repository string `json:"repository"`
+	Digest     string `json:"digest"`
 }
 
 // AcceptanceRecord is an imported release accepted or rejected here.

@@ -22,10 +22,10 @@ const EnvDir = "ZONECTL_STORE"
 // DefaultDir is where the store of the Space rooted at spaceRoot lives:
 // $ZONECTL_STORE when it names a directory, else .zonectl/store in the
 // Space's work tree, which zonectl init's .gitignore keeps out of Git.
-// When $ZONECTL_STORE is an oci:// url the store is on a registry and
-// this directory is the clone's cache of it.
+// When $ZONECTL_STORE is a url (oci://, oci+http://) the store is on a
+// registry and this directory is the clone's cache of it.
 func DefaultDir(spaceRoot string) string {
-	if dir := os.Getenv(EnvDir); dir != "" && !strings.HasPrefix(dir, "oci://") {
+	if dir := os.Getenv(EnvDir); dir != "" && !strings.HasPrefix(dir, "oci://") && !strings.HasPrefix(dir, "oci+http://") {
 		return dir
 	}
 	return filepath.Join(spaceRoot, ".zonectl", "store")
