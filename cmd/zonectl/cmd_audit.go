@@ -36,7 +36,11 @@ Exits 3 when any check fails. --output json gives the whole report.`,
 			if err != nil {
 				return err
 			}
-			rep, err := audit.Run(s.sp.Repo, cfg, pub, s.store)
+			srcs, err := s.sources()
+			if err != nil {
+				return err
+			}
+			rep, err := audit.RunWith(s.sp.Repo, cfg, pub, s.store, audit.Options{Fetch: srcs.Ensure})
 			if err != nil {
 				return err
 			}

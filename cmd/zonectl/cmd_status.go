@@ -2,11 +2,12 @@ package main
 
 import (
 	"fmt"
-	"os"
 
 	"github.com/spf13/cobra"
 
+	"github.com/zonectl/zonectl/internal/feeds"
 	"github.com/zonectl/zonectl/internal/remote"
+	"github.com/zonectl/zonectl/internal/space"
 	"github.com/zonectl/zonectl/internal/store"
 )
 
@@ -43,10 +44,7 @@ clone's view of the remote.`,
 			if rep.Space, err = sp.Name(); err != nil {
 				return err
 			}
-			rep.Store, rep.StoreFrom = store.DefaultDir(sp.Repo.MainRoot()), "the default, beside the clone"
-			if os.Getenv(store.EnvDir) != "" {
-				rep.StoreFrom = store.EnvDir
-			}
+			rep.Store, rep.StoreFrom = storeLocation(sp)
 			if rep.Pending, err = sp.Repo.Pending(); err != nil {
 				return err
 			}
@@ -118,4 +116,26 @@ func refStatusWords(remoteName string, r remote.RefStatus) string {
 		return "only in this clone; zonectl sync pushes it"
 	}
 	return fmt.Sprintf("only on %s; the next command takes it", remoteName)
+}
+
+// storeLocation says where the Space's package store is and why: a
+// registry (ZONECTL_STORE's url, or the store block, with the clone's
+// cache), a directory ZONECTL_STORE names, or the default.
+func storeLocation(sp *space.Space) (where, from string) {
+	env := getenv(store.EnvDir)
+	cache := store.DefaultDir(sp.Repo.MainRoot())
+	cfg, diags := sp.Load()
+	if diags.HasErrors() {
+		cfg = nil
+	}
+	loc, err := feeds.RemoteStore(cfg, env)
+	switch {
+	case err == nil && loc != nil && env != "":
+		return loc.String(), store.EnvDir + ", cached in " + cache
+	case err == nil && loc != nil:
+		return loc.String(), "the store block, cached in " + cache
+	case env != "":
+		return cache, store.EnvDir
+	}
+	return cache, "the default, beside the clone"
 }

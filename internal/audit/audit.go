@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
@@ -10,6 +11,7 @@ import (
 	"github.com/zonectl/zonectl/hcl/config"
 	"github.com/zonectl/zonectl/internal/keys"
 	"github.com/zonectl/zonectl/internal/ledger"
+	"github.com/zonectl/zonectl/internal/snapshot"
 	"github.com/zonectl/zonectl/internal/store"
 )
 
@@ -20,6 +22,9 @@ type auditor struct {
 	own  *keys.Verifier
 	st   *store.Store
 	rep  *Report
+	// fetch brings a missing package into st (Options.Fetch); nil to
+	// look in st alone.
+	fetch func(ctx context.Context, p snapshot.PackageRef) error
 
 	refs     []*plumbing.Reference // every hash ref, sorted by name
 	verified map[plumbing.Hash]bool
@@ -46,7 +51,9 @@ type auditor struct {
 //     every package a release pins or a deployment recorded re-hashes to
 //     the pinned SHA-256 and size. A package missing from the store fails
 //     when a deployment recorded it or the index lists it, and is reported
-//     for information otherwise (a release never deployed here).
+//     for information otherwise (a release never deployed here). With
+//     Options.Fetch, a package missing from the clone's store is fetched
+//     from the registry the Space keeps it on first, and re-hashed here.
 //  4. Logs: each deployment's log.txt hashes to its log_sha256.
 //  5. Ledger references: every event's release commit exists, every
 //     deployment's release exists, every acceptance's inbox commit exists.
@@ -58,6 +65,18 @@ type auditor struct {
 // Findings go into the Report; Run returns an error only when the
 // repository or the store cannot be read.
 func Run(repo *gitstore.Repo, cfg *config.Space, ownKey *openpgp.Entity, st *store.Store) (*Report, error) {
+	return RunWith(repo, cfg, ownKey, st, Options{})
+}
+
+// Options are what an audit may use beyond the clone.
+type Options struct {
+	// Fetch, if set, brings a package's bytes into the store from where
+	// the Space keeps them (internal/feeds), before they are re-hashed.
+	Fetch func(ctx context.Context, p snapshot.PackageRef) error
+}
+
+// RunWith is Run with opts.
+func RunWith(repo *gitstore.Repo, cfg *config.Space, ownKey *openpgp.Entity, st *store.Store, opts Options) (*Report, error) {
 	if repo == nil || cfg == nil || ownKey == nil || st == nil {
 		return nil, fmt.Errorf("audit: repository, configuration, key and store are all needed")
 	}
@@ -66,6 +85,7 @@ func Run(repo *gitstore.Repo, cfg *config.Space, ownKey *openpgp.Entity, st *sto
 		cfg:      cfg,
 		own:      keys.NewVerifier(openpgp.EntityList{ownKey}),
 		st:       st,
+		fetch:    opts.Fetch,
 		rep:      &Report{Checks: []Check{}, Deployments: []Deployment{}},
 		verified: map[plumbing.Hash]bool{},
 		blobs:    map[string]error{},

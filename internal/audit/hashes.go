@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -85,6 +86,13 @@ func (a *auditor) checkBlob(where, ref, commit string, p snapshot.PackageRef, mu
 		c.Result, c.Detail = Fail, fmt.Sprintf("package %s %s %s: %v", p.ID, p.Version, where, err)
 		a.rep.add(c)
 		return nil
+	}
+	if !a.st.Has(p.SHA256) && a.fetch != nil && must {
+		if err := a.fetch(context.Background(), p); err != nil {
+			c.Result, c.Detail = Fail, fmt.Sprintf("package %s %s: not in the store here, and not fetched: %v", name, where, err)
+			a.rep.add(c)
+			return nil
+		}
 	}
 	if !a.st.Has(p.SHA256) {
 		c.Result, c.Detail = Info, fmt.Sprintf("package %s %s: not in the store", name, where)

@@ -111,6 +111,7 @@ func newTarget(t *testing.T, tm *team, start func(*testing.T, string) server, en
 	prod := filepath.Join(tm.dir, "prod")
 	tm.zonectl(setup, prod, "peer", "add", "devtest", "--key", "../devtest/keys/devtest.asc", "--accepts", "releases").ok(t)
 	writeFile(t, filepath.Join(prod, "environments.hcl"), environments)
+	tm.storeOnRegistry(prod, "prod")
 	commitWithRemote(t, prod, "prod", setup)
 	servers := filepath.Join(tm.dir, "prod-server")
 	bareRepo(t, prod, servers, "prod.git")
@@ -121,12 +122,10 @@ func newTarget(t *testing.T, tm *team, start func(*testing.T, string) server, en
 	}
 }
 
-// clone is a fresh clone of prod in a fresh home, with prod's key and
-// store.
+// clone is a fresh clone of prod in a fresh home, with prod's key.
 func (p *target) clone(name string) *clone {
 	c := &clone{tm: p.tm, name: name, dir: filepath.Join(p.tm.dir, "clones", name), env: p.tm.home(name)}
 	c.env["ZONECTL_KEY"] = p.key
-	c.env["ZONECTL_STORE"] = filepath.Join(p.tm.dir, "prod-store")
 	for k, v := range p.env {
 		c.env[k] = v
 	}

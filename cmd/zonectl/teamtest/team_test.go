@@ -12,13 +12,16 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/zonectl/zonectl/internal/registrytest"
 )
 
 // A team is a Space on a central server and the clones its members and CI
 // runners work in. Each clone has a home of its own; they share only what
 // a team shares: the central repository, the Space's private key (as a CI
-// secret, through ZONECTL_KEY) and, until packages live on a registry, a
-// package store on a shared path (ZONECTL_STORE).
+// secret, through ZONECTL_KEY) and the registry the Space's package store
+// is on (its store block), with credentials in each home's
+// ~/.docker/config.json as docker login writes them. No disk is shared.
 type team struct {
 	t       *testing.T
 	dir     string
@@ -27,7 +30,7 @@ type team struct {
 	// central repository (an ssh command).
 	clientEnv map[string]string
 	key       string // the Space's private key
-	store     string // the shared package store
+	registry  *registrytest.Registry
 }
 
 // newTeam sets the Space devtest up (environments, the peer prod, the
@@ -36,7 +39,7 @@ type team struct {
 func newTeam(t *testing.T, start func(*testing.T, string) server) *team {
 	t.Helper()
 	dir := t.TempDir()
-	tm := &team{t: t, dir: dir, store: filepath.Join(dir, "shared-store")}
+	tm := &team{t: t, dir: dir, registry: registrytest.Start(t, registrytest.Options{User: "ci", Password: "registry-token"})}
 	setup := tm.home("setup")
 	tm.zonectl(setup, dir, "init", "devtest").ok(t)
 	tm.zonectl(setup, dir, "init", "prod").ok(t)
@@ -44,6 +47,7 @@ func newTeam(t *testing.T, start func(*testing.T, string) server) *team {
 	tm.zonectl(setup, devtest, "peer", "add", "prod", "--key", "../prod/keys/prod.asc", "--accepts", "receipts").ok(t)
 	writeFile(t, filepath.Join(devtest, "environments.hcl"), environmentsHCL)
 	writeFile(t, filepath.Join(devtest, "projects", "web", "project.hcl"), projectHCL)
+	tm.storeOnRegistry(devtest, "devtest")
 	commitWithRemote(t, devtest, "devtest", setup)
 	tm.key = filepath.Join(setup["XDG_CONFIG_HOME"], "zonectl", "keys", fingerprint(t, filepath.Join(devtest, "keys", "devtest.asc"))+".asc")
 	servers := filepath.Join(dir, "server")
@@ -52,8 +56,19 @@ func newTeam(t *testing.T, start func(*testing.T, string) server) *team {
 	tm.central, tm.clientEnv = srv.url("devtest.git"), srv.clientEnv()
 	pkg := filepath.Join(dir, "pkg", "web.tar.gz")
 	writeTarGz(t, pkg, "index.html", "<h1>web</h1>\n")
-	tm.zonectl(tm.home("pusher"), dir, "package", "push", pkg, "--id", "web", "--version", "1.0.0").ok(t)
+	tm.zonectl(tm.home("pusher"), devtest, "package", "push", pkg, "--id", "web", "--version", "1.0.0").ok(t)
 	return tm
+}
+
+// storeOnRegistry puts the package store of the Space name in dir on the
+// team's registry, under its name.
+func (tm *team) storeOnRegistry(dir, name string) {
+	f, err := os.OpenFile(filepath.Join(dir, "space.hcl"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		tm.t.Fatal(err)
+	}
+	defer f.Close()
+	fmt.Fprintf(f, "\nstore {\n  url        = \"oci://%s/%s\"\n  plain_http = true\n}\n", tm.registry.Host, name)
 }
 
 // commitWithRemote names origin as the remote of the Space name in dir
@@ -101,7 +116,6 @@ func (tm *team) home(name string) map[string]string {
 		"XDG_CONFIG_HOME":     filepath.Join(home, ".config"),
 		"TMPDIR":              filepath.Join(home, "tmp"),
 		"ZONECTL_TARGET_ROOT": filepath.Join(home, "targets"),
-		"ZONECTL_STORE":       tm.store,
 		"GIT_CONFIG_NOSYSTEM": "1",
 		"GIT_AUTHOR_NAME":     "Runner " + name,
 		"GIT_AUTHOR_EMAIL":    name + "@ci.example.com",
@@ -113,6 +127,12 @@ func (tm *team) home(name string) map[string]string {
 	if tm.key != "" {
 		env["ZONECTL_KEY"] = tm.key
 	}
+	// The registry's credentials, where docker login puts them.
+	creds, err := os.ReadFile(filepath.Join(tm.registry.DockerConfig, "config.json"))
+	if err != nil {
+		tm.t.Fatal(err)
+	}
+	writeFile(tm.t, filepath.Join(home, ".docker", "config.json"), string(creds))
 	for k, v := range tm.clientEnv {
 		env[k] = v
 	}

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The release job: push the built package to the shared store, create the
-# release and push it to the Space's remote (zonectl does, as it commits).
+# The release job: push the built package to the Space's store (on its
+# registry, as the store block says), create the release and push it to
+# the Space's remote (zonectl does, as it commits).
 # Run again for the same commit (a job re-run), it finds both made and does
 # nothing. Automatic deployments are left to the deploy jobs.
 #
