@@ -40,6 +40,9 @@ func main() {
 	dir := flag.String("dir", os.TempDir(), "where to create the temporary workspace")
 	keep := flag.Bool("keep", false, "keep the workspace afterwards")
 	strict := flag.Bool("strict", false, "exit with status 1 when a check fails")
+	regSize := sizeFlag(1 << 30)
+	flag.Var(&regSize, "registry-size", "size of the package pushed to and pulled from a registry; 0 skips that leg")
+	only := flag.Bool("registry-only", false, "run only the registry leg")
 	verbose := flag.Bool("v", false, "show every command as it runs")
 	bin := flag.String("zonectl", "", "measure this zonectl binary instead of building ./cmd/zonectl")
 	flag.Parse()
@@ -47,7 +50,7 @@ func main() {
 		fmt.Fprintf(os.Stderr, "transfer: unexpected argument %q\n", flag.Arg(0))
 		os.Exit(2)
 	}
-	failed, err := run(gen{seed: *seed, size: int64(size)}, *dir, *bin, *keep, *verbose)
+	failed, err := run(gen{seed: *seed, size: int64(size)}, int64(regSize), *only, *dir, *bin, *keep, *verbose)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "transfer: error: %v\n", err)
 		os.Exit(1)
@@ -57,7 +60,7 @@ func main() {
 	}
 }
 
-func run(g gen, parent, bin string, keep, verbose bool) (int, error) {
+func run(g gen, regSize int64, registryOnly bool, parent, bin string, keep, verbose bool) (int, error) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	ws, env, err := newWorkspace(parent)
@@ -82,7 +85,12 @@ func run(g gen, parent, bin string, keep, verbose bool) (int, error) {
 	}
 	b := &bench{ws: ws, r: &runner{env: env, verbose: verbose}, g: g}
 	fmt.Fprintf(os.Stderr, "transfer: %s in %s\n", g, ws.dir)
-	err = b.scenario()
+	if !registryOnly {
+		err = b.scenario()
+	}
+	if err == nil && regSize > 0 {
+		err = b.registryLeg(regSize)
+	}
 	b.memoryChecks()
 	if err != nil {
 		b.check("the scenario runs to the end", false, firstLines(err.Error(), 6))

@@ -22,7 +22,7 @@ func (b *bench) check(name string, ok bool, detail string) {
 func (b *bench) memoryChecks() {
 	for _, m := range b.r.rows {
 		if m.Bound > 0 {
-			b.check(m.Label+": peak RSS within a quarter of the basis + 64 MiB", m.MaxRSS <= m.Bound,
+			b.check(m.Label+": peak RSS within its bound", m.MaxRSS <= m.Bound,
 				fmt.Sprintf("peak RSS %s, bound %s", human(m.MaxRSS), human(m.Bound)))
 		}
 	}

@@ -28,7 +28,7 @@ tree unless $ZONECTL_STORE names another. A package ID and version, once
 pushed, always mean the same bytes.`,
 		Args: args(cobra.NoArgs),
 	}
-	cmd.AddCommand(newPackagePushCommand(g), newPackageListCommand(g))
+	cmd.AddCommand(newPackagePushCommand(g), newPackageListCommand(g), newPackagePullCommand(g))
 	return cmd
 }
 
@@ -173,6 +173,55 @@ func runPackageList(ctx context.Context, g *globals, a []string) error {
 		rows = append(rows, []string{p.ID, p.Version, humanBytes(p.Size), p.SHA256[:12], p.PushedAt.Local().Format("2006-01-02 15:04")})
 	}
 	return o.printTable(rows)
+}
+
+func newPackagePullCommand(g *globals) *cobra.Command {
+	var feed string
+	cmd := &cobra.Command{
+		Use:   "pull ID [VERSION]",
+		Short: "Fetch a package from its registry into this clone's store",
+		Long: `Fetch package ID at VERSION (the highest Semantic Version there is when none
+is given) from the Space's store on a registry, or from the feed --feed names,
+into this clone's content-addressed store, verified by its digest: the bytes
+are there before a deployment or a promotion needs them. Pulling a package
+the clone has is a no-op.`,
+		Example: `  zonectl package pull acme-web 1.4.0
+  zonectl package pull nginx --feed ghcr`,
+		Args: args(cobra.RangeArgs(1, 2)),
+		RunE: func(cmd *cobra.Command, a []string) error {
+			version := ""
+			if len(a) == 2 {
+				version = a[1]
+			}
+			return runPackagePull(cmd.Context(), g, feed, a[0], version)
+		},
+	}
+	cmd.Flags().StringVar(&feed, "feed", "", "pull from the feed `NAME` instead of the Space's store")
+	return cmd
+}
+
+func runPackagePull(ctx context.Context, g *globals, feed, id, version string) error {
+	if err := names.CheckPackageID(id); err != nil {
+		return usagef(err)
+	}
+	if version != "" {
+		if _, err := names.CheckPackageVersion(version); err != nil {
+			return usagef(err)
+		}
+	}
+	srcs, _, err := openPackageSources(g)
+	if err != nil {
+		return err
+	}
+	ref, err := srcs.Pull(ctx, feed, id, version)
+	if err != nil {
+		return err
+	}
+	if g.out.json() {
+		return g.out.printJSON(ref)
+	}
+	g.out.printf("Pulled %s %s (sha256 %s, %s) into %s\n", ref.ID, ref.Version, ref.SHA256, humanBytes(ref.Size), srcs.Cache.Dir())
+	return nil
 }
 
 // openPackageSources opens the package store: $ZONECTL_STORE, else the

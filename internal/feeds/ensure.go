@@ -105,3 +105,30 @@ func (p *progressReader) Read(b []byte) (int, error) {
 	p.report(p.n)
 	return n, err
 }
+
+// Pull fetches package id at version (the highest there is when empty)
+// from feed, or from the Space's store on a registry when feed is empty,
+// into the cache: the packages arrive before deployment day.
+func (s *Sources) Pull(ctx context.Context, feed, id, version string) (snapshot.PackageRef, error) {
+	c, err := s.client(feed)
+	if err != nil {
+		return snapshot.PackageRef{}, err
+	}
+	if c == nil {
+		return snapshot.PackageRef{}, fmt.Errorf("the package store is the directory %s, which has nothing to pull from: name a feed with --feed, or keep the store on a registry (a store block)", s.Cache.Dir())
+	}
+	if version == "" {
+		if version, err = latest(ctx, c, id); err != nil {
+			return snapshot.PackageRef{}, err
+		}
+	}
+	a, err := c.Resolve(ctx, id, version)
+	if err != nil {
+		return snapshot.PackageRef{}, err
+	}
+	ref := snapshot.PackageRef{ID: id, Version: version, SHA256: a.SHA256(), Size: a.Blob.Size, Feed: feed, Digest: a.Manifest.Digest.String()}
+	if s.Cache.Has(ref.SHA256) {
+		return ref, nil
+	}
+	return ref, s.fetch(ctx, c, ref)
+}

@@ -2,6 +2,8 @@ package feeds
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
@@ -9,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/zonectl/zonectl/internal/ctxio"
 	"github.com/zonectl/zonectl/internal/registry"
 	"github.com/zonectl/zonectl/internal/semver"
 	"github.com/zonectl/zonectl/internal/store"
@@ -20,21 +23,64 @@ const (
 	annotationPushedBy = "dev.zonectl.package.pushed-by"
 )
 
-// Push stores the bytes r reads as a package version: in the cache, and
-// on the registry when the Space's store is there, where any clone or CI
-// runner finds it.
+// Push stores the bytes r reads as a package version: in the store's
+// directory, or on the registry when the Space's store is there, where
+// any clone or CI runner finds it. A file pushed to a registry is hashed
+// while it uploads, and the upload is closed with the digest; it is not
+// copied into this clone's cache, which fetches what it needs by digest
+// when it needs it.
 func (s *Sources) Push(ctx context.Context, r io.Reader, opts store.PushOptions) (store.Package, bool, error) {
-	pkg, existed, err := s.Cache.Push(ctx, r, opts)
-	if err != nil || s.Remote == nil {
-		return pkg, existed, err
+	f, isFile := r.(*os.File)
+	if s.Remote == nil || !isFile {
+		pkg, existed, err := s.Cache.Push(ctx, r, opts)
+		if err != nil || s.Remote == nil {
+			return pkg, existed, err
+		}
+		if _, existed, err = s.publish(ctx, s.Remote, pkg, opts.Progress); err != nil {
+			return store.Package{}, false, err
+		}
+		return pkg, existed, nil
 	}
-	if opts.Progress != nil {
-		opts.Progress(0)
-	}
-	if _, existed, err = s.publish(ctx, s.Remote, pkg, opts.Progress); err != nil {
+	info, err := f.Stat()
+	if err != nil {
 		return store.Package{}, false, err
 	}
-	return pkg, existed, nil
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type hashed struct {
+		pkg store.Package
+		err error
+	}
+	done := make(chan hashed, 1)
+	go func() {
+		h := sha256.New()
+		n, err := io.CopyBuffer(h, ctxio.NewReader(ctx, io.NewSectionReader(f, 0, info.Size())), make([]byte, 1<<20))
+		done <- hashed{store.Package{ID: opts.ID, Version: opts.Version, SHA256: hex.EncodeToString(h.Sum(nil)), Size: n,
+			PushedAt: opts.Now.UTC().Truncate(time.Second), PushedBy: opts.PushedBy, FileName: opts.FileName}, err}
+	}()
+	var res *hashed
+	wait := func() hashed {
+		if res == nil {
+			c := <-done
+			res = &c
+		}
+		return *res
+	}
+	sum := func() (string, error) {
+		c := wait()
+		return c.pkg.SHA256, c.err
+	}
+	pkg := store.Package{ID: opts.ID, Version: opts.Version, FileName: opts.FileName, PushedAt: opts.Now, PushedBy: opts.PushedBy}
+	_, existed, err := s.Remote.PushHashing(ctx, opts.ID, opts.Version, f, info.Size(), sum,
+		registry.PushOptions{FileName: opts.FileName, Annotations: annotations(pkg), Progress: opts.Progress})
+	if err != nil {
+		cancel()
+	}
+	c := wait()
+	if err != nil {
+		return store.Package{}, false, err
+	}
+	return c.pkg, existed, c.err
 }
 
 // Publish puts package pkg, whose bytes are in the cache, on the
@@ -61,6 +107,11 @@ func (s *Sources) publish(ctx context.Context, c *registry.Client, pkg store.Pac
 		return nil, false, err
 	}
 	defer f.Close()
+	return c.Push(ctx, pkg.ID, pkg.Version, f, pkg.SHA256, pkg.Size, registry.PushOptions{FileName: pkg.FileName, Annotations: annotations(pkg), Progress: progress})
+}
+
+// annotations are what a package's manifest says of it beside its bytes.
+func annotations(pkg store.Package) map[string]string {
 	ann := map[string]string{
 		"org.opencontainers.image.version": pkg.Version,
 		annotationID:                       pkg.ID,
@@ -71,7 +122,7 @@ func (s *Sources) publish(ctx context.Context, c *registry.Client, pkg store.Pac
 	if pkg.PushedBy != "" {
 		ann[annotationPushedBy] = pkg.PushedBy
 	}
-	return c.Push(ctx, pkg.ID, pkg.Version, f, pkg.SHA256, pkg.Size, registry.PushOptions{FileName: pkg.FileName, Annotations: ann, Progress: progress})
+	return ann
 }
 
 // List is every package version in the store, newest first within an

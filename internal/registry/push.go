@@ -57,21 +57,74 @@ func (c *Client) Push(ctx context.Context, id, version string, src io.ReaderAt, 
 	case !errors.Is(err, ErrNotFound):
 		return nil, false, err
 	}
-	blob := ocispec.Descriptor{MediaType: LayerMediaType, Digest: digest.NewDigestFromEncoded(digest.SHA256, sum), Size: size}
-	if opts.FileName != "" {
-		blob.Annotations = map[string]string{ocispec.AnnotationTitle: opts.FileName}
-	}
-	repo, ref := c.repository(id)
+	blob := layer(sum, size, opts.FileName)
+	_, ref := c.repository(id)
 	ctx = auth.AppendRepositoryScope(ctx, ref, auth.ActionPull, auth.ActionPush)
 	if err := c.ensureBlob(ctx, ref, blob, src, opts); err != nil {
 		return nil, false, c.fail(what, err)
 	}
+	a, err = c.tagPackage(ctx, ref, version, blob, opts)
+	return a, false, c.fail(what, err)
+}
+
+// PushHashing is Push for bytes whose SHA-256 is being computed while
+// they upload, so that the file is read once for both: sum is called once
+// the bytes are sent, and says what they hash to (or why it could not
+// tell, which drops the upload).
+func (c *Client) PushHashing(ctx context.Context, id, version string, src io.ReaderAt, size int64, sum func() (string, error), opts PushOptions) (a *Artifact, existed bool, err error) {
+	what := fmt.Sprintf("push %s %s", id, version)
+	have, err := c.Resolve(ctx, id, version)
+	if err == nil {
+		got, err := sum()
+		switch {
+		case err != nil:
+			return nil, false, err
+		case have.SHA256() == got:
+			return have, true, nil
+		}
+		return nil, false, &ConflictError{Repository: have.Repository, Tag: have.Tag, Have: have.SHA256(), Pushed: got}
+	}
+	if !errors.Is(err, ErrNotFound) {
+		return nil, false, err
+	}
+	_, ref := c.repository(id)
+	ctx = auth.AppendRepositoryScope(ctx, ref, auth.ActionPull, auth.ActionPush)
+	loc, err := c.send(ctx, ref, src, size, opts.Progress)
+	if err != nil {
+		return nil, false, c.fail(what, err)
+	}
+	got, err := sum()
+	if err != nil {
+		c.cancelUpload(loc)
+		return nil, false, err
+	}
+	blob := layer(got, size, opts.FileName)
+	if err := c.finishUpload(ctx, loc, blob.Digest); err != nil {
+		return nil, false, c.fail(what, err)
+	}
+	a, err = c.tagPackage(ctx, ref, version, blob, opts)
+	return a, false, c.fail(what, err)
+}
+
+// layer describes a package's bytes as the one layer of its artifact.
+func layer(sum string, size int64, fileName string) ocispec.Descriptor {
+	blob := ocispec.Descriptor{MediaType: LayerMediaType, Digest: digest.NewDigestFromEncoded(digest.SHA256, sum), Size: size}
+	if fileName != "" {
+		blob.Annotations = map[string]string{ocispec.AnnotationTitle: fileName}
+	}
+	return blob
+}
+
+// tagPackage pushes the empty config and the manifest of a package whose
+// blob the repository holds, tagged with its version.
+func (c *Client) tagPackage(ctx context.Context, ref registry.Reference, version string, blob ocispec.Descriptor, opts PushOptions) (*Artifact, error) {
+	repo := c.repo(ref)
 	empty := ocispec.DescriptorEmptyJSON
 	if ok, err := repo.Blobs().Exists(ctx, empty); err != nil {
-		return nil, false, c.fail(what, err)
+		return nil, err
 	} else if !ok {
 		if err := repo.Blobs().Push(ctx, empty, bytes.NewReader(empty.Data)); err != nil {
-			return nil, false, c.fail(what, err)
+			return nil, err
 		}
 	}
 	m := ocispec.Manifest{
@@ -84,13 +137,13 @@ func (c *Client) Push(ctx context.Context, id, version string, src io.ReaderAt, 
 	}
 	data, err := json.Marshal(m)
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	desc := content.NewDescriptorFromBytes(ocispec.MediaTypeImageManifest, data)
 	if err := repo.PushReference(ctx, desc, bytes.NewReader(data), Tag(version)); err != nil {
-		return nil, false, c.fail(what, err)
+		return nil, err
 	}
-	return &Artifact{Repository: ref.String(), Tag: Tag(version), Manifest: desc, Blob: blob, Annotations: opts.Annotations}, false, nil
+	return &Artifact{Repository: ref.String(), Tag: Tag(version), Manifest: desc, Blob: blob, Annotations: opts.Annotations}, nil
 }
 
 // ensureBlob makes the repository hold blob: already there, mounted from

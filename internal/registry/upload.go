@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/opencontainers/go-digest"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
@@ -25,30 +26,54 @@ const chunkAttempts = 5
 // spec's PATCH uploads), then closes the upload with the digest, which
 // the registry checks.
 func (c *Client) upload(ctx context.Context, ref registry.Reference, blob ocispec.Descriptor, src io.ReaderAt, progress func(int64)) error {
-	loc, _, err := c.startUpload(ctx, ref, blob.Digest, "")
+	loc, err := c.send(ctx, ref, src, blob.Size, progress)
 	if err != nil {
 		return err
 	}
+	return c.finishUpload(ctx, loc, blob.Digest)
+}
+
+// send opens an upload in ref and sends size bytes of src to it in
+// chunks, each sent again from where the registry says the upload stands
+// when it fails. It returns the upload's location, for finishUpload.
+func (c *Client) send(ctx context.Context, ref registry.Reference, src io.ReaderAt, size int64, progress func(int64)) (*url.URL, error) {
+	loc, _, err := c.startUpload(ctx, ref, "", "")
+	if err != nil {
+		return nil, err
+	}
 	var off int64
-	for tries := 0; off < blob.Size; {
-		end := min(off+chunkSize, blob.Size)
+	for tries := 0; off < size; {
+		end := min(off+chunkSize, size)
 		next, err := c.patch(ctx, loc, src, off, end, progress)
 		if err == nil {
 			loc, off, tries = next, end, 0
 			continue
 		}
 		if tries++; tries >= chunkAttempts || ctx.Err() != nil {
-			return fmt.Errorf("upload %s: bytes %d to %d: %w", ref, off, end, err)
+			c.cancelUpload(loc)
+			return nil, fmt.Errorf("upload to %s: bytes %d to %d: %w", ref, off, end, err)
 		}
 		if err := backoff(ctx, tries); err != nil {
-			return err
+			return nil, err
 		}
 		// Go on from where the registry says the upload stands.
 		if at, l, serr := c.uploadStatus(ctx, loc); serr == nil {
 			loc, off = l, at
 		}
 	}
-	return c.finishUpload(ctx, loc, blob.Digest)
+	return loc, nil
+}
+
+// cancelUpload drops an upload that will not be finished; a registry
+// that does not answer drops it in time itself.
+func (c *Client) cancelUpload(loc *url.URL) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if req, err := http.NewRequest(http.MethodDelete, loc.String(), nil); err == nil {
+		if resp, err := c.do(ctx, req); err == nil {
+			resp.Body.Close()
+		}
+	}
 }
 
 // startUpload opens an upload session in ref, or with from, asks the
@@ -56,7 +81,7 @@ func (c *Client) upload(ctx context.Context, ref registry.Reference, blob ocispe
 // it did, and then there is no session.
 func (c *Client) startUpload(ctx context.Context, ref registry.Reference, d digest.Digest, from string) (loc *url.URL, mounted bool, err error) {
 	u := fmt.Sprintf("%s/v2/%s/blobs/uploads/", c.baseURL(), ref.Repository)
-	if from != "" {
+	if from != "" && d != "" {
 		u += "?" + url.Values{"mount": {d.String()}, "from": {from}}.Encode()
 	}
 	req, err := http.NewRequest(http.MethodPost, u, nil)
@@ -85,11 +110,7 @@ func (c *Client) mount(ctx context.Context, ref registry.Reference, d digest.Dig
 	if err != nil || mounted {
 		return mounted, err
 	}
-	if req, err := http.NewRequest(http.MethodDelete, loc.String(), nil); err == nil {
-		if resp, err := c.do(ctx, req); err == nil {
-			resp.Body.Close()
-		}
-	}
+	c.cancelUpload(loc)
 	return false, nil
 }
 
