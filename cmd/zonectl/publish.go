@@ -48,11 +48,13 @@ func (s *session) publisher(asked []string) (func(context.Context, []zbundle.Pac
 		var out []ledger.Published
 		for _, p := range pkgs {
 			pkg := store.Package{ID: p.ID, Version: p.Version, SHA256: p.SHA256, Size: p.Size, PushedBy: fmt.Sprintf("%s <%s>", who.Name, who.Email), PushedAt: who.When}
+			var have []string // repositories that hold the bytes now
 			for _, feed := range targets {
-				a, _, err := srcs.Publish(ctx, feed, pkg, nil)
+				a, _, err := srcs.Publish(ctx, feed, pkg, nil, have...)
 				if err != nil {
 					return nil, err
 				}
+				have = append(have, a.Repository)
 				out = append(out, ledger.Published{ID: p.ID, Version: p.Version, SHA256: p.SHA256, Feed: feed, Repository: a.Repository, Digest: a.Manifest.Digest.String()})
 			}
 		}

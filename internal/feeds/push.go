@@ -85,8 +85,10 @@ func (s *Sources) Push(ctx context.Context, r io.Reader, opts store.PushOptions)
 
 // Publish puts package pkg, whose bytes are in the cache, on the
 // registry of feed (the Space's store for ""), for deployments in this
-// zone to pull from there.
-func (s *Sources) Publish(ctx context.Context, feed string, pkg store.Package, progress func(int64)) (*registry.Artifact, bool, error) {
+// zone to pull from there. mountFrom names repositories (host/path/id)
+// that hold the bytes already: a registry that has them mounts them
+// rather than take them again.
+func (s *Sources) Publish(ctx context.Context, feed string, pkg store.Package, progress func(int64), mountFrom ...string) (*registry.Artifact, bool, error) {
 	c, err := s.client(feed)
 	if err != nil {
 		return nil, false, err
@@ -94,10 +96,10 @@ func (s *Sources) Publish(ctx context.Context, feed string, pkg store.Package, p
 	if c == nil {
 		return nil, false, fmt.Errorf("publish %s %s: no registry to publish to (declare a feed, or a store block)", pkg.ID, pkg.Version)
 	}
-	return s.publish(ctx, c, pkg, progress)
+	return s.publish(ctx, c, pkg, progress, mountFrom...)
 }
 
-func (s *Sources) publish(ctx context.Context, c *registry.Client, pkg store.Package, progress func(int64)) (*registry.Artifact, bool, error) {
+func (s *Sources) publish(ctx context.Context, c *registry.Client, pkg store.Package, progress func(int64), mountFrom ...string) (*registry.Artifact, bool, error) {
 	path, err := s.Cache.BlobPath(pkg.SHA256)
 	if err != nil {
 		return nil, false, err
@@ -107,7 +109,7 @@ func (s *Sources) publish(ctx context.Context, c *registry.Client, pkg store.Pac
 		return nil, false, err
 	}
 	defer f.Close()
-	return c.Push(ctx, pkg.ID, pkg.Version, f, pkg.SHA256, pkg.Size, registry.PushOptions{FileName: pkg.FileName, Annotations: annotations(pkg), Progress: progress})
+	return c.Push(ctx, pkg.ID, pkg.Version, f, pkg.SHA256, pkg.Size, registry.PushOptions{FileName: pkg.FileName, Annotations: annotations(pkg), Progress: progress, MountFrom: mountFrom})
 }
 
 // annotations are what a package's manifest says of it beside its bytes.

@@ -151,3 +151,42 @@ func wantError(t *testing.T, err error, want ...string) {
 		}
 	}
 }
+
+// A blob another repository of the registry holds is mounted, not sent
+// again: the source of the second push cannot even be read.
+func TestMount(t *testing.T) {
+	reg := registrytest.Start(t, registrytest.Options{User: "ci", Password: "s3cret"})
+	data := []byte("mounted package bytes\n")
+	a := client(t, reg, "store")
+	first, _, err := a.Push(context.Background(), "web", "1.0.0", bytes.NewReader(data), sum(data), int64(len(data)), PushOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := client(t, reg, "deploy")
+	var done int64
+	got, _, err := b.Push(context.Background(), "web", "1.0.0", unreadable{}, sum(data), int64(len(data)),
+		PushOptions{MountFrom: []string{first.Repository}, Progress: func(n int64) { done = n }})
+	if err != nil {
+		t.Fatalf("push with a mount: %v", err)
+	}
+	if got.SHA256() != sum(data) || done != int64(len(data)) {
+		t.Errorf("mounted %s, progress %d", got.SHA256(), done)
+	}
+	rc, err := b.Fetch(context.Background(), "web", got.Blob)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, _ := io.ReadAll(rc)
+	rc.Close()
+	if !bytes.Equal(back, data) {
+		t.Errorf("the mounted blob reads %q", back)
+	}
+	// Without a repository to mount from, the push must read the bytes.
+	if _, _, err := b.Push(context.Background(), "api", "1.0.0", unreadable{}, sum(data), int64(len(data)), PushOptions{}); err == nil {
+		t.Error("a push with nothing to mount from and nothing to read succeeded")
+	}
+}
+
+type unreadable struct{}
+
+func (unreadable) ReadAt([]byte, int64) (int, error) { return 0, errors.New("the bytes were read") }
