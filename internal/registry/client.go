@@ -25,10 +25,14 @@ type Location struct {
 }
 
 func (l Location) String() string {
-	if l.Path == "" {
-		return "oci://" + l.Host
+	scheme := "oci://"
+	if l.PlainHTTP {
+		scheme = "oci+http://"
 	}
-	return "oci://" + l.Host + "/" + l.Path
+	if l.Path == "" {
+		return scheme + l.Host
+	}
+	return scheme + l.Host + "/" + l.Path
 }
 
 // A Client talks to the registry of one Location.

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 
 	"oras.land/oras-go/v2/errdef"
 	"oras.land/oras-go/v2/registry/remote/auth"
@@ -55,6 +56,8 @@ func (c *Client) fail(what string, err error) error {
 		e.Hint = fmt.Sprintf("the registry wants credentials that were not given or not taken: log in with `docker login %s` (zonectl reads DOCKER_CONFIG, else ~/.docker/config.json, and its credential helpers)", c.loc.Host)
 	case errors.As(err, &resp) && resp.StatusCode == http.StatusForbidden:
 		e.Hint = "the credentials were taken, but they may not do this here: ask for pull (and push) on " + c.loc.Host + "/" + c.loc.Path
+	case strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
+		e.Hint = "the registry speaks plain HTTP: set plain_http = true on the feed or store block (ZONECTL_STORE: oci+http://…)"
 	case errors.As(err, &unknown), errors.As(err, &hostErr):
 		e.Hint = "the registry's TLS certificate is not trusted here: add its CA to the system's trust store (or point SSL_CERT_FILE at it)"
 	case errors.As(err, &dnsErr), errors.As(err, &opErr):

@@ -38,7 +38,7 @@ type ConflictError struct {
 }
 
 func (e *ConflictError) Error() string {
-	return fmt.Sprintf("%s:%s already holds other bytes (sha256 %s; these are sha256 %s): a version, once pushed, always means the same bytes; push them as a new version", e.Repository, e.Tag, e.Have, e.Pushed)
+	return fmt.Sprintf("%s:%s already holds other bytes (sha256 %s; these are sha256 %s)", e.Repository, e.Tag, e.Have, e.Pushed)
 }
 
 // Push makes the size bytes of src, whose SHA-256 is sum, package id at
