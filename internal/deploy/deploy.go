@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/zonectl/zonectl/hcl/config"
+	"github.com/zonectl/zonectl/internal/ledger"
 	"github.com/zonectl/zonectl/internal/lifecycle"
 	"github.com/zonectl/zonectl/internal/release"
 )
@@ -36,6 +37,9 @@ type target struct {
 	project *config.Project // the project as main has it now, for tenants; nil for imported ones
 	env     string          // the environment's declared name
 	lc      *lifecycle.Lifecycle
+	// published is where this Space published an imported release's
+	// packages, which its deployments and receipts report.
+	published []ledger.Published
 }
 
 // Deploy deploys a release to an environment, once per chosen tenant:
@@ -107,7 +111,16 @@ func Automatic(ctx context.Context, env *Env, project, version string) ([]Outcom
 // runs: one that cannot have its bytes fails before it is recorded. Once
 // they are in the store, fetching again costs a look.
 func fetch(ctx context.Context, env *Env, t *target, dryRun bool) error {
-	if env.Fetch == nil || dryRun {
+	if dryRun {
+		return nil
+	}
+	if from := t.rel.Release.ImportedFrom; from != nil && t.published == nil {
+		var err error
+		if t.published, err = ledger.PublishedFor(env.Repo, from.Commit); err != nil {
+			return err
+		}
+	}
+	if env.Fetch == nil {
 		return nil
 	}
 	if err := env.Fetch(ctx, t.rel.Release.Packages); err != nil {

@@ -269,6 +269,14 @@ func (r *runner) noteDeployed(p ledger.PackageRef) {
 			return
 		}
 	}
+	// An imported release's package, published in this zone: the
+	// deployment and its receipt name the artifact here, the same bytes.
+	for _, pub := range r.t.published {
+		if pub.SHA256 == p.SHA256 && strings.EqualFold(pub.ID, p.ID) {
+			p.Feed, p.Digest = pub.Feed, pub.Digest
+			break
+		}
+	}
 	r.deployed = append(r.deployed, p)
 }
 
