@@ -107,7 +107,9 @@ func decodeTemplate(d *decoder, b *hcl.Block) *VariableTemplate {
 func decodeTemplateDefault(d *decoder, t *VariableTemplate, attr *hcl.Attribute) *string {
 	v, diags := attr.Expr.Value(d.ctx)
 	d.add(diags)
-	if diags.HasErrors() || v.IsNull() {
+	// An expression the parser could not read is unknown, its error
+	// already reported.
+	if diags.HasErrors() || v.IsNull() || !v.IsWhollyKnown() {
 		return nil
 	}
 	rng := attr.Expr.Range()
