@@ -14,8 +14,10 @@
 // oras-go does the registry protocol, authentication and retries of
 // idempotent requests. Uploads are chunked here (oras-go uploads a blob
 // in one request): a chunk that fails is sent again from where the
-// registry says the upload stands, and memory stays bounded whatever the
-// size. Credentials come from the Docker configuration as `docker login`
+// registry says the upload stands, or the upload starts again when it
+// cannot say (distribution drops an upload whose chunk broke off), and
+// memory stays bounded whatever the size. A download that breaks off asks
+// for the rest with a range request. Credentials come from the Docker configuration as `docker login`
 // writes it (DOCKER_CONFIG or ~/.docker/config.json, credential helpers
 // included), never from the Space's files.
 package registry

@@ -2,12 +2,12 @@ package registry
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"time"
+	"net/http"
 
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
+	"oras.land/oras-go/v2/registry/remote/auth"
 )
 
 // fetchAttempts bounds how often a download that broke off is resumed.
@@ -23,15 +23,17 @@ func (c *Client) Fetch(ctx context.Context, id string, blob ocispec.Descriptor) 
 	if err != nil {
 		return nil, c.fail(fmt.Sprintf("fetch %s@%s", ref, blob.Digest), err)
 	}
-	return &resumer{ctx: ctx, c: c, what: fmt.Sprintf("fetch %s@%s", ref, blob.Digest), rc: rc, size: blob.Size}, nil
+	return &resumer{ctx: auth.AppendRepositoryScope(ctx, ref, auth.ActionPull), c: c, what: fmt.Sprintf("fetch %s@%s", ref, blob.Digest),
+		url: fmt.Sprintf("%s/v2/%s/blobs/%s", c.baseURL(), ref.Repository, blob.Digest), rc: rc, size: blob.Size}, nil
 }
 
-// resumer reads a blob, seeking back to where it broke off after a read
-// error when the registry serves ranges.
+// resumer reads a blob, and asks for the rest of it (a range request)
+// when the download breaks off.
 type resumer struct {
 	ctx   context.Context
 	c     *Client
 	what  string
+	url   string // the blob's
 	rc    io.ReadCloser
 	n     int64
 	size  int64
@@ -57,22 +59,37 @@ func (r *resumer) Read(p []byte) (int, error) {
 	}
 }
 
-// resume seeks the download back to where it stands, after cause.
+// resume asks for the blob from where the download stands, after cause.
+// A request that fails leaves a reader that fails, for the next try.
 func (r *resumer) resume(cause error) error {
-	s, ok := r.rc.(io.Seeker)
 	r.tries++
-	if !ok || r.tries > fetchAttempts || r.ctx.Err() != nil {
+	if r.tries > fetchAttempts || r.ctx.Err() != nil {
 		return r.c.fail(r.what, fmt.Errorf("after %d bytes: %w", r.n, cause))
 	}
-	select {
-	case <-time.After(time.Duration(r.tries) * 200 * time.Millisecond):
-	case <-r.ctx.Done():
-		return r.ctx.Err()
+	if err := backoff(r.ctx, r.tries); err != nil {
+		return err
 	}
-	if _, err := s.Seek(r.n, io.SeekStart); err != nil {
-		return r.c.fail(r.what, errors.Join(cause, err))
+	r.rc.Close()
+	req, err := http.NewRequest(http.MethodGet, r.url, nil)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Range", fmt.Sprintf("bytes=%d-", r.n))
+	resp, err := r.c.do(r.ctx, req)
+	switch {
+	case err != nil:
+		r.rc = io.NopCloser(failing{err})
+	case resp.StatusCode == http.StatusPartialContent:
+		r.rc = resp.Body
+	default:
+		resp.Body.Close()
+		return r.c.fail(r.what, fmt.Errorf("after %d bytes: %w; asked for the rest, the registry answered %s", r.n, cause, resp.Status))
 	}
 	return nil
 }
+
+type failing struct{ err error }
+
+func (f failing) Read([]byte) (int, error) { return 0, f.err }
 
 func (r *resumer) Close() error { return r.rc.Close() }

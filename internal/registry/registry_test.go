@@ -115,6 +115,30 @@ func TestBasicAuth(t *testing.T) {
 	wantError(t, err, "401", "not taken", "docker login "+reg.Host)
 }
 
+// Credentials from a credential helper, as docker login writes them for
+// a cloud registry: docker-credential-NAME on the PATH, asked with the
+// registry's host on stdin.
+func TestCredentialHelper(t *testing.T) {
+	reg := registrytest.Start(t, registrytest.Options{User: "ci", Password: "from-the-helper"})
+	bin := t.TempDir()
+	helper := "#!/bin/sh\n[ \"$1\" = get ] || exit 1\nread host\n[ \"$host\" = \"" + reg.Host + "\" ] || { echo \"credentials not found in native keychain\"; exit 1; }\n" +
+		"echo '{\"ServerURL\":\"'$host'\",\"Username\":\"ci\",\"Secret\":\"from-the-helper\"}'\n"
+	if err := os.WriteFile(bin+"/docker-credential-zonectltest", []byte(helper), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	cfg := t.TempDir()
+	if err := os.WriteFile(cfg+"/config.json", []byte(`{"credHelpers":{"`+reg.Host+`":"zonectltest"}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("DOCKER_CONFIG", cfg)
+	c, err := New(Location{Host: reg.Host, Path: "acme", PlainHTTP: true, Name: "feed \"test\""})
+	if err != nil {
+		t.Fatal(err)
+	}
+	roundTrip(t, c, []byte("bytes behind a helper\n"))
+}
+
 func TestTLS(t *testing.T) {
 	reg := registrytest.Start(t, registrytest.Options{TLS: true, User: "ci", Password: "s3cret"})
 	// An untrusted CA is tested end to end (cmd/zonectl), in a process

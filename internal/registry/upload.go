@@ -56,10 +56,17 @@ func (c *Client) send(ctx context.Context, ref registry.Reference, src io.Reader
 		if err := backoff(ctx, tries); err != nil {
 			return nil, err
 		}
-		// Go on from where the registry says the upload stands.
-		if at, l, serr := c.uploadStatus(ctx, loc); serr == nil {
+		// Go on from where the registry says the upload stands; when it
+		// cannot say, from the start, in a new upload.
+		if at, l, serr := c.uploadStatus(ctx, loc); serr == nil && at > 0 {
 			loc, off = l, at
+			continue
 		}
+		c.cancelUpload(loc)
+		if loc, _, err = c.startUpload(ctx, ref, "", ""); err != nil {
+			return nil, err
+		}
+		off = 0
 	}
 	return loc, nil
 }
@@ -143,7 +150,9 @@ func (c *Client) patch(ctx context.Context, loc *url.URL, src io.ReaderAt, off, 
 	return c.location(resp)
 }
 
-// uploadStatus asks how many bytes the upload at loc holds.
+// uploadStatus asks how many bytes the upload at loc holds. A registry
+// says "0-0" both for none and for one byte (distribution does): that is
+// reported as 0, and the caller starts again.
 func (c *Client) uploadStatus(ctx context.Context, loc *url.URL) (int64, *url.URL, error) {
 	req, err := http.NewRequest(http.MethodGet, loc.String(), nil)
 	if err != nil {
@@ -168,6 +177,9 @@ func (c *Client) uploadStatus(ctx context.Context, loc *url.URL) (int64, *url.UR
 	n, err := strconv.ParseInt(last, 10, 64)
 	if err != nil {
 		return 0, nil, fmt.Errorf("the registry says the upload stands at %q", resp.Header.Get("Range"))
+	}
+	if n == 0 {
+		return 0, next, nil
 	}
 	return n + 1, next, nil
 }
