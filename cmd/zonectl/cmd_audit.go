@@ -40,7 +40,7 @@ Exits 3 when any check fails. --output json gives the whole report.`,
 			if err != nil {
 				return err
 			}
-			rep, err := audit.RunWith(s.sp.Repo, cfg, pub, s.store, audit.Options{Fetch: srcs.Ensure})
+			rep, err := audit.RunWith(cmd.Context(), s.sp.Repo, cfg, pub, s.store, audit.Options{Fetch: srcs.Ensure})
 			if err != nil {
 				return err
 			}

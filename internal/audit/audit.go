@@ -25,6 +25,7 @@ type auditor struct {
 	// fetch brings a missing package into st (Options.Fetch); nil to
 	// look in st alone.
 	fetch func(ctx context.Context, p snapshot.PackageRef) error
+	ctx   context.Context
 
 	refs     []*plumbing.Reference // every hash ref, sorted by name
 	verified map[plumbing.Hash]bool
@@ -65,7 +66,7 @@ type auditor struct {
 // Findings go into the Report; Run returns an error only when the
 // repository or the store cannot be read.
 func Run(repo *gitstore.Repo, cfg *config.Space, ownKey *openpgp.Entity, st *store.Store) (*Report, error) {
-	return RunWith(repo, cfg, ownKey, st, Options{})
+	return RunWith(context.Background(), repo, cfg, ownKey, st, Options{})
 }
 
 // Options are what an audit may use beyond the clone.
@@ -75,8 +76,8 @@ type Options struct {
 	Fetch func(ctx context.Context, p snapshot.PackageRef) error
 }
 
-// RunWith is Run with opts.
-func RunWith(repo *gitstore.Repo, cfg *config.Space, ownKey *openpgp.Entity, st *store.Store, opts Options) (*Report, error) {
+// RunWith is Run with opts; ctx stops what it fetches.
+func RunWith(ctx context.Context, repo *gitstore.Repo, cfg *config.Space, ownKey *openpgp.Entity, st *store.Store, opts Options) (*Report, error) {
 	if repo == nil || cfg == nil || ownKey == nil || st == nil {
 		return nil, fmt.Errorf("audit: repository, configuration, key and store are all needed")
 	}
@@ -86,6 +87,7 @@ func RunWith(repo *gitstore.Repo, cfg *config.Space, ownKey *openpgp.Entity, st 
 		own:      keys.NewVerifier(openpgp.EntityList{ownKey}),
 		st:       st,
 		fetch:    opts.Fetch,
+		ctx:      ctx,
 		rep:      &Report{Checks: []Check{}, Deployments: []Deployment{}},
 		verified: map[plumbing.Hash]bool{},
 		blobs:    map[string]error{},

@@ -1,7 +1,6 @@
 package audit
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -88,7 +87,7 @@ func (a *auditor) checkBlob(where, ref, commit string, p snapshot.PackageRef, mu
 		return nil
 	}
 	if !a.st.Has(p.SHA256) && a.fetch != nil && must {
-		if err := a.fetch(context.Background(), p); err != nil {
+		if err := a.fetch(a.ctx, p); err != nil {
 			c.Result, c.Detail = Fail, fmt.Sprintf("package %s %s: not in the store here, and not fetched: %v", name, where, err)
 			a.rep.add(c)
 			return nil

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/zonectl/zonectl/hcl/config"
+	"github.com/zonectl/zonectl/internal/names"
 	"github.com/zonectl/zonectl/internal/registry"
 	"github.com/zonectl/zonectl/internal/semver"
 	"github.com/zonectl/zonectl/internal/snapshot"
@@ -19,6 +20,11 @@ import (
 // points at now. cfg is the configuration the release snapshots, whose
 // feed pk names.
 func (s *Sources) Pin(ctx context.Context, cfg *config.Space, pk *config.Package, version string) (snapshot.PackageRef, error) {
+	if version != "" {
+		if _, err := names.CheckPackageVersion(version); err != nil {
+			return snapshot.PackageRef{}, err
+		}
+	}
 	c, err := s.Remote, error(nil)
 	if pk.Feed != "" {
 		f := cfg.Feed(pk.Feed)
@@ -42,6 +48,7 @@ func (s *Sources) Pin(ctx context.Context, cfg *config.Space, pk *config.Package
 	if err != nil {
 		return snapshot.PackageRef{}, err
 	}
+	version = strings.ReplaceAll(a.Tag, "_", "+") // as the registry spells it
 	return snapshot.PackageRef{ID: pk.ID, Version: version, SHA256: a.SHA256(), Size: a.Blob.Size, Feed: pk.Feed, Digest: a.Manifest.Digest.String()}, nil
 }
 

@@ -10,8 +10,10 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/zonectl/zonectl/internal/ctxio"
+	"github.com/zonectl/zonectl/internal/names"
 	"github.com/zonectl/zonectl/internal/registry"
 	"github.com/zonectl/zonectl/internal/semver"
 	"github.com/zonectl/zonectl/internal/store"
@@ -71,16 +73,20 @@ func (s *Sources) Push(ctx context.Context, r io.Reader, opts store.PushOptions)
 		return c.pkg.SHA256, c.err
 	}
 	pkg := store.Package{ID: opts.ID, Version: opts.Version, FileName: opts.FileName, PushedAt: opts.Now, PushedBy: opts.PushedBy}
-	_, existed, err := s.Remote.PushHashing(ctx, opts.ID, opts.Version, f, info.Size(), sum,
+	a, existed, err := s.Remote.PushHashing(ctx, opts.ID, opts.Version, f, info.Size(), sum,
 		registry.PushOptions{FileName: opts.FileName, Annotations: annotations(pkg), Progress: opts.Progress})
 	if err != nil {
 		cancel()
 	}
 	c := wait()
-	if err != nil {
+	switch {
+	case err != nil:
 		return store.Package{}, false, err
+	case existed:
+		// As first pushed: its spelling, when and by whom.
+		return fromArtifact(opts.ID, strings.ReplaceAll(a.Tag, "_", "+"), a), true, c.err
 	}
-	return c.pkg, existed, c.err
+	return c.pkg, false, c.err
 }
 
 // Publish puts package pkg, whose bytes are in the cache, on the
@@ -178,16 +184,36 @@ func (s *Sources) Versions(ctx context.Context, id string) ([]store.Package, err
 	return out, nil
 }
 
+// fromArtifact is what the package store says of an artifact. What its
+// annotations say comes from the registry: the ID and version only when
+// they are the same package version spelt otherwise, the rest only when
+// printable.
 func fromArtifact(id, version string, a *registry.Artifact) store.Package {
-	p := store.Package{ID: id, Version: version, SHA256: a.SHA256(), Size: a.Blob.Size, PushedBy: a.Annotations[annotationPushedBy]}
-	if v := a.Annotations[annotationID]; v != "" {
+	p := store.Package{ID: id, Version: version, SHA256: a.SHA256(), Size: a.Blob.Size, PushedBy: printable(a.Annotations[annotationPushedBy])}
+	if v := a.Annotations[annotationID]; strings.EqualFold(v, id) && names.CheckPackageID(v) == nil {
 		p.ID = v
+	}
+	if v := a.Annotations["org.opencontainers.image.version"]; registry.SameVersion(registry.Tag(v), version) {
+		if _, err := names.CheckPackageVersion(v); err == nil {
+			p.Version = v
+		}
 	}
 	if t, err := time.Parse(time.RFC3339, a.Annotations["org.opencontainers.image.created"]); err == nil {
 		p.PushedAt = t
 	}
 	if a.Blob.Annotations != nil {
-		p.FileName = a.Blob.Annotations["org.opencontainers.image.title"]
+		p.FileName = printable(a.Blob.Annotations["org.opencontainers.image.title"])
 	}
 	return p
+}
+
+// printable is s when it holds no control or bidi-override characters
+// (a registry's text reaches terminals), else "".
+func printable(s string) string {
+	for _, r := range s {
+		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) {
+			return ""
+		}
+	}
+	return s
 }

@@ -15,16 +15,32 @@ const fetchAttempts = 5
 
 // Fetch opens the bytes of blob in package id's repository. The reader
 // resumes a download that breaks off (with a range request) up to a few
-// times; the caller checks the bytes against blob's digest and size, as
-// the package store does with everything that arrives by hash.
+// times. It does not judge the bytes: the caller checks them against
+// blob's digest and size, as the package store does with everything that
+// arrives by hash, so that bytes a registry gets wrong, in any way, are
+// one verification failure.
 func (c *Client) Fetch(ctx context.Context, id string, blob ocispec.Descriptor) (io.ReadCloser, error) {
-	repo, ref := c.repository(id)
-	rc, err := repo.Blobs().Fetch(ctx, blob)
+	_, ref := c.repository(id)
+	r := &resumer{ctx: auth.AppendRepositoryScope(ctx, ref, auth.ActionPull), c: c, what: fmt.Sprintf("fetch %s@%s", ref, blob.Digest),
+		url: fmt.Sprintf("%s/v2/%s/blobs/%s", c.baseURL(), ref.Repository, blob.Digest), size: blob.Size}
+	req, err := http.NewRequest(http.MethodGet, r.url, nil)
 	if err != nil {
-		return nil, c.fail(fmt.Sprintf("fetch %s@%s", ref, blob.Digest), err)
+		return nil, err
 	}
-	return &resumer{ctx: auth.AppendRepositoryScope(ctx, ref, auth.ActionPull), c: c, what: fmt.Sprintf("fetch %s@%s", ref, blob.Digest),
-		url: fmt.Sprintf("%s/v2/%s/blobs/%s", c.baseURL(), ref.Repository, blob.Digest), rc: rc, size: blob.Size}, nil
+	resp, err := c.do(r.ctx, req)
+	if err != nil {
+		return nil, c.fail(r.what, err)
+	}
+	switch resp.StatusCode {
+	case http.StatusOK:
+		r.rc = resp.Body
+		return r, nil
+	case http.StatusNotFound:
+		resp.Body.Close()
+		return nil, c.fail(r.what, fmt.Errorf("%s has no blob %s: %w", ref, blob.Digest, ErrNotFound))
+	}
+	defer resp.Body.Close()
+	return nil, c.fail(r.what, responseError(resp))
 }
 
 // resumer reads a blob, and asks for the rest of it (a range request)
@@ -79,13 +95,27 @@ func (r *resumer) resume(cause error) error {
 	switch {
 	case err != nil:
 		r.rc = io.NopCloser(failing{err})
-	case resp.StatusCode == http.StatusPartialContent:
+	case resp.StatusCode == http.StatusPartialContent && rangeStart(resp) == r.n:
 		r.rc = resp.Body
+	case resp.StatusCode == http.StatusPartialContent:
+		resp.Body.Close()
+		return r.c.fail(r.what, fmt.Errorf("after %d bytes: %w; asked for the rest, the registry sent %q", r.n, cause, resp.Header.Get("Content-Range")))
 	default:
 		resp.Body.Close()
 		return r.c.fail(r.what, fmt.Errorf("after %d bytes: %w; asked for the rest, the registry answered %s", r.n, cause, resp.Status))
 	}
 	return nil
+}
+
+// rangeStart is where a partial response's Content-Range starts, or -1.
+func rangeStart(resp *http.Response) int64 {
+	var start, end, total int64
+	if _, err := fmt.Sscanf(resp.Header.Get("Content-Range"), "bytes %d-%d/%d", &start, &end, &total); err != nil {
+		if _, err := fmt.Sscanf(resp.Header.Get("Content-Range"), "bytes %d-%d/*", &start, &end); err != nil {
+			return -1
+		}
+	}
+	return start
 }
 
 type failing struct{ err error }

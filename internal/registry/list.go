@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 
 	"oras.land/oras-go/v2/registry/remote"
+	"oras.land/oras-go/v2/registry/remote/errcode"
 )
 
 // Tags lists the tags of package id's repository; none when it has no
@@ -18,8 +20,9 @@ func (c *Client) Tags(ctx context.Context, id string) ([]string, error) {
 		tags = append(tags, page...)
 		return nil
 	})
-	if errors.Is(err, ErrNotFound) {
-		return nil, nil
+	var resp *errcode.ErrorResponse
+	if errors.Is(err, ErrNotFound) || errors.As(err, &resp) && resp.StatusCode == http.StatusNotFound {
+		return nil, nil // no repository yet
 	}
 	return tags, c.fail(fmt.Sprintf("list the tags of %s", ref), err)
 }

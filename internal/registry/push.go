@@ -100,6 +100,7 @@ func (c *Client) PushHashing(ctx context.Context, id, version string, src io.Rea
 	}
 	blob := layer(got, size, opts.FileName)
 	if err := c.finishUpload(ctx, loc, blob.Digest); err != nil {
+		c.cancelUpload(loc)
 		return nil, false, c.fail(what, err)
 	}
 	a, err = c.tagPackage(ctx, ref, version, blob, opts)
@@ -140,10 +141,35 @@ func (c *Client) tagPackage(ctx context.Context, ref registry.Reference, version
 		return nil, err
 	}
 	desc := content.NewDescriptorFromBytes(ocispec.MediaTypeImageManifest, data)
+	// A registry has no compare-and-swap on tags: look again right before
+	// and right after tagging, so that of two pushes of other bytes at
+	// once, the one whose tag does not stand is told so.
+	if err := c.stillFree(ctx, ref, version, blob); err != nil {
+		return nil, err
+	}
 	if err := repo.PushReference(ctx, desc, bytes.NewReader(data), Tag(version)); err != nil {
 		return nil, err
 	}
+	if err := c.stillFree(ctx, ref, version, blob); err != nil {
+		return nil, err
+	}
 	return &Artifact{Repository: ref.String(), Tag: Tag(version), Manifest: desc, Blob: blob, Annotations: opts.Annotations}, nil
+}
+
+// stillFree checks that version of the package at ref names no other
+// bytes than blob.
+func (c *Client) stillFree(ctx context.Context, ref registry.Reference, version string, blob ocispec.Descriptor) error {
+	id := ref.Repository[strings.LastIndex(ref.Repository, "/")+1:]
+	have, err := c.Resolve(ctx, id, version)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return nil
+	case err != nil:
+		return err
+	case have.Blob.Digest != blob.Digest:
+		return &ConflictError{Repository: have.Repository, Tag: have.Tag, Have: have.SHA256(), Pushed: blob.Digest.Encoded()}
+	}
+	return nil
 }
 
 // ensureBlob makes the repository hold blob: already there, mounted from

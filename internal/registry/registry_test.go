@@ -214,3 +214,37 @@ func TestMount(t *testing.T) {
 type unreadable struct{}
 
 func (unreadable) ReadAt([]byte, int64) (int, error) { return 0, errors.New("the bytes were read") }
+
+// A version is the same in any case and whatever its build metadata, as
+// the package store matches versions: other bytes under another spelling
+// of a version the registry holds are refused, the same bytes are a
+// no-op, and resolving any spelling finds it.
+func TestVersionsMatchAsInTheStore(t *testing.T) {
+	reg := registrytest.Start(t, registrytest.Options{})
+	c := client(t, reg, "acme")
+	ctx := context.Background()
+	a, b := []byte("bytes a"), []byte("bytes b")
+	pushAs := func(version string, data []byte) (bool, error) {
+		_, existed, err := c.Push(ctx, "web", version, bytes.NewReader(data), sum(data), int64(len(data)), PushOptions{})
+		return existed, err
+	}
+	if _, err := pushAs("1.4.0+b1", a); err != nil {
+		t.Fatal(err)
+	}
+	var conflict *ConflictError
+	if _, err := pushAs("1.4.0+b2", b); !errors.As(err, &conflict) {
+		t.Errorf("other bytes as 1.4.0+b2: %v", err)
+	}
+	if existed, err := pushAs("1.4.0+b2", a); err != nil || !existed {
+		t.Errorf("the same bytes as 1.4.0+b2: existed %v, %v", existed, err)
+	}
+	if got, err := c.Resolve(ctx, "web", "1.4.0"); err != nil || got.Tag != "1.4.0_b1" || got.SHA256() != sum(a) {
+		t.Errorf("resolve 1.4.0: %+v, %v", got, err)
+	}
+	if _, err := pushAs("2.0.0-RC.1", a); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pushAs("2.0.0-rc.1", b); !errors.As(err, &conflict) {
+		t.Errorf("other bytes as 2.0.0-rc.1: %v", err)
+	}
+}

@@ -5,10 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/opencontainers/go-digest"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 	"oras.land/oras-go/v2/content"
+
+	"github.com/zonectl/zonectl/internal/semver"
 )
 
 // Media types of a package zonectl pushes.
@@ -40,11 +43,7 @@ func (a *Artifact) SHA256() string { return a.Blob.Digest.Encoded() }
 // layer. A tag moved later does not change what a caller recorded.
 func (c *Client) Resolve(ctx context.Context, id, version string) (*Artifact, error) {
 	what := fmt.Sprintf("resolve %s %s", id, version)
-	repo, ref := c.repository(id)
-	desc, err := repo.Resolve(ctx, Tag(version))
-	if errors.Is(err, ErrNotFound) {
-		return nil, c.fail(what, fmt.Errorf("%s has no tag %q: %w", ref, Tag(version), ErrNotFound))
-	}
+	tag, desc, err := c.resolveTag(ctx, id, version)
 	if err != nil {
 		return nil, c.fail(what, err)
 	}
@@ -52,8 +51,44 @@ func (c *Client) Resolve(ctx context.Context, id, version string) (*Artifact, er
 	if err != nil {
 		return nil, c.fail(what, err)
 	}
-	a.Tag = Tag(version)
+	a.Tag = tag
 	return a, nil
+}
+
+// resolveTag finds the tag of package id that names version: its own
+// spelling, else a tag of the same version spelt otherwise (in another
+// case, or with other build metadata), which the package store takes for
+// the same version too.
+func (c *Client) resolveTag(ctx context.Context, id, version string) (string, ocispec.Descriptor, error) {
+	repo, ref := c.repository(id)
+	desc, err := repo.Resolve(ctx, Tag(version))
+	if !errors.Is(err, ErrNotFound) {
+		return Tag(version), desc, err
+	}
+	tags, terr := c.Tags(ctx, id)
+	if terr != nil {
+		return "", desc, terr
+	}
+	for _, t := range tags {
+		if t != Tag(version) && SameVersion(t, version) {
+			desc, err := repo.Resolve(ctx, t)
+			return t, desc, err
+		}
+	}
+	return "", desc, fmt.Errorf("%s has no tag %q: %w", ref, Tag(version), ErrNotFound)
+}
+
+// SameVersion reports whether tag names version: the same Semantic
+// Version without build metadata, in any case, as the package store
+// matches versions. A tag that is no Semantic Version names only itself.
+func SameVersion(tag, version string) bool {
+	a, err1 := semver.Parse(strings.ReplaceAll(tag, "_", "+"))
+	b, err2 := semver.Parse(version)
+	if err1 != nil || err2 != nil {
+		return tag == Tag(version)
+	}
+	a.Build, b.Build = nil, nil
+	return strings.EqualFold(a.String(), b.String())
 }
 
 // ResolveDigest reads the manifest a release recorded, by its digest.

@@ -30,17 +30,26 @@ func (c *Client) upload(ctx context.Context, ref registry.Reference, blob ocispe
 	if err != nil {
 		return err
 	}
-	return c.finishUpload(ctx, loc, blob.Digest)
+	if err := c.finishUpload(ctx, loc, blob.Digest); err != nil {
+		c.cancelUpload(loc)
+		return err
+	}
+	return nil
 }
 
 // send opens an upload in ref and sends size bytes of src to it in
 // chunks, each sent again from where the registry says the upload stands
 // when it fails. It returns the upload's location, for finishUpload.
-func (c *Client) send(ctx context.Context, ref registry.Reference, src io.ReaderAt, size int64, progress func(int64)) (*url.URL, error) {
+func (c *Client) send(ctx context.Context, ref registry.Reference, src io.ReaderAt, size int64, progress func(int64)) (_ *url.URL, err error) {
 	loc, _, err := c.startUpload(ctx, ref, "", "")
 	if err != nil {
 		return nil, err
 	}
+	defer func() {
+		if err != nil && loc != nil {
+			c.cancelUpload(loc)
+		}
+	}()
 	var off int64
 	for tries := 0; off < size; {
 		end := min(off+chunkSize, size)
@@ -50,7 +59,6 @@ func (c *Client) send(ctx context.Context, ref registry.Reference, src io.Reader
 			continue
 		}
 		if tries++; tries >= chunkAttempts || ctx.Err() != nil {
-			c.cancelUpload(loc)
 			return nil, fmt.Errorf("upload to %s: bytes %d to %d: %w", ref, off, end, err)
 		}
 		if err := backoff(ctx, tries); err != nil {
@@ -214,10 +222,22 @@ func (c *Client) location(resp *http.Response) (*url.URL, error) {
 		return nil, fmt.Errorf("the registry named no upload location: %w", err)
 	}
 	base, _ := url.Parse(c.baseURL())
-	if loc.Host != base.Host || loc.Scheme != base.Scheme {
+	if !strings.EqualFold(loc.Hostname(), base.Hostname()) || port(loc) != port(base) || loc.Scheme != base.Scheme {
 		return nil, fmt.Errorf("the registry sent the upload to %s://%s, not to itself (%s)", loc.Scheme, loc.Host, base.Host)
 	}
 	return loc, nil
+}
+
+// port is u's port, the scheme's default when it names none: a registry
+// at host:443 may name its uploads at host.
+func port(u *url.URL) string {
+	switch {
+	case u.Port() != "":
+		return u.Port()
+	case u.Scheme == "https":
+		return "443"
+	}
+	return "80"
 }
 
 // counting tells progress how far a chunk's body has been read.
