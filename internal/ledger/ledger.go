@@ -21,14 +21,14 @@ const Ref = "refs/zonectl/ledger"
 // given extra files (such as log.txt) beside event.json. The ledger moves
 // when tx commits, together with whatever else the command changes.
 func Append(tx *gitstore.Tx, signer gitstore.Signer, author object.Signature, ev Event, extra []gitstore.File) (plumbing.Hash, error) {
-	return appendEvent(tx, signer, author, ev, extra, nil)
+	return appendEvent(tx, signer, author, ev, extra, nil, false)
 }
 
 // Merge records ev, in tx, as a merge commit whose second parent is
 // merged: a history signed by someone else (a peer's receipts) joins the
 // ledger without a single commit of it being rewritten.
 func Merge(tx *gitstore.Tx, signer gitstore.Signer, author object.Signature, ev Event, merged plumbing.Hash) (plumbing.Hash, error) {
-	return appendEvent(tx, signer, author, ev, nil, []plumbing.Hash{merged})
+	return appendEvent(tx, signer, author, ev, nil, []plumbing.Hash{merged}, false)
 }
 
 // Join records, in tx, that the ledger's history in this clone and the one
@@ -44,10 +44,13 @@ func Join(tx *gitstore.Tx, signer gitstore.Signer, author object.Signature, remo
 		Type: Joined, Who: fmt.Sprintf("%s <%s>", author.Name, author.Email),
 		Joined: &JoinRecord{Remote: remote, Local: local.String(), Theirs: theirs.String()},
 	}
-	return appendEvent(tx, signer, author, ev, nil, []plumbing.Hash{theirs})
+	return appendEvent(tx, signer, author, ev, nil, []plumbing.Hash{theirs}, true)
 }
 
-func appendEvent(tx *gitstore.Tx, signer gitstore.Signer, author object.Signature, ev Event, extra []gitstore.File, parents []plumbing.Hash) (plumbing.Hash, error) {
+// appendEvent writes ev as the ledger's next commit, with the state as
+// the tip leaves it (see state.go); join merges the state the second
+// parent leaves too.
+func appendEvent(tx *gitstore.Tx, signer gitstore.Signer, author object.Signature, ev Event, extra []gitstore.File, parents []plumbing.Hash, join bool) (plumbing.Hash, error) {
 	ev.Schema = Schema
 	if ev.Time.IsZero() {
 		ev.Time = time.Now().UTC()
@@ -61,7 +64,45 @@ func appendEvent(tx *gitstore.Tx, signer gitstore.Signer, author object.Signatur
 	if err != nil {
 		return plumbing.ZeroHash, fmt.Errorf("write ledger event: %w", err)
 	}
+	st, err := stateFor(tx, parents, join)
+	if err != nil {
+		return plumbing.ZeroHash, fmt.Errorf("write the ledger's state: %w", err)
+	}
+	if tree, err = tx.Repo().WithSubtree(tree, stateDir, st); err != nil {
+		return plumbing.ZeroHash, fmt.Errorf("write the ledger's state: %w", err)
+	}
 	return tx.WriteCommit(gitstore.CommitOptions{Ref: Ref, Tree: tree, ExtraParents: parents, Message: Summary(ev) + "\n", Author: author, Signer: signer})
+}
+
+// stateFor is the state a new ledger commit carries: the state after the
+// ledger's tip in tx, joined, for a join, with the state after the other
+// history's tip.
+func stateFor(tx *gitstore.Tx, parents []plumbing.Hash, join bool) (plumbing.Hash, error) {
+	repo := tx.Repo()
+	tip, ok, err := tx.Ref(Ref)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	if !ok {
+		return docs{peersPath: &PeersState{}}.write(repo, plumbing.ZeroHash)
+	}
+	c, err := repo.Git().CommitObject(tip)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	st, err := after(repo, c)
+	if err != nil || !join {
+		return st, err
+	}
+	theirs, err := repo.Git().CommitObject(parents[0])
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	other, err := after(repo, theirs)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	return mergeState(repo, st, other)
 }
 
 // Summary is the event in one line, the ledger commit's subject.

@@ -12,6 +12,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/zonectl/zonectl/gitstore"
+	"github.com/zonectl/zonectl/internal/canonjson"
 	"github.com/zonectl/zonectl/internal/ledger"
 )
 
@@ -266,8 +267,19 @@ func TestEventsRefusesCommitsThatAreNotEvents(t *testing.T) {
 			s := newSpace(t)
 			s.append(t, created("acme-web", "1.4.0", testNow))
 			bad := s.commitRaw(t, tt.files...)
-			// One good event after the bad one: reading must still stop at it.
-			s.append(t, created("acme-web", "1.5.0", testNow))
+			// Nothing is appended on top of it: its state cannot be known.
+			if _, err := appendOnce(s.repo, s.signer, created("acme-web", "1.5.0", testNow)); err == nil || !strings.Contains(err.Error(), bad.String()) {
+				t.Errorf("Append on top of commit %s: %v; want an error naming it", bad, err)
+			}
+			// One good event after the bad one, written by hand: reading
+			// must still stop at the bad one.
+			ev := created("acme-web", "1.5.0", testNow)
+			ev.Schema = ledger.Schema
+			good, err := canonjson.Encode(ev)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.commitRaw(t, gitstore.File{Path: "event.json", Data: good})
 
 			got, err := ledger.Events(s.repo)
 			if err == nil {
