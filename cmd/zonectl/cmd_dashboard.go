@@ -8,9 +8,11 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/zonectl/zonectl/hcl/config"
 	"github.com/zonectl/zonectl/internal/atomicfile"
 	"github.com/zonectl/zonectl/internal/dashboard"
 	"github.com/zonectl/zonectl/internal/ledger"
+	"github.com/zonectl/zonectl/internal/space"
 )
 
 func newDashboardCommand(g *globals) *cobra.Command {
@@ -37,11 +39,11 @@ so a script's stdout says what it produced.`,
 			if cfg.Space == nil {
 				return fmt.Errorf("cannot read the Space: %s", diags.Error())
 			}
-			entries, err := ledger.Events(sp.Repo)
+			states, err := projectStates(sp, cfg)
 			if err != nil {
 				return err
 			}
-			m := dashboard.Build(cfg, entries, project)
+			m := dashboard.Build(cfg, states, project)
 			if err := addReceipts(sp, cfg, m); err != nil {
 				return err
 			}
@@ -137,4 +139,25 @@ func (g *globals) colorStates(line string) string {
 	line = strings.ReplaceAll(line, "✓", styleGreen+"✓"+styleReset)
 	line = strings.ReplaceAll(line, "✗", styleRed+"✗"+styleReset)
 	return strings.ReplaceAll(line, "…", styleYellow+"…"+styleReset)
+}
+
+// projectStates reads the ledger's state of each project the dashboard
+// shows: one document each, whatever the length of the history.
+func projectStates(sp *space.Space, cfg *config.Space) (map[string]*ledger.ProjectState, error) {
+	out := map[string]*ledger.ProjectState{}
+	var names []string
+	for _, p := range cfg.Projects {
+		names = append(names, p.Name)
+	}
+	for _, im := range cfg.Imports {
+		names = append(names, im.Project)
+	}
+	for _, name := range names {
+		st, err := ledger.ProjectAt(sp.Repo, name)
+		if err != nil {
+			return nil, err
+		}
+		out[strings.ToLower(name)] = st
+	}
+	return out, nil
 }

@@ -48,9 +48,10 @@ type Deployment struct {
 	Reported   *time.Time `json:"reported,omitempty"`
 }
 
-// Build makes the dashboard from the configuration and the ledger.
-// project narrows it to one project when not empty.
-func Build(cfg *config.Space, entries []ledger.Entry, project string) *Model {
+// Build makes the dashboard from the configuration and the ledger's state
+// of each project (by name in lower case; see ledger.ProjectAt). project
+// narrows it to one project when not empty.
+func Build(cfg *config.Space, states map[string]*ledger.ProjectState, project string) *Model {
 	m := &Model{Space: cfg.Name(), Projects: []Project{}}
 	envs := lifecycle.SpaceEnvironments(cfg)
 	type proj struct{ name, lifecycle string }
@@ -67,10 +68,11 @@ func Build(cfg *config.Space, entries []ledger.Entry, project string) *Model {
 			continue
 		}
 		row := Project{Name: p.name, Lifecycle: p.lifecycle, Cells: []Cell{}}
+		st := states[strings.ToLower(p.name)]
 		for _, c := range columns(cfg, p.lifecycle, envs) {
-			c.Current, c.Previous = latest(entries, p.name, c.Environment)
+			c.Current, c.Previous = latest(st, c.Environment)
 			if c.Remote && c.Current == nil {
-				c.Current = promoted(entries, p.name, c.Space)
+				c.Current = promoted(st, c.Space)
 			}
 			row.Cells = append(row.Cells, c)
 		}
@@ -99,39 +101,42 @@ func columns(cfg *config.Space, name string, envs []lifecycle.Environment) []Cel
 	return out
 }
 
-// latest finds the latest deployment of a project to an environment and,
-// when it is not a success, the latest success before it.
-func latest(entries []ledger.Entry, project, env string) (current, previous *Deployment) {
-	for i := len(entries) - 1; i >= 0; i-- {
-		ev := entries[i].Event
-		d := ev.Deployment
-		if ev.Type != ledger.Deployment || d == nil || !strings.EqualFold(ev.Project, project) || !strings.EqualFold(d.Environment, env) {
-			continue
-		}
-		dep := &Deployment{Version: ev.Version, State: d.State, Tenant: d.Tenant, Finished: d.Finished, ID: d.ID}
-		if current == nil {
-			current = dep
-			continue
-		}
-		if d.State == ledger.StateSuccess && dep.Version != current.Version {
-			previous = dep
+// latest is the latest deployment of a project to an environment, and
+// the latest success of another version before it.
+func latest(st *ledger.ProjectState, env string) (current, previous *Deployment) {
+	if st == nil {
+		return nil, nil
+	}
+	e := st.Environments[strings.ToLower(env)]
+	if e == nil {
+		return nil, nil
+	}
+	current = deployment(e.Current)
+	for _, s := range e.Successes {
+		if s.Version != current.Version {
+			previous = deployment(s)
 			break
 		}
 	}
 	return current, previous
 }
 
+func deployment(l ledger.Latest) *Deployment {
+	return &Deployment{Version: l.Version, State: l.State, Tenant: l.Tenant, Finished: l.Finished, ID: l.ID}
+}
+
 // promoted is the latest promotion of a project to the Space owning a
 // remote environment: until that Space's receipts say more, the release is
 // "Promoted", awaiting acceptance there.
-func promoted(entries []ledger.Entry, project, space string) *Deployment {
-	for i := len(entries) - 1; i >= 0; i-- {
-		ev := entries[i].Event
-		if ev.Type == ledger.Promotion && ev.Promotion != nil && strings.EqualFold(ev.Project, project) && strings.EqualFold(ev.Promotion.Target, space) {
-			return &Deployment{Version: ev.Version, State: StatePromoted, Finished: ev.Time}
-		}
+func promoted(st *ledger.ProjectState, space string) *Deployment {
+	if st == nil {
+		return nil
 	}
-	return nil
+	p, ok := st.Promoted[strings.ToLower(space)]
+	if !ok {
+		return nil
+	}
+	return &Deployment{Version: p.Version, State: StatePromoted, Finished: p.Finished}
 }
 
 // StatePromoted is a remote cell's state once a release is sent to its

@@ -233,7 +233,7 @@ func TestCurrentAndPreviousSuccess(t *testing.T) {
 		deploy("ACME-WEB", "1.1.0", "dr", "", ledger.StateWaiting).         // names in the ledger match ignoring case
 		deploy("Api", "3.0.0", "Test", "", ledger.StateSuccess).            // another project
 		other(ledger.ReleaseSnapshot, "acme-web", "1.1.0")
-	m := dashboard.Build(load(t), es, "")
+	m := dashboard.Build(load(t), ledger.ProjectsOf(es), "")
 	web := row(t, m, "acme-web")
 
 	dep := func(version, state string, i int) *dashboard.Deployment {
@@ -277,7 +277,7 @@ func TestPreviousSkipsFailuresAndTheCurrentVersion(t *testing.T) {
 		deploy("acme-web", "1.2.0", "Test", "", ledger.StateSuccess).
 		deploy("acme-web", "1.3.0", "Test", "", ledger.StateFailed).
 		deploy("acme-web", "1.3.0", "Test", "", ledger.StateFailed)
-	c := cell(t, row(t, dashboard.Build(load(t), es, ""), "acme-web"), "Test")
+	c := cell(t, row(t, dashboard.Build(load(t), ledger.ProjectsOf(es), ""), "acme-web"), "Test")
 	if c.Current == nil || c.Current.Version != "1.3.0" || c.Current.State != "Failed" {
 		t.Errorf("current %+v, want 1.3.0 Failed", c.Current)
 	}
@@ -288,7 +288,7 @@ func TestPreviousSkipsFailuresAndTheCurrentVersion(t *testing.T) {
 	// A retried deployment that succeeds becomes current; the previous
 	// success is of another version.
 	es.deploy("acme-web", "1.3.0", "Test", "", ledger.StateSuccess)
-	c = cell(t, row(t, dashboard.Build(load(t), es, ""), "acme-web"), "Test")
+	c = cell(t, row(t, dashboard.Build(load(t), ledger.ProjectsOf(es), ""), "acme-web"), "Test")
 	if c.Current.Version != "1.3.0" || c.Current.State != "Success" || c.Previous == nil || c.Previous.Version != "1.2.0" {
 		t.Errorf("after the retry: current %+v previous %+v", c.Current, c.Previous)
 	}
@@ -298,7 +298,7 @@ func TestTenantShown(t *testing.T) {
 	var es entries
 	es.deploy("acme-web", "1.0.0", "Test", "Contoso", ledger.StateSuccess).
 		deploy("acme-web", "1.1.0", "Test", "Fabrikam", ledger.StateFailed)
-	c := cell(t, row(t, dashboard.Build(load(t), es, ""), "acme-web"), "Test")
+	c := cell(t, row(t, dashboard.Build(load(t), ledger.ProjectsOf(es), ""), "acme-web"), "Test")
 	if c.Current.Tenant != "Fabrikam" || c.Previous == nil || c.Previous.Tenant != "Contoso" {
 		t.Errorf("current %+v previous %+v", c.Current, c.Previous)
 	}
@@ -332,7 +332,7 @@ func TestProjectFilter(t *testing.T) {
 func TestJSONShape(t *testing.T) {
 	var es entries
 	es.deploy("acme-web", "1.0.0", "Production", "", ledger.StateSuccess)
-	m := dashboard.Build(load(t), es, "acme-web")
+	m := dashboard.Build(load(t), ledger.ProjectsOf(es), "acme-web")
 	data, err := json.Marshal(m)
 	if err != nil {
 		t.Fatal(err)

@@ -116,7 +116,7 @@ func fetch(ctx context.Context, env *Env, t *target, dryRun bool) error {
 	}
 	if from := t.rel.Release.ImportedFrom; from != nil && t.published == nil {
 		var err error
-		if t.published, err = ledger.PublishedFor(env.Repo, from.Commit); err != nil {
+		if t.published, err = ledger.PublishedFor(env.Repo, t.rel.Release.Project, t.rel.Release.Version, from.Commit); err != nil {
 			return err
 		}
 	}

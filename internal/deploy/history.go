@@ -13,18 +13,8 @@ type Deployments []ledger.Entry
 
 // History reads the deployments of one release from the ledger.
 func History(repo *gitstore.Repo, project, version string) (Deployments, error) {
-	entries, err := ledger.Events(repo)
-	if err != nil {
-		return nil, err
-	}
-	var out Deployments
-	for _, e := range entries {
-		ev := e.Event
-		if ev.Type == ledger.Deployment && ev.Deployment != nil && strings.EqualFold(ev.Project, project) && ev.Version == version {
-			out = append(out, e)
-		}
-	}
-	return out, nil
+	entries, err := ledger.Deployments(repo, project, version)
+	return Deployments(entries), err
 }
 
 // Results is the history as the lifecycle rules read it.

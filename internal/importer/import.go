@@ -172,40 +172,30 @@ const MaxSequenceJump = 1 << 20
 // checkSequence refuses a bundle older than the last one imported from its
 // source; the very same bundle again is reported as already imported.
 func checkSequence(repo *gitstore.Repo, m *zbundle.Manifest, name string) (again bool, err error) {
-	entries, err := ledger.Events(repo)
+	peers, err := ledger.PeersAt(repo)
 	if err != nil {
 		return false, err
 	}
-	var last *ledger.ImportRecord
-	for _, e := range entries {
-		if im := e.Event.Import; e.Event.Type == ledger.Import && im != nil && strings.EqualFold(im.Source, m.Source.Space) {
-			if last == nil || im.Sequence > last.Sequence {
-				last = im
-			}
-		}
-	}
+	last := peers.Imported[strings.ToLower(m.Source.Space)]
 	var from uint64
 	if last != nil {
-		from = last.Sequence
+		from = last.Record.Sequence
 	}
 	switch {
 	case m.Sequence > from+MaxSequenceJump:
 		// Every later bundle must be newer: a number this high would lock
 		// the source out for good.
 		return false, refuse(name, "its sequence number %d is more than %d past %d, the last imported from %s; a source numbers its promotions one by one, and a number this high would refuse every later bundle", m.Sequence, MaxSequenceJump, from, m.Source.Space)
-	case last == nil || m.Sequence > last.Sequence:
+	case last == nil || m.Sequence > from:
 		return false, nil
-	case m.Sequence == last.Sequence && last.InboxRef != "" && sameRelease(entries, last, m):
+	case m.Sequence == from && last.Record.InboxRef != "" && sameRelease(last, m):
 		return true, nil
 	}
-	return false, refuse(name, "its sequence number %d is not newer than %d, the last imported from %s: a replay of an older bundle, or one that arrived after a newer one (bundles from a source are imported in the order of their sequence numbers; ask %s for a new promotion of %s %s)", m.Sequence, last.Sequence, m.Source.Space, m.Source.Space, m.Project, m.Version)
+	return false, refuse(name, "its sequence number %d is not newer than %d, the last imported from %s: a replay of an older bundle, or one that arrived after a newer one (bundles from a source are imported in the order of their sequence numbers; ask %s for a new promotion of %s %s)", m.Sequence, from, m.Source.Space, m.Source.Space, m.Project, m.Version)
 }
 
-func sameRelease(entries []ledger.Entry, last *ledger.ImportRecord, m *zbundle.Manifest) bool {
-	for _, e := range entries {
-		if e.Event.Import == last {
-			return strings.EqualFold(e.Event.Project, m.Project) && e.Event.Version == m.Version && last.Revision == m.Revision
-		}
-	}
-	return false
+// sameRelease says whether the last import from a source was of m's
+// release, at m's revision.
+func sameRelease(last *ledger.ImportState, m *zbundle.Manifest) bool {
+	return strings.EqualFold(last.Project, m.Project) && last.Version == m.Version && last.Record.Revision == m.Revision
 }

@@ -2,19 +2,13 @@ package ledger
 
 import "github.com/zonectl/zonectl/gitstore"
 
-// PublishedFor is where this Space published the packages of the
-// promotion it imported (the source's promotion commit), as the import's
-// event records them; none when it published nowhere.
-func PublishedFor(repo *gitstore.Repo, promotion string) ([]Published, error) {
-	entries, err := Events(repo)
-	if err != nil {
+// PublishedFor is where this Space published the packages of a release it
+// imported by the source's promotion commit, as the import's event
+// records them; none when it published nowhere.
+func PublishedFor(repo *gitstore.Repo, project, version, promotion string) ([]Published, error) {
+	rs, err := ReleaseAt(repo, project, version)
+	if err != nil || rs.Imported == nil || rs.Imported.Release != promotion {
 		return nil, err
 	}
-	var out []Published
-	for _, e := range entries {
-		if ev := e.Event; ev.Type == Import && ev.Import != nil && ev.Release == promotion {
-			out = ev.Import.Published
-		}
-	}
-	return out, nil
+	return rs.Imported.Record.Published, nil
 }

@@ -249,3 +249,20 @@ func (s *PeersState) merge(o *PeersState) {
 		s.Imported[src] = laterImport(s.Imported[src], im)
 	}
 }
+
+// ProjectsOf folds entries, oldest first, into each project's state (by
+// project name in lower case), for a caller that holds the events already.
+func ProjectsOf(entries []Entry) map[string]*ProjectState {
+	out := map[string]*ProjectState{}
+	for _, e := range entries {
+		if e.Event.Type != Deployment && e.Event.Type != Promotion {
+			continue
+		}
+		key := strings.ToLower(e.Event.Project)
+		if out[key] == nil {
+			out[key] = &ProjectState{}
+		}
+		out[key].apply(e.Event, Mark{Commit: e.Commit, Time: e.Event.Time.UTC()})
+	}
+	return out
+}

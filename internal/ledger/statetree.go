@@ -20,17 +20,22 @@ const (
 	peersPath = "peers.json" // under stateDir; always there, so it marks a commit that carries the state
 )
 
+// releasePath is where a release's document is: the project matched in
+// any case, as names are, the version exactly, as releases are.
 func releasePath(project, version string) string {
-	return "releases/" + pathKey(project) + "/" + pathKey(version) + ".json"
+	return "releases/" + pathKey(strings.ToLower(project)) + "/" + pathKey(version) + ".json"
 }
 
-func projectPath(project string) string { return "projects/" + pathKey(project) + ".json" }
+func projectPath(project string) string {
+	return "projects/" + pathKey(strings.ToLower(project)) + ".json"
+}
 
-// pathKey is a name as a path component: lower case, as names match, and
-// anything but letters, digits, '.', '_', '+' and '-' escaped.
+// pathKey is s as a path component that means the same on every
+// filesystem: anything but lower-case letters, digits, '.', '_', '+' and
+// '-' escaped, upper-case letters included.
 func pathKey(s string) string {
 	var b strings.Builder
-	for _, c := range []byte(strings.ToLower(s)) {
+	for _, c := range []byte(s) {
 		switch {
 		case c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '.' && b.Len() > 0, c == '_', c == '+', c == '-':
 			b.WriteByte(c)
@@ -353,4 +358,27 @@ func blobData(repo *gitstore.Repo, h plumbing.Hash) ([]byte, error) {
 	}
 	defer r.Close()
 	return io.ReadAll(io.LimitReader(r, 64<<20))
+}
+
+// Deployments are the ledger entries of a release's deployments, oldest
+// first, found through the state at the tip: a read of each, whatever the
+// length of the history.
+func Deployments(repo *gitstore.Repo, project, version string) ([]Entry, error) {
+	rs, err := ReleaseAt(repo, project, version)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Entry, 0, len(rs.Deployments))
+	for _, m := range rs.Deployments {
+		c, err := repo.Git().CommitObject(plumbing.NewHash(m.Commit))
+		if err != nil {
+			return nil, fmt.Errorf("read ledger commit %s: %w", m.Commit, err)
+		}
+		ev, err := readEvent(c)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Entry{Commit: m.Commit, Event: ev})
+	}
+	return out, nil
 }

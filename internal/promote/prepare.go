@@ -238,19 +238,17 @@ func (p *Promotion) Claim(ctx context.Context, env *Env) error {
 
 // nextNumbers returns the revision of this release's next promotion to
 // p's target and the next sequence number to that target.
-func nextNumbers(entries []ledger.Entry, p *Promotion) (revision int, sequence uint64) {
-	revision, sequence = 1, 1
-	for _, e := range entries {
-		pr := e.Event.Promotion
-		if e.Event.Type != ledger.Promotion || pr == nil || !strings.EqualFold(pr.Target, p.Target) {
-			continue
-		}
-		sequence = max(sequence, pr.Sequence+1)
-		if strings.EqualFold(e.Event.Project, p.Release.Release.Project) && e.Event.Version == p.Release.Release.Version {
-			revision = max(revision, pr.Revision+1)
-		}
+func nextNumbers(repo *gitstore.Repo, p *Promotion) (revision int, sequence uint64, err error) {
+	peers, err := ledger.PeersAt(repo)
+	if err != nil {
+		return 0, 0, err
 	}
-	return revision, sequence
+	rs, err := ledger.ReleaseAt(repo, p.Release.Release.Project, p.Release.Release.Version)
+	if err != nil {
+		return 0, 0, err
+	}
+	target := strings.ToLower(p.Target)
+	return rs.Promotions[target] + 1, peers.Sent[target] + 1, nil
 }
 
 // ConflictError is Record's refusal when another promotion to the same
@@ -288,11 +286,11 @@ func (p *Promotion) Record(ctx context.Context, env *Env, bundleSHA256 string, p
 // record is Record within tx.
 func (p *Promotion) record(tx *gitstore.Tx, env *Env, bundleSHA256 string, placing []Move) error {
 	rel := p.Release.Release
-	entries, err := ledger.Events(env.Repo)
+	revision, sequence, err := nextNumbers(env.Repo, p)
 	if err != nil {
 		return err
 	}
-	if revision, sequence := nextNumbers(entries, p); revision != p.Revision || sequence > p.Sequence {
+	if revision != p.Revision || sequence > p.Sequence {
 		return &ConflictError{Target: p.Target, Sequence: p.Sequence}
 	}
 	if err := tx.Update(p.Ref, p.Commit, p.Parent); err != nil {

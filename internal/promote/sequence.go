@@ -11,7 +11,6 @@ import (
 
 	"github.com/zonectl/zonectl/gitstore"
 	"github.com/zonectl/zonectl/internal/canonjson"
-	"github.com/zonectl/zonectl/internal/ledger"
 )
 
 // In a Space with a remote, a promotion's sequence number, per source and
@@ -50,22 +49,20 @@ type SequenceClaim struct {
 // claimSequence claims the next sequence number to p's target, and takes
 // the revision of this release's promotion there from the ledger.
 func (p *Promotion) claimSequence(ctx context.Context, env *Env) error {
-	entries, err := ledger.Events(env.Repo)
-	if err != nil {
+	var err error
+	if p.Revision, p.Sequence, err = nextNumbers(env.Repo, p); err != nil {
 		return err
 	}
-	p.Revision, p.Sequence = nextNumbers(entries, p)
 	if env.Repo.RemoteName() == "" {
 		return nil
 	}
 	rel := p.Release.Release
 	what := fmt.Sprintf("claim a sequence number for promote %s %s to %s", rel.Project, rel.Version, p.Target)
 	return env.Repo.Transact(ctx, what, func(tx *gitstore.Tx) error {
-		entries, err := ledger.Events(env.Repo)
-		if err != nil {
+		var err error
+		if p.Revision, p.Sequence, err = nextNumbers(env.Repo, p); err != nil {
 			return err
 		}
-		p.Revision, p.Sequence = nextNumbers(entries, p)
 		ref := SequenceRef(p.Target)
 		tip, ok, err := tx.Ref(ref)
 		if err != nil {

@@ -209,16 +209,11 @@ func existing(repo *gitstore.Repo, project, version string, rel Release, same bo
 		return nil, &ExistsError{Project: project, Version: version, Existing: c}
 	}
 	cur.Existing = true
-	entries, err := ledger.Events(repo)
+	rs, err := ledger.ReleaseAt(repo, c.Project, c.Version)
 	if err != nil {
 		return nil, err
 	}
-	cur.Undeployed = true
-	for _, e := range entries {
-		if e.Event.Type == ledger.Deployment && strings.EqualFold(e.Event.Project, c.Project) && e.Event.Version == c.Version {
-			cur.Undeployed = false
-		}
-	}
+	cur.Undeployed = len(rs.Deployments) == 0
 	// Only in a Space kept in one clone does "never deployed" mean that
 	// the run that made it was interrupted (release create holds its
 	// claim until its automatic deployments end). Shared by a team, the
