@@ -10,7 +10,7 @@ BIN     := bin/zonectl
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: all build test vet fmt-check check-tools registry-deps browser-deps demo crash team bench bench-delta bench-transfer fuzz clean
+.PHONY: all build test vet fmt-check check-tools registry-deps browser-deps demo crash team bench bench-delta bench-transfer bench-scale fuzz clean
 
 all: build
 
@@ -124,6 +124,17 @@ REGISTRY_SIZE  ?= 1GiB
 TRANSFER_FLAGS ?=
 bench-transfer: check-tools
 	$(GO) run ./bench/transfer -size $(TRANSFER_SIZE) -registry-size $(REGISTRY_SIZE) $(TRANSFER_FLAGS)
+
+# bench-scale grows a source and a target Space's ledgers to each of
+# SCALE_EVENTS events and times deploy, release create, promote, import,
+# dashboard and release list at each size (target: the largest within 1.3
+# times the smallest), then audit beside git log of the same refs (target:
+# within 5 times). It takes minutes; SCALE_FLAGS=-strict fails on a missed
+# target.
+SCALE_EVENTS ?= 100,1000,10000
+SCALE_FLAGS  ?=
+bench-scale:
+	$(GO) run ./bench/scale -events $(SCALE_EVENTS) $(SCALE_FLAGS)
 
 # fuzz gives each fuzz target a short run beyond its seeds.
 FUZZTIME ?= 30s

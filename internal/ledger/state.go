@@ -21,14 +21,39 @@ import (
 
 // ReleaseState is what the ledger says of one release.
 type ReleaseState struct {
-	// Deployments are the ledger commits of its deployments, oldest first
-	// (by the event's time, then the commit).
-	Deployments []Mark `json:"deployments"`
+	// Deployed holds, for each environment and tenant the release was
+	// deployed to (DeployedKey), its latest deployment there and its
+	// latest success: what the lifecycle rules and a resumed deployment
+	// read, however often it was deployed.
+	Deployed map[string]*Deployed `json:"deployed,omitempty"`
 	// Promotions is the last revision promoted to each target (lower
 	// case).
 	Promotions map[string]int `json:"promotions,omitempty"`
 	// Imported is its last import, for a release from another Space.
 	Imported *ImportState `json:"imported,omitempty"`
+}
+
+// Deployed is a release's latest deployment to one environment and
+// tenant, and its latest success there.
+type Deployed struct {
+	Latest  Mark  `json:"latest"`
+	Success *Mark `json:"success,omitempty"`
+}
+
+// DeployedKey is the key of an environment and tenant in
+// ReleaseState.Deployed.
+func DeployedKey(env, tenant string) string {
+	return strings.ToLower(env) + "\x00" + strings.ToLower(tenant)
+}
+
+func (d *Deployed) add(o Deployed) {
+	if o.Latest.after(d.Latest) {
+		d.Latest = o.Latest
+	}
+	if o.Success != nil && (d.Success == nil || o.Success.after(*d.Success)) {
+		m := *o.Success
+		d.Success = &m
+	}
 }
 
 // A Mark is an event in the ledger: its commit and time.
@@ -88,7 +113,11 @@ type PeersState struct {
 func (s *ReleaseState) apply(ev Event, m Mark) {
 	switch {
 	case ev.Type == Deployment && ev.Deployment != nil:
-		s.Deployments = addMark(s.Deployments, m)
+		d := Deployed{Latest: m}
+		if ev.Deployment.State == StateSuccess {
+			d.Success = &m
+		}
+		s.addDeployed(DeployedKey(ev.Deployment.Environment, ev.Deployment.Tenant), d)
 	case ev.Type == Promotion && ev.Promotion != nil:
 		if s.Promotions == nil {
 			s.Promotions = map[string]int{}
@@ -100,9 +129,20 @@ func (s *ReleaseState) apply(ev Event, m Mark) {
 	}
 }
 
+func (s *ReleaseState) addDeployed(key string, d Deployed) {
+	if s.Deployed == nil {
+		s.Deployed = map[string]*Deployed{}
+	}
+	if have := s.Deployed[key]; have != nil {
+		have.add(d)
+		return
+	}
+	s.Deployed[key] = &d
+}
+
 func (s *ReleaseState) merge(o *ReleaseState) {
-	for _, m := range o.Deployments {
-		s.Deployments = addMark(s.Deployments, m)
+	for key, d := range o.Deployed {
+		s.addDeployed(key, *d)
 	}
 	for t, r := range o.Promotions {
 		if s.Promotions == nil {
@@ -111,18 +151,6 @@ func (s *ReleaseState) merge(o *ReleaseState) {
 		s.Promotions[t] = max(s.Promotions[t], r)
 	}
 	s.Imported = laterImport(s.Imported, o.Imported)
-}
-
-// addMark adds m to marks, in order, once.
-func addMark(marks []Mark, m Mark) []Mark {
-	i := len(marks)
-	for i > 0 && marks[i-1].after(m) {
-		i--
-	}
-	if i > 0 && marks[i-1] == m {
-		return marks
-	}
-	return slices.Insert(marks, i, m)
 }
 
 func importState(ev Event, m Mark) *ImportState {

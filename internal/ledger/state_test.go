@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -136,35 +135,40 @@ func checkState(t *testing.T, repo *gitstore.Repo) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var want []ledger.Entry
+			latestTo, successTo := map[string]ledger.Entry{}, map[string]ledger.Entry{}
 			revisions := map[string]int{}
 			for _, e := range entries {
 				if !strings.EqualFold(e.Event.Project, p) || e.Event.Version != v {
 					continue
 				}
-				if e.Event.Type == ledger.Deployment {
-					want = append(want, e)
+				if d := e.Event.Deployment; d != nil {
+					key := ledger.DeployedKey(d.Environment, d.Tenant)
+					if l, ok := latestTo[key]; !ok || later(e, l) {
+						latestTo[key] = e
+					}
+					if l, ok := successTo[key]; d.State == ledger.StateSuccess && (!ok || later(e, l)) {
+						successTo[key] = e
+					}
 				}
 				if pr := e.Event.Promotion; pr != nil {
 					revisions[strings.ToLower(pr.Target)] = max(revisions[strings.ToLower(pr.Target)], pr.Revision)
 				}
 			}
-			slices.SortFunc(want, func(a, b ledger.Entry) int {
-				if later(a, b) {
-					return 1
+			if len(rs.Deployed) != len(latestTo) {
+				t.Errorf("%s %s: deployed to %d places, want %d", p, v, len(rs.Deployed), len(latestTo))
+			}
+			for key, want := range latestTo {
+				d := rs.Deployed[key]
+				switch {
+				case d == nil:
+					t.Errorf("%s %s: nothing deployed to %q", p, v, key)
+				case d.Latest.Commit != want.Commit:
+					t.Errorf("%s %s to %q: latest %s, want %s", p, v, key, d.Latest.Commit, want.Commit)
+				case (d.Success == nil) != (successTo[key].Commit == ""):
+					t.Errorf("%s %s to %q: success %v, want %q", p, v, key, d.Success, successTo[key].Commit)
+				case d.Success != nil && d.Success.Commit != successTo[key].Commit:
+					t.Errorf("%s %s to %q: success %s, want %s", p, v, key, d.Success.Commit, successTo[key].Commit)
 				}
-				return -1
-			})
-			var got []string
-			for _, m := range rs.Deployments {
-				got = append(got, m.Commit)
-			}
-			var wantCommits []string
-			for _, e := range want {
-				wantCommits = append(wantCommits, e.Commit)
-			}
-			if !slices.Equal(got, wantCommits) {
-				t.Errorf("%s %s: deployments %v, want %v", p, v, got, wantCommits)
 			}
 			for tgt, n := range revisions {
 				if rs.Promotions[tgt] != n {

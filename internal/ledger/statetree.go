@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -360,16 +361,31 @@ func blobData(repo *gitstore.Repo, h plumbing.Hash) ([]byte, error) {
 	return io.ReadAll(io.LimitReader(r, 64<<20))
 }
 
-// Deployments are the ledger entries of a release's deployments, oldest
-// first, found through the state at the tip: a read of each, whatever the
-// length of the history.
+// Deployments are the ledger entries that decide what comes next for a
+// release: for each environment and tenant, its latest deployment there
+// and its latest success, oldest first. They are found through the state
+// at the tip: a read of each, however long the history and however often
+// the release was deployed.
 func Deployments(repo *gitstore.Repo, project, version string) ([]Entry, error) {
 	rs, err := ReleaseAt(repo, project, version)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Entry, 0, len(rs.Deployments))
-	for _, m := range rs.Deployments {
+	var marks []Mark
+	for _, d := range rs.Deployed {
+		marks = append(marks, d.Latest)
+		if d.Success != nil && *d.Success != d.Latest {
+			marks = append(marks, *d.Success)
+		}
+	}
+	slices.SortFunc(marks, func(a, b Mark) int {
+		if a.after(b) {
+			return 1
+		}
+		return -1
+	})
+	out := make([]Entry, 0, len(marks))
+	for _, m := range marks {
 		c, err := repo.Git().CommitObject(plumbing.NewHash(m.Commit))
 		if err != nil {
 			return nil, fmt.Errorf("read ledger commit %s: %w", m.Commit, err)

@@ -213,7 +213,7 @@ func existing(repo *gitstore.Repo, project, version string, rel Release, same bo
 	if err != nil {
 		return nil, err
 	}
-	cur.Undeployed = len(rs.Deployments) == 0
+	cur.Undeployed = len(rs.Deployed) == 0
 	// Only in a Space kept in one clone does "never deployed" mean that
 	// the run that made it was interrupted (release create holds its
 	// claim until its automatic deployments end). Shared by a team, the
