@@ -35,7 +35,9 @@ func (b *bench) history(ns []int) (int, error) {
 		{"release create", func(n, i int) []string {
 			return z("-C", "devtest", "release", "create", "web", "--version", fmt.Sprintf("2.%d.%d", n, i), "--no-deploy")
 		}},
-		{"promote", func(n, i int) []string { return z("-C", "devtest", "promote", "web", "1.0.0", "--to", "prod", "--out", bundle(n, i)) }},
+		{"promote", func(n, i int) []string {
+			return z("-C", "devtest", "promote", "web", "1.0.0", "--to", "prod", "--out", bundle(n, i))
+		}},
 		{"import", func(n, i int) []string { return z("-C", "prod", "import", bundle(n, i)) }},
 		{"dashboard", func(int, int) []string { return z("-C", "devtest", "dashboard") }},
 		{"release list", func(int, int) []string { return z("-C", "devtest", "release", "list") }},

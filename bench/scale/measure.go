@@ -16,10 +16,10 @@ import (
 // so nothing of the user's is read or written, and the zonectl built for
 // the run.
 type bench struct {
-	dir     string
-	bin     string
-	env     []string
-	runs    int
+	dir  string
+	bin  string
+	env  []string
+	runs int
 }
 
 func newBench(runs int) (*bench, error) {
