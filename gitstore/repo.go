@@ -92,6 +92,9 @@ func bareAbove(dir string) string {
 	}
 }
 
+// openPacks bounds the pack files kept open between reads.
+const openPacks = 16
+
 // withLargeObjects reopens repo on the same .git with go-git told to read
 // objects over largeObject bytes from disk as they are used, rather than
 // load them whole: a pushed release bundle is one blob of gigabytes.
@@ -104,7 +107,10 @@ func withLargeObjects(repo *git.Repository) (*git.Repository, error) {
 	if err != nil {
 		return repo, nil // bare: Open refuses it next
 	}
-	st := filesystem.NewStorageWithOptions(fss.Filesystem(), cache.NewObjectLRUDefault(), filesystem.Options{LargeObjectThreshold: largeObject})
+	// A pack stays open between reads (go-git reopens it for every object
+	// otherwise): audit reads every ledger commit, and its time was spent
+	// opening the same pack file thousands of times.
+	st := filesystem.NewStorageWithOptions(fss.Filesystem(), cache.NewObjectLRUDefault(), filesystem.Options{LargeObjectThreshold: largeObject, MaxOpenDescriptors: openPacks})
 	return git.Open(liveStorage{st}, wt.Filesystem)
 }
 

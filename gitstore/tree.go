@@ -39,6 +39,28 @@ func (r *Repo) WriteTree(files []File) (plumbing.Hash, error) {
 	return r.writeTreeDir(root)
 }
 
+// WriteTreeWith is WriteTree with one more entry at the root: the
+// directory name, the tree sub already stored (the ledger's state, which
+// each commit carries on from its parent's).
+func (r *Repo) WriteTreeWith(files []File, name string, sub plumbing.Hash) (plumbing.Hash, error) {
+	if _, err := splitTreePath(name); err != nil || strings.Contains(name, "/") {
+		return plumbing.ZeroHash, fmt.Errorf("tree entry %q: not a plain name", name)
+	}
+	root := newTreeDir()
+	for i := range files {
+		if err := root.add(&files[i]); err != nil {
+			return plumbing.ZeroHash, err
+		}
+	}
+	if _, ok := root.files[name]; ok {
+		return plumbing.ZeroHash, fmt.Errorf("tree entry %q: given twice", name)
+	}
+	if _, ok := root.dirs[name]; ok {
+		return plumbing.ZeroHash, fmt.Errorf("tree entry %q: given twice", name)
+	}
+	return r.writeTreeDirWith(root, object.TreeEntry{Name: name, Mode: filemode.Dir, Hash: sub})
+}
+
 // treeDir is a directory being assembled by WriteTree.
 type treeDir struct {
 	files map[string]*File
@@ -102,8 +124,12 @@ func splitTreePath(p string) ([]string, error) {
 }
 
 // writeTreeDir stores d's blobs and subtrees, then d itself.
-func (r *Repo) writeTreeDir(d *treeDir) (plumbing.Hash, error) {
-	entries := make([]object.TreeEntry, 0, len(d.files)+len(d.dirs))
+func (r *Repo) writeTreeDir(d *treeDir) (plumbing.Hash, error) { return r.writeTreeDirWith(d) }
+
+// writeTreeDirWith is writeTreeDir with extra entries, stored already.
+func (r *Repo) writeTreeDirWith(d *treeDir, extra ...object.TreeEntry) (plumbing.Hash, error) {
+	entries := make([]object.TreeEntry, 0, len(d.files)+len(d.dirs)+len(extra))
+	entries = append(entries, extra...)
 	for name, f := range d.files {
 		h, err := r.writeBlob(f.Data)
 		if err != nil {

@@ -2,7 +2,6 @@ package gitstore
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
@@ -72,27 +71,5 @@ func (r *Repo) mergeTree(base plumbing.Hash, d *treeDir, prefix string) (plumbin
 		}
 		entries = append(entries, object.TreeEntry{Name: name, Mode: filemode.Dir, Hash: h})
 	}
-	return r.storeTree(entries)
-}
-
-// WithSubtree returns tree with the directory name set to the tree sub,
-// replacing whatever was there under that name.
-func (r *Repo) WithSubtree(tree plumbing.Hash, name string, sub plumbing.Hash) (plumbing.Hash, error) {
-	if _, err := splitTreePath(name); err != nil || strings.Contains(name, "/") {
-		return plumbing.ZeroHash, fmt.Errorf("tree entry %q: not a plain name", name)
-	}
-	var entries []object.TreeEntry
-	if !tree.IsZero() {
-		t, err := r.repo.TreeObject(tree)
-		if err != nil {
-			return plumbing.ZeroHash, fmt.Errorf("read tree %s: %w", tree, err)
-		}
-		for _, e := range t.Entries {
-			if e.Name != name {
-				entries = append(entries, e)
-			}
-		}
-	}
-	entries = append(entries, object.TreeEntry{Name: name, Mode: filemode.Dir, Hash: sub})
 	return r.storeTree(entries)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
 )
 
 // Verifier checks a commit's signature. payload is the commit without its
@@ -34,4 +35,16 @@ func (r *Repo) VerifyCommit(h plumbing.Hash, v Verifier) error {
 		return fmt.Errorf("commit %s: %w", h, err)
 	}
 	return nil
+}
+
+// CommitPayload returns what a commit's signature signs: the commit as
+// Git encodes it without its gpgsig header. A caller that verifies many
+// commits at once (audit, on every core) reads them itself and verifies
+// the payloads, rather than one by one with VerifyCommit.
+func CommitPayload(c *object.Commit) ([]byte, error) {
+	payload, err := commitPayload(c)
+	if err != nil {
+		return nil, fmt.Errorf("verify commit %s: %w", c.Hash, err)
+	}
+	return payload, nil
 }

@@ -21,6 +21,7 @@ func main() { os.Exit(Main()) }
 // Main runs zonectl on os.Args and returns its exit code. The end-to-end
 // tests run it in-process as the zonectl command.
 func Main() int {
+	defer startProfile()()
 	ctx, signals := notifyStop(context.Background())
 	defer signals.stop()
 	out := newOutput(os.Stdin, os.Stdout, os.Stderr)

@@ -11,6 +11,7 @@ import (
 	"github.com/zonectl/zonectl/hcl/config"
 	"github.com/zonectl/zonectl/internal/keys"
 	"github.com/zonectl/zonectl/internal/ledger"
+	"github.com/zonectl/zonectl/internal/release"
 	"github.com/zonectl/zonectl/internal/snapshot"
 	"github.com/zonectl/zonectl/internal/store"
 )
@@ -26,6 +27,10 @@ type auditor struct {
 	// look in st alone.
 	fetch func(ctx context.Context, p snapshot.PackageRef) error
 	ctx   context.Context
+	// pending are signatures queued to be checked at once (verify).
+	pending []pendingSignature
+	// releases are the release commits read, by hash.
+	releases map[string]*release.Loaded
 
 	refs     []*plumbing.Reference // every hash ref, sorted by name
 	verified map[plumbing.Hash]bool

@@ -87,7 +87,7 @@ func (a *auditor) origin(ev ledger.Event) *Origin {
 	if !a.commitExists(ev.Release) {
 		return nil
 	}
-	l, err := release.LoadCommit(a.repo, "release commit "+ev.Release, plumbing.NewHash(ev.Release))
+	l, err := a.release(ev.Release)
 	if err != nil || l.Release.ImportedFrom == nil {
 		return nil
 	}
@@ -161,4 +161,21 @@ func (a *auditor) checkReleasesRecorded() error {
 		a.rep.add(c)
 	}
 	return nil
+}
+
+// release reads a release commit once per audit: every deployment of it
+// names it.
+func (a *auditor) release(commit string) (*release.Loaded, error) {
+	if l, ok := a.releases[commit]; ok {
+		return l, nil
+	}
+	l, err := release.LoadCommit(a.repo, "release commit "+commit, plumbing.NewHash(commit))
+	if err != nil {
+		return nil, err
+	}
+	if a.releases == nil {
+		a.releases = map[string]*release.Loaded{}
+	}
+	a.releases[commit] = l
+	return l, nil
 }

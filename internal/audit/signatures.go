@@ -4,11 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/zonectl/zonectl/gitstore"
 	"github.com/zonectl/zonectl/hcl/config"
@@ -51,6 +54,7 @@ func (a *auditor) checkSignatures() error {
 			a.walkPeer(name, r.Hash(), strings.TrimPrefix(name, peersPrefix), config.AcceptReceipts)
 		}
 	}
+	a.settleSignatures()
 	return nil
 }
 
@@ -132,11 +136,11 @@ func (a *auditor) walk(ref string, tip plumbing.Hash, chain, merged signer) {
 			a.rep.add(Check{What: WhatSignature, Ref: ref, Commit: it.h.String(), Result: Fail, Detail: fmt.Sprintf("commit cannot be read: %v", err)})
 			continue
 		}
-		a.verify(ref, it.h, s)
+		a.verify(ref, c, s)
 		// A join of two clones' ledgers brings in the ledger's own history,
 		// signed as the rest of it is; any other merge, someone else's.
 		join := false
-		if ref == ledger.Ref && !it.merged {
+		if ref == ledger.Ref && !it.merged && len(c.ParentHashes) > 1 {
 			join, _ = ledger.IsJoin(a.repo, it.h)
 		}
 		// Push merged parents first, so the first parent is walked next.
@@ -146,16 +150,61 @@ func (a *auditor) walk(ref string, tip plumbing.Hash, chain, merged signer) {
 	}
 }
 
-// verify checks one commit's signature with s and records the result.
-func (a *auditor) verify(ref string, h plumbing.Hash, s signer) {
-	sig, err := a.verifyCommit(h, s)
-	if err != nil {
-		a.rep.add(Check{What: WhatSignature, Ref: ref, Commit: h.String(), Result: Fail, Detail: fmt.Sprintf("%s (expected a signature by %s)", reason(err), s.name)})
-		return
+// verify queues one commit's signature, to be checked with s, and keeps
+// its check's place in the report: settleSignatures checks them all at
+// once, on every core.
+func (a *auditor) verify(ref string, c *object.Commit, s signer) {
+	payload, err := gitstore.CommitPayload(c)
+	a.pending = append(a.pending, pendingSignature{at: len(a.rep.Checks), ref: ref, h: c.Hash, s: s, payload: payload, sig: []byte(c.PGPSignature), err: err})
+	a.rep.Checks = append(a.rep.Checks, Check{}) // filled by settleSignatures
+}
+
+// pendingSignature is a commit's signature waiting to be checked.
+type pendingSignature struct {
+	at           int // its check's index in the report
+	ref          string
+	h            plumbing.Hash
+	s            signer
+	payload, sig []byte
+	err          error // reading the commit
+	signed       *keys.Signature
+}
+
+// settleSignatures checks the queued signatures in parallel (verifying
+// is pure computation on bytes read already) and records each result in
+// its place.
+func (a *auditor) settleSignatures() {
+	jobs := make(chan *pendingSignature)
+	var wg sync.WaitGroup
+	for range runtime.NumCPU() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for p := range jobs {
+				if p.err == nil {
+					p.signed, p.err = p.s.v.VerifyNamed("commit "+p.h.String()[:12], p.payload, p.sig)
+				}
+			}
+		}()
 	}
-	a.verified[h] = true
-	a.rep.Summary.Signatures++
-	a.rep.add(Check{What: WhatSignature, Ref: ref, Commit: h.String(), Result: Pass, Detail: "signed by " + sig.Fingerprint})
+	for i := range a.pending {
+		jobs <- &a.pending[i]
+	}
+	close(jobs)
+	wg.Wait()
+	for _, p := range a.pending {
+		c := Check{What: WhatSignature, Ref: p.ref, Commit: p.h.String(), Result: Pass}
+		if p.err != nil {
+			c.Result, c.Detail = Fail, fmt.Sprintf("%s (expected a signature by %s)", reason(p.err), p.s.name)
+			a.rep.Summary.Failures++
+		} else {
+			c.Detail = "signed by " + p.signed.Fingerprint
+			a.verified[p.h] = true
+			a.rep.Summary.Signatures++
+		}
+		a.rep.Checks[p.at] = c
+	}
+	a.pending = nil
 }
 
 func (a *auditor) verifyCommit(h plumbing.Hash, s signer) (*keys.Signature, error) {

@@ -60,16 +60,13 @@ func appendEvent(tx *gitstore.Tx, signer gitstore.Signer, author object.Signatur
 		return plumbing.ZeroHash, err
 	}
 	files := append([]gitstore.File{{Path: "event.json", Data: data}}, extra...)
-	tree, err := tx.Repo().WriteTree(files)
-	if err != nil {
-		return plumbing.ZeroHash, fmt.Errorf("write ledger event: %w", err)
-	}
 	st, err := stateFor(tx, parents, join)
 	if err != nil {
 		return plumbing.ZeroHash, fmt.Errorf("write the ledger's state: %w", err)
 	}
-	if tree, err = tx.Repo().WithSubtree(tree, stateDir, st); err != nil {
-		return plumbing.ZeroHash, fmt.Errorf("write the ledger's state: %w", err)
+	tree, err := tx.Repo().WriteTreeWith(files, stateDir, st)
+	if err != nil {
+		return plumbing.ZeroHash, fmt.Errorf("write ledger event: %w", err)
 	}
 	return tx.WriteCommit(gitstore.CommitOptions{Ref: Ref, Tree: tree, ExtraParents: parents, Message: Summary(ev) + "\n", Author: author, Signer: signer})
 }
