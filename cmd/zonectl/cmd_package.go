@@ -239,7 +239,7 @@ func openPackageSources(g *globals) (*feeds.Sources, *space.Space, error) {
 	var cfg *config.Space
 	if sp != nil {
 		dir = store.DefaultDir(sp.Repo.MainRoot())
-		if c, diags := sp.Load(); !diags.HasErrors() {
+		if c, diags := sp.LoadRoot(); !diags.HasErrors() {
 			cfg = c
 		}
 	} else if feeds.IsURL(env) {

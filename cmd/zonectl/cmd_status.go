@@ -124,7 +124,7 @@ func refStatusWords(remoteName string, r remote.RefStatus) string {
 func storeLocation(sp *space.Space) (where, from string) {
 	env := getenv(store.EnvDir)
 	cache := store.DefaultDir(sp.Repo.MainRoot())
-	cfg, diags := sp.Load()
+	cfg, diags := sp.LoadRoot()
 	if diags.HasErrors() {
 		cfg = nil
 	}

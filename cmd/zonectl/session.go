@@ -130,12 +130,13 @@ func (s *session) releaseEnv() (release.Env, error) {
 }
 
 // sources is where the Space's package bytes come from: its store, in
-// the clone or on a registry, and the feeds its main declares.
+// the clone or on a registry, and the feeds its root files declare (read
+// alone: the projects are not needed for this).
 func (s *session) sources() (*feeds.Sources, error) {
 	if s.srcs != nil {
 		return s.srcs, nil
 	}
-	cfg, diags := s.sp.Load()
+	cfg, diags := s.sp.LoadRoot()
 	if diags.HasErrors() {
 		cfg = nil // the commands that need the config say what is wrong with it
 	}

@@ -90,6 +90,17 @@ func Load(fsys fs.FS) (*Space, hcl.Diagnostics) {
 	return l.space, l.diags
 }
 
+// LoadRoot decodes the Space's root files alone, not its projects: the
+// Space's settings, peers, environments, lifecycles, tenants, feeds and
+// store, for what needs no more (where packages come from). Nothing is
+// assembled or checked across files: Load does that.
+func LoadRoot(fsys fs.FS) (*Space, hcl.Diagnostics) {
+	l := &loader{fsys: fsys, parser: hclparse.NewParser(), space: &Space{}}
+	l.readRoot()
+	l.space.Files = l.parser.Files()
+	return l.space, l.diags
+}
+
 type loader struct {
 	fsys   fs.FS
 	parser *hclparse.Parser

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -223,8 +224,15 @@ func existing(repo *gitstore.Repo, project, version string, rel Release, same bo
 }
 
 // LoadConfig decodes the Space configuration of a commit and refuses an
-// invalid one.
+// invalid one. A commit's configuration never changes, so it is decoded
+// once per process however many steps of a command read it (release
+// create, then its automatic deployments, each read main's); callers do
+// not change what it returns.
 func LoadConfig(repo *gitstore.Repo, name string, commit plumbing.Hash) (*config.Space, error) {
+	key := repo.CommonDir() + "\x00" + commit.String()
+	if v, ok := loadedConfigs.Load(key); ok {
+		return v.(*config.Space), nil
+	}
 	fsys, err := repo.TreeFS(commit)
 	if err != nil {
 		return nil, err
@@ -233,8 +241,13 @@ func LoadConfig(repo *gitstore.Repo, name string, commit plumbing.Hash) (*config
 	if diags.HasErrors() {
 		return nil, &InvalidConfigError{Ref: name, Diags: diags, Files: cfg.Files}
 	}
+	loadedConfigs.Store(key, cfg)
 	return cfg, nil
 }
+
+// loadedConfigs are the configurations LoadConfig decoded, by repository
+// and commit.
+var loadedConfigs sync.Map
 
 // resolve turns a branch, tag, ref or commit into a commit.
 func resolve(repo *gitstore.Repo, rev string) (plumbing.Hash, error) {

@@ -34,6 +34,16 @@ func (s *Space) Root() string { return s.Repo.Root() }
 // validated on).
 func (s *Space) Load() (*config.Space, hcl.Diagnostics) { return LoadDir(s.Root()) }
 
+// LoadRoot decodes the root files of the work tree alone (config.LoadRoot).
+func (s *Space) LoadRoot() (*config.Space, hcl.Diagnostics) {
+	r, err := os.OpenRoot(s.Root())
+	if err != nil {
+		return &config.Space{}, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Cannot read the Space", Detail: fmt.Sprintf("Opening %s: %s.", s.Root(), err)}}
+	}
+	defer r.Close()
+	return config.LoadRoot(r.FS())
+}
+
 // Validate is Load plus the checks that need keys.
 func (s *Space) Validate() (*config.Space, hcl.Diagnostics) { return ValidateDir(s.Root()) }
 
