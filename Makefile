@@ -129,12 +129,17 @@ bench-transfer: check-tools
 # SCALE_EVENTS events and times deploy, release create, promote, import,
 # dashboard and release list at each size (target: the largest within 1.3
 # times the smallest), then audit beside git log of the same refs (target:
-# within 5 times). It takes minutes; SCALE_FLAGS=-strict fails on a missed
-# target.
-SCALE_EVENTS ?= 100,1000,10000
-SCALE_FLAGS  ?=
+# within 5 times); then, in Spaces of SCALE_PROJECTS projects, release
+# create, deploy and deploy --dry-run of one project beside a bare parse of
+# the files it needs (target: 2 times), and validate, dashboard and fmt
+# --check beside a bare parse of every file. It takes minutes;
+# SCALE_FLAGS=-strict fails on a missed target, -leg history|config runs
+# one leg.
+SCALE_EVENTS   ?= 100,1000,10000
+SCALE_PROJECTS ?= 100,1000,3000
+SCALE_FLAGS    ?=
 bench-scale:
-	$(GO) run ./bench/scale -events $(SCALE_EVENTS) $(SCALE_FLAGS)
+	$(GO) run ./bench/scale -events $(SCALE_EVENTS) -projects $(SCALE_PROJECTS) $(SCALE_FLAGS)
 
 # fuzz gives each fuzz target a short run beyond its seeds.
 FUZZTIME ?= 30s

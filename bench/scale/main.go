@@ -6,7 +6,12 @@
 // dashboard and release list at each size, beside the same command at
 // the smallest size; then audit beside git log of the same refs.
 //
-//	go run ./bench/scale [-events 100,1000,10000] [-runs 3] [-keep]
+// Its configuration leg times release create, deploy and deploy --dry-run
+// of one project in Spaces of each number of projects, beside a bare
+// hclparse of the files they need, and validate, dashboard and fmt --check
+// beside a bare hclparse of every file.
+//
+//	go run ./bench/scale [-events 100,1000,10000] [-projects 100,1000,3000] [-leg all|history|config] [-runs 3] [-keep]
 //
 // make bench-scale runs it.
 package main
@@ -20,20 +25,18 @@ import (
 )
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "-parse" {
+		parseMain(os.Args[2:])
+		return
+	}
 	sizes := flag.String("events", "100,1000,10000", "ledger sizes to measure at, ascending")
+	projects := flag.String("projects", "100,1000,3000", "numbers of projects to measure at, ascending")
+	leg := flag.String("leg", "all", "which leg to run: history, config or all")
 	runs := flag.Int("runs", 3, "runs of each command at each size (the median is shown)")
 	keep := flag.Bool("keep", false, "keep the workspace")
 	strict := flag.Bool("strict", false, "exit with status 1 when a target is missed")
 	flag.Parse()
-	var ns []int
-	for _, s := range strings.Split(*sizes, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil || n <= 0 || len(ns) > 0 && n <= ns[len(ns)-1] {
-			fmt.Fprintf(os.Stderr, "scale: -events %q: want ascending positive numbers\n", *sizes)
-			os.Exit(2)
-		}
-		ns = append(ns, n)
-	}
+	ns, ps := ascending("-events", *sizes), ascending("-projects", *projects)
 	b, err := newBench(*runs)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "scale: %v\n", err)
@@ -44,12 +47,36 @@ func main() {
 	} else {
 		defer fmt.Fprintf(os.Stderr, "scale: kept %s\n", b.dir)
 	}
-	missed, err := b.history(ns)
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "scale: %v\n", err)
-		os.Exit(1)
+	missed := 0
+	for _, l := range []struct {
+		name string
+		run  func() (int, error)
+	}{{"history", func() (int, error) { return b.history(ns) }}, {"config", func() (int, error) { return b.configuration(ps) }}} {
+		if *leg != "all" && *leg != l.name {
+			continue
+		}
+		m, err := l.run()
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "scale: %v\n", err)
+			os.Exit(1)
+		}
+		missed += m
 	}
 	if missed > 0 && *strict {
 		os.Exit(1)
 	}
+}
+
+// ascending parses a flag's comma-separated, ascending positive numbers.
+func ascending(flagName, v string) []int {
+	var ns []int
+	for _, s := range strings.Split(v, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n <= 0 || len(ns) > 0 && n <= ns[len(ns)-1] {
+			fmt.Fprintf(os.Stderr, "scale: %s %q: want ascending positive numbers\n", flagName, v)
+			os.Exit(2)
+		}
+		ns = append(ns, n)
+	}
+	return ns
 }

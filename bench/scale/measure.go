@@ -115,3 +115,24 @@ func (b *bench) write(rel, data string) error {
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.0f ms", float64(d)/float64(time.Millisecond)) }
+
+// medianRSS runs argv (or, given, each(i) for run i) the bench's number
+// of times and returns the median wall time and the highest peak RSS.
+func (b *bench) medianRSS(argv []string, each ...func(int) []string) (time.Duration, int64, error) {
+	var walls []time.Duration
+	var rss int64
+	for i := range b.runs {
+		a := argv
+		if len(each) > 0 {
+			a = each[0](i)
+		}
+		m, err := b.run(a...)
+		if err != nil {
+			return 0, 0, err
+		}
+		walls = append(walls, m.wall)
+		rss = max(rss, m.maxRSS)
+	}
+	slices.Sort(walls)
+	return walls[len(walls)/2], rss, nil
+}

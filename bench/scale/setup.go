@@ -8,8 +8,22 @@ import "fmt"
 // release, its deployments, a promotion, an import, an acceptance and a
 // deployment there.
 func (b *bench) setUp() error {
-	files := map[string]string{
-		"devtest/environments.hcl": `environment "Development" {}
+	for _, args := range [][]string{{"init", "devtest"}, {"init", "prod"}} {
+		if _, err := b.zonectl(args...); err != nil {
+			return err
+		}
+	}
+	for rel, data := range setUpFiles {
+		if err := b.write(rel, data); err != nil {
+			return err
+		}
+	}
+	return b.setUpHistory()
+}
+
+// setUpFiles are the configuration of devtest and prod.
+var setUpFiles = map[string]string{
+	"devtest/environments.hcl": `environment "Development" {}
 environment "Test" {}
 
 remote_environment "Production" {
@@ -29,7 +43,7 @@ lifecycle "Default" {
   }
 }
 `,
-		"devtest/projects/web/project.hcl": `project "web" {
+	"devtest/projects/web/project.hcl": `project "web" {
   lifecycle = "Default"
 }
 
@@ -41,7 +55,17 @@ step "Hello" {
   }
 }
 `,
-		"prod/environments.hcl": `environment "Production" {}
+	"devtest/projects/api/project.hcl": `project "api" {
+  lifecycle = "Default"
+}
+
+step "Hello" {
+  run_script {
+    body = "echo api"
+  }
+}
+`,
+	"prod/environments.hcl": `environment "Production" {}
 
 lifecycle "Prod" {
   phase "Production" {
@@ -49,18 +73,11 @@ lifecycle "Prod" {
   }
 }
 `,
-		"dist/web.bin": "web package bytes\n",
-	}
-	for _, args := range [][]string{{"init", "devtest"}, {"init", "prod"}} {
-		if _, err := b.zonectl(args...); err != nil {
-			return err
-		}
-	}
-	for rel, data := range files {
-		if err := b.write(rel, data); err != nil {
-			return err
-		}
-	}
+	"dist/web.bin": "web package bytes\n",
+}
+
+// setUpHistory carries web 1.0.0 from devtest to prod.
+func (b *bench) setUpHistory() error {
 	steps := [][]string{
 		{b.bin, "-C", "devtest", "peer", "add", "prod", "--key", "../prod/keys/prod.asc", "--accepts", "receipts"},
 		{b.bin, "-C", "prod", "peer", "add", "devtest", "--key", "../devtest/keys/devtest.asc", "--accepts", "releases"},

@@ -1,0 +1,184 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/hashicorp/hcl/v2/hclparse"
+)
+
+// Targets of the configuration leg.
+const (
+	projectTarget = 2.0 // a command on one project against parsing its files and the root's
+	spaceTarget   = 1.3 // validate and dashboard against parsing every file
+	fmtTarget     = 2.0 // fmt --check against parsing every file
+)
+
+// parseMain is the bench re-run as "scale -parse FILE...": a bare
+// hclparse of the files, the reference the configuration leg measures
+// commands against (time and memory, as a process of its own).
+func parseMain(files []string) {
+	p := hclparse.NewParser()
+	for _, f := range files {
+		if _, diags := p.ParseHCLFile(f); diags.HasErrors() {
+			fmt.Fprintln(os.Stderr, diags.Error())
+			os.Exit(1)
+		}
+	}
+}
+
+// configuration measures commands on one project of a Space of n
+// projects, for each n in ns, and the whole-Space commands at the largest.
+func (b *bench) configuration(ns []int) (int, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return 0, err
+	}
+	type row struct {
+		name      string
+		n         int
+		cmd, ref  time.Duration
+		cmdRSS    int64
+		refRSS    int64
+		target    float64
+		rssTarget float64
+	}
+	var rows []row
+	for _, n := range ns {
+		dir := fmt.Sprintf("cfg%d", n)
+		if err := b.configSpace(dir, n); err != nil {
+			return 0, err
+		}
+		one := append(b.hclFiles(dir, ""), b.hclFiles(dir, "projects/p0001")...)
+		all := b.hclFiles(dir, "all")
+		ref, refRSS, err := b.medianRSS(append([]string{self, "-parse"}, one...))
+		if err != nil {
+			return 0, err
+		}
+		z := func(args ...string) []string { return append([]string{b.bin, "-C", dir}, args...) }
+		for _, c := range []struct {
+			name string
+			argv func(i int) []string
+		}{
+			{"release create", func(i int) []string {
+				return z("release", "create", "p0001", "--version", fmt.Sprintf("2.0.%d", i), "--no-deploy")
+			}},
+			{"deploy", func(int) []string { return z("deploy", "p0001", "1.0.0", "--to", "Development") }},
+			{"deploy --dry-run", func(int) []string { return z("deploy", "p0001", "1.0.0", "--to", "Test", "--dry-run") }},
+		} {
+			d, rss, err := b.medianRSS(nil, c.argv)
+			if err != nil {
+				return 0, err
+			}
+			rows = append(rows, row{name: c.name, n: n, cmd: d, ref: ref, cmdRSS: rss, refRSS: refRSS, target: projectTarget})
+		}
+		if n != ns[len(ns)-1] {
+			continue
+		}
+		whole, wholeRSS, err := b.medianRSS(append([]string{self, "-parse"}, all...))
+		if err != nil {
+			return 0, err
+		}
+		for _, c := range []struct {
+			name   string
+			argv   []string
+			target float64
+			rss    float64
+		}{
+			{"validate", z("validate"), spaceTarget, 1.2},
+			{"dashboard", z("dashboard"), spaceTarget, 1.2},
+			{"fmt --check", z("fmt", "--check"), fmtTarget, 0},
+		} {
+			d, rss, err := b.medianRSS(c.argv)
+			if err != nil {
+				return 0, err
+			}
+			rows = append(rows, row{name: c.name, n: n, cmd: d, ref: whole, cmdRSS: rss, refRSS: wholeRSS, target: c.target, rssTarget: c.rss})
+		}
+	}
+	fmt.Printf("\nzonectl scale bench: commands against the number of projects (median of %d runs)\n", b.runs)
+	fmt.Printf("The reference is a bare hclparse of the files the command needs: one project's and the root's, or every file.\n\n")
+	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "COMMAND\tPROJECTS\tTIME\tREFERENCE\tRATIO\tTARGET\tPEAK RSS\tREFERENCE RSS\t")
+	missed := 0
+	for _, r := range rows {
+		ratio := float64(r.cmd) / float64(r.ref)
+		verdict := "PASS"
+		if ratio > r.target || r.rssTarget > 0 && float64(r.cmdRSS) > r.rssTarget*float64(r.refRSS) {
+			verdict = "FAIL"
+			missed++
+		}
+		rssNote := ""
+		if r.rssTarget > 0 {
+			rssNote = fmt.Sprintf(" (≤ %.1f×)", r.rssTarget)
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%.1f×\t≤ %.1f× %s\t%d MiB\t%d MiB%s\t\n", r.name, r.n, ms(r.cmd), ms(r.ref), ratio, r.target, verdict, r.cmdRSS>>20, r.refRSS>>20, rssNote)
+	}
+	tw.Flush()
+	return missed, nil
+}
+
+// configSpace makes a Space of n projects in dir, each with a step and
+// a few variables, and a release of p0001 deployed nowhere yet.
+func (b *bench) configSpace(dir string, n int) error {
+	if _, err := b.zonectl("init", dir); err != nil {
+		return err
+	}
+	if err := b.write(dir+"/environments.hcl", strings.SplitN(setUpFiles["devtest/environments.hcl"], "remote_environment", 2)[0]+devLifecycle); err != nil {
+		return err
+	}
+	for i := range n {
+		name := fmt.Sprintf("p%04d", i)
+		body := fmt.Sprintf("project %q {\n  lifecycle = \"Default\"\n}\n\nstep \"Hello\" {\n  run_script {\n    body = \"echo #{Greeting} from #{Octopus.Environment.Name}\"\n  }\n}\n", name)
+		for v := range 3 {
+			body += fmt.Sprintf("\nvariable \"Var%d\" {\n  value \"v%d\" {}\n}\n", v, v)
+		}
+		body += "\nvariable \"Greeting\" {\n  value \"hello\" {}\n}\n"
+		if err := b.write(fmt.Sprintf("%s/projects/%s/project.hcl", dir, name), body); err != nil {
+			return err
+		}
+	}
+	for _, argv := range [][]string{
+		{"git", "-C", dir, "add", "-A"}, {"git", "-C", dir, "commit", "-qm", "Configure"},
+		{b.bin, "-C", dir, "release", "create", "p0001", "--version", "1.0.0", "--no-deploy"},
+	} {
+		if _, err := b.run(argv...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// devLifecycle is devtest's lifecycle without the remote environment.
+const devLifecycle = `lifecycle "Default" {
+  phase "Development" {
+    environments = ["Development"]
+  }
+  phase "Test" {
+    environments = ["Test"]
+  }
+}
+`
+
+// hclFiles lists the .hcl files of the Space in dir: its root's for "",
+// every one for "all", else those of the subdirectory sub.
+func (b *bench) hclFiles(dir, sub string) []string {
+	var out []string
+	root := b.path(dir)
+	filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() && d.Name() == ".git" {
+			return filepath.SkipDir
+		}
+		rel, _ := filepath.Rel(root, p)
+		keep := strings.HasSuffix(p, ".hcl") && (sub == "all" || sub == "" && !strings.Contains(rel, "/") || sub != "" && strings.HasPrefix(rel, sub+"/"))
+		if keep {
+			out = append(out, p)
+		}
+		return nil
+	})
+	return out
+}
