@@ -8,6 +8,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -29,12 +30,45 @@ func (r *Repo) TreeFS(commit plumbing.Hash) (fs.FS, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read the tree of commit %s: %w", commit, err)
 	}
-	return &treeFS{root: t, when: c.Committer.When}, nil
+	return &treeFS{root: t, when: c.Committer.When, dirs: map[string]*object.Tree{".": t}}, nil
 }
 
+// treeFS reads a tree. It keeps each directory's tree once decoded: a
+// Space of thousands of projects opens a file in each of thousands of
+// directories, and going from the root for each decoded the directory of
+// projects every time.
 type treeFS struct {
 	root *object.Tree
 	when time.Time
+	mu   sync.Mutex
+	dirs map[string]*object.Tree // by path, "." for the root
+}
+
+// dir is the tree of the directory at name, decoded once.
+func (t *treeFS) dir(name string) (*object.Tree, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.dirLocked(name)
+}
+
+func (t *treeFS) dirLocked(name string) (*object.Tree, error) {
+	if d, ok := t.dirs[name]; ok {
+		return d, nil
+	}
+	parent, err := t.dirLocked(path.Dir(name))
+	if err != nil {
+		return nil, err
+	}
+	e, err := parent.FindEntry(path.Base(name))
+	if err != nil || e.Mode != filemode.Dir {
+		return nil, fs.ErrNotExist
+	}
+	sub, err := parent.Tree(path.Base(name))
+	if err != nil {
+		return nil, err
+	}
+	t.dirs[name] = sub
+	return sub, nil
 }
 
 func (t *treeFS) Open(name string) (fs.File, error) {
@@ -44,19 +78,23 @@ func (t *treeFS) Open(name string) (fs.File, error) {
 	if name == "." {
 		return &treeFSDir{fsys: t, name: ".", tree: t.root}, nil
 	}
-	entry, err := t.root.FindEntry(name)
+	parent, err := t.dir(path.Dir(name))
+	if err != nil {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	entry, err := parent.FindEntry(path.Base(name))
 	if err != nil {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
 	}
 	switch entry.Mode {
 	case filemode.Dir:
-		sub, err := t.root.Tree(name)
+		sub, err := t.dir(name)
 		if err != nil {
 			return nil, &fs.PathError{Op: "open", Path: name, Err: err}
 		}
 		return &treeFSDir{fsys: t, name: name, tree: sub}, nil
 	case filemode.Regular, filemode.Executable, filemode.Deprecated:
-		f, err := t.root.TreeEntryFile(entry)
+		f, err := parent.TreeEntryFile(entry)
 		if err != nil {
 			return nil, &fs.PathError{Op: "open", Path: name, Err: err}
 		}
