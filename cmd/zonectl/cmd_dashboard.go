@@ -144,7 +144,6 @@ func (g *globals) colorStates(line string) string {
 // projectStates reads the ledger's state of each project the dashboard
 // shows: one document each, whatever the length of the history.
 func projectStates(sp *space.Space, cfg *config.Space) (map[string]*ledger.ProjectState, error) {
-	out := map[string]*ledger.ProjectState{}
 	var names []string
 	for _, p := range cfg.Projects {
 		names = append(names, p.Name)
@@ -152,12 +151,5 @@ func projectStates(sp *space.Space, cfg *config.Space) (map[string]*ledger.Proje
 	for _, im := range cfg.Imports {
 		names = append(names, im.Project)
 	}
-	for _, name := range names {
-		st, err := ledger.ProjectAt(sp.Repo, name)
-		if err != nil {
-			return nil, err
-		}
-		out[strings.ToLower(name)] = st
-	}
-	return out, nil
+	return ledger.ProjectsAt(sp.Repo, names)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -194,6 +195,19 @@ func checkState(t *testing.T, repo *gitstore.Repo) {
 			case cur != nil && (es == nil || es.Current.Commit != cur.Commit):
 				t.Errorf("%s in %s: current %+v, want %s", p, env, es, cur.Commit)
 			}
+		}
+	}
+	all, err := ledger.ProjectsAt(repo, projects)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range projects {
+		one, err := ledger.ProjectAt(repo, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(one, all[strings.ToLower(p)]) {
+			t.Errorf("ProjectsAt(%s) = %+v; ProjectAt says %+v", p, all[strings.ToLower(p)], one)
 		}
 	}
 	peersState, err := ledger.PeersAt(repo)

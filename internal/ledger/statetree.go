@@ -249,6 +249,50 @@ func ProjectAt(repo *gitstore.Repo, project string) (*ProjectState, error) {
 	return docAtTip[ProjectState](repo, projectPath(project))
 }
 
+// ProjectsAt is ProjectAt for each of projects (by name in lower case),
+// the tip read once.
+func ProjectsAt(repo *gitstore.Repo, projects []string) (map[string]*ProjectState, error) {
+	out := map[string]*ProjectState{}
+	tip, ok, err := repo.Ref(Ref)
+	if err != nil || !ok {
+		for _, p := range projects {
+			out[strings.ToLower(p)] = &ProjectState{}
+		}
+		return out, err
+	}
+	c, err := repo.Git().CommitObject(tip)
+	if err != nil {
+		return nil, fmt.Errorf("read ledger commit %s: %w", tip, err)
+	}
+	st, has, err := stateTree(c)
+	if err != nil {
+		return nil, err
+	}
+	d := docs{}
+	if !has {
+		if d, err = fold(repo, tip); err != nil {
+			return nil, err
+		}
+		st = plumbing.ZeroHash
+	} else {
+		ev, err := readEvent(c)
+		if err != nil {
+			return nil, err
+		}
+		if err := d.touched(repo, st, ev, markOf(c, ev)); err != nil {
+			return nil, err
+		}
+	}
+	for _, p := range projects {
+		doc, err := docIn[ProjectState](d, repo, st, projectPath(p))
+		if err != nil {
+			return nil, err
+		}
+		out[strings.ToLower(p)] = doc
+	}
+	return out, nil
+}
+
 // PeersAt is the sequence numbers exchanged with peers, at the ledger's
 // tip.
 func PeersAt(repo *gitstore.Repo) (*PeersState, error) {
