@@ -223,6 +223,9 @@ func (c *checker) tenants() {
 				continue
 			}
 			p := c.s.Project(tp.Project)
+			if p == nil && c.s.partial {
+				continue // a project not read
+			}
 			if p == nil {
 				c.unknown(Ref{Name: tp.Project, Range: tp.DeclRange}, "project", by, c.s.ProjectNames(), "")
 				continue

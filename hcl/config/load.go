@@ -90,6 +90,39 @@ func Load(fsys fs.FS) (*Space, hcl.Diagnostics) {
 	return l.space, l.diags
 }
 
+// LoadProject decodes what a command on one project needs: the root
+// files, the import bindings and the project's own directory, found by
+// its name in lower case (as zonectl and the examples name them). It
+// reports false, having read nothing useful, when no directory holds the
+// project under that name and no binding imports it: the caller loads the
+// whole Space then. The checks that name other projects (a tenant's
+// connections) are left out for the projects not read.
+func LoadProject(fsys fs.FS, project string) (*Space, hcl.Diagnostics, bool) {
+	l := &loader{fsys: fsys, parser: hclparse.NewParser(), space: &Space{partial: true}}
+	l.readRoot()
+	for _, dir := range l.subdirs("imports") {
+		l.readImports(dir)
+	}
+	if l.space.Import(project) == nil {
+		dir := path.Join("projects", strings.ToLower(project))
+		if !fs.ValidPath(dir) || strings.Contains(strings.ToLower(project), "/") {
+			return nil, nil, false
+		}
+		if info, err := fs.Stat(fsys, dir); err != nil || !info.IsDir() {
+			return nil, nil, false
+		}
+		l.readProject(dir)
+		if p := l.space.Project(project); p == nil {
+			return nil, nil, false // the directory holds another project
+		}
+	}
+	l.space.Files = l.parser.Files()
+	l.diags = append(l.diags, assemble(l.space)...)
+	l.diags = append(l.diags, check(l.space)...)
+	sortDiagnostics(l.diags)
+	return l.space, l.diags, true
+}
+
 // LoadRoot decodes the Space's root files alone, not its projects: the
 // Space's settings, peers, environments, lifecycles, tenants, feeds and
 // store, for what needs no more (where packages come from). Nothing is

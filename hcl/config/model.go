@@ -26,7 +26,13 @@ type Space struct {
 
 	extraSpaces []*SpaceBlock // more space blocks than the one allowed
 	extraStores []*StoreBlock // more store blocks than the one allowed
+	// partial is set on a Space loaded for one project (LoadProject): the
+	// other projects were not read, so what names them is not checked.
+	partial bool
 }
+
+// Partial reports whether only part of the Space was read (LoadProject).
+func (s *Space) Partial() bool { return s.partial }
 
 // Name returns the Space's name, or "" when it has no space block.
 func (s *Space) Name() string {

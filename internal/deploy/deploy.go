@@ -173,7 +173,7 @@ func load(env *Env, project, version string) (*target, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := release.LoadConfig(env.Repo, "main", main)
+	cfg, err := release.LoadProjectConfig(env.Repo, "main", main, project)
 	if err != nil {
 		return nil, err
 	}

@@ -100,7 +100,7 @@ func Prepare(env *Env, opts Options) (*Promotion, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := release.LoadConfig(env.Repo, "main", main)
+	cfg, err := release.LoadProjectConfig(env.Repo, "main", main, opts.Project)
 	if err != nil {
 		return nil, err
 	}

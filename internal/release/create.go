@@ -103,7 +103,7 @@ func Create(ctx context.Context, env Env, opts CreateOptions) (*Loaded, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := LoadConfig(env.Repo, opts.Ref, src)
+	cfg, err := LoadProjectConfig(env.Repo, opts.Ref, src, opts.Project)
 	if err != nil {
 		return nil, err
 	}
@@ -245,9 +245,33 @@ func LoadConfig(repo *gitstore.Repo, name string, commit plumbing.Hash) (*config
 	return cfg, nil
 }
 
-// loadedConfigs are the configurations LoadConfig decoded, by repository
-// and commit.
+// loadedConfigs are the configurations LoadConfig and LoadProjectConfig
+// decoded, by repository, commit and (for one project) project.
 var loadedConfigs sync.Map
+
+// LoadProjectConfig is LoadConfig for a command on one project: the
+// Space's root files, its import bindings and that project's directory
+// (config.LoadProject), not every project's; the whole configuration when
+// the project's directory is not found by its name.
+func LoadProjectConfig(repo *gitstore.Repo, name string, commit plumbing.Hash, project string) (*config.Space, error) {
+	key := repo.CommonDir() + "\x00" + commit.String() + "\x00" + strings.ToLower(project)
+	if v, ok := loadedConfigs.Load(key); ok {
+		return v.(*config.Space), nil
+	}
+	fsys, err := repo.TreeFS(commit)
+	if err != nil {
+		return nil, err
+	}
+	cfg, diags, ok := config.LoadProject(fsys, project)
+	if !ok {
+		return LoadConfig(repo, name, commit)
+	}
+	if diags.HasErrors() {
+		return nil, &InvalidConfigError{Ref: name, Diags: diags, Files: cfg.Files}
+	}
+	loadedConfigs.Store(key, cfg)
+	return cfg, nil
+}
 
 // resolve turns a branch, tag, ref or commit into a commit.
 func resolve(repo *gitstore.Repo, rev string) (plumbing.Hash, error) {

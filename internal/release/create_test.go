@@ -249,7 +249,7 @@ func TestCreateRefusals(t *testing.T) {
 				for k, v := range f.config {
 					broken[k] = v
 				}
-				broken["projects/api/project.hcl"] = strings.Replace(baseConfig["projects/api/project.hcl"], `lifecycle = "Default"`, `lifecycle = "Nope"`, 1)
+				broken["projects/acme-web/project.hcl"] = strings.Replace(baseConfig["projects/acme-web/project.hcl"], `lifecycle = "Default"`, `lifecycle = "Nope"`, 1)
 				f.commit(t, "refs/heads/broken", broken)
 			},
 			opts: func(*fixture) release.CreateOptions {
@@ -519,5 +519,24 @@ func TestCreateAgainIsANoOp(t *testing.T) {
 	var exists *release.ExistsError
 	if !errors.As(err, &exists) || exists.Existing.CreatedBy != "Release Engineer <re@example.com>" {
 		t.Fatalf("create with other packages: %v; want an ExistsError naming who created 1.4.0", err)
+	}
+}
+
+// A release of one project reads the root files and that project's
+// directory: a mistake in another project does not stop it (validate, in
+// CI, finds that one), and a mistake in its own does.
+func TestCreateReadsItsOwnProject(t *testing.T) {
+	f := newFixture(t)
+	f.pushDefaults(t)
+	files := map[string]string{}
+	for k, v := range f.config {
+		files[k] = v
+	}
+	files["projects/api/project.hcl"] = strings.Replace(baseConfig["projects/api/project.hcl"], `lifecycle = "Default"`, `lifecycle = "Nope"`, 1)
+	f.commit(t, "refs/heads/other-broken", files)
+	o := createOpts("acme-web", "1.4.0")
+	o.Ref = "other-broken"
+	if _, err := release.Create(context.Background(), f.env, o); err != nil {
+		t.Fatalf("a mistake in another project stopped the release: %v", err)
 	}
 }
