@@ -40,7 +40,7 @@ is set, to rehearse a deployment without touching the real paths.`,
 			if err != nil {
 				return err
 			}
-			if err := g.checkCommitted(s.sp, "deploy"); err != nil {
+			if err := g.checkCommitted(s.sp, "deploy", projectScope(opts.Project)...); err != nil {
 				return err
 			}
 			env, err := s.deployEnv(opts.DryRun)

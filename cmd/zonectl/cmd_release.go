@@ -67,7 +67,7 @@ the runners of each environment).`,
 			if err != nil {
 				return err
 			}
-			if err := g.checkCommitted(s.sp, "release create"); err != nil {
+			if err := g.checkCommitted(s.sp, "release create", projectScope(a[0])...); err != nil {
 				return err
 			}
 			env, err := s.releaseEnv()

@@ -24,12 +24,16 @@ func strictFlag(g *globals, cmd *cobra.Command) {
 }
 
 // checkCommitted compares the work tree's configuration with main.
-func (g *globals) checkCommitted(sp *space.Space, command string) error {
+//
+// scope, when given, names the directories the command reads (see
+// gitstore.ChangedFiles): a command on one project compares that
+// project's files and the root's.
+func (g *globals) checkCommitted(sp *space.Space, command string, scope ...string) error {
 	main, err := sp.Repo.Main()
 	if err != nil {
 		return nil // the command says so itself
 	}
-	changes, err := sp.Repo.ChangedFiles(main, isConfigFile)
+	changes, err := sp.Repo.ChangedFiles(main, isConfigFile, scope...)
 	if err != nil || len(changes) == 0 {
 		return err
 	}
@@ -63,4 +67,11 @@ func describeChanges(changes []gitstore.FileChange) string {
 		parts = append(parts, c.Path+" "+c.How)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// projectScope is what a command on one project reads of the work tree's
+// configuration: the root files, the import bindings and the project's
+// own directory (see config.LoadProject).
+func projectScope(project string) []string {
+	return []string{".", "imports", "projects/" + strings.ToLower(project)}
 }
