@@ -208,34 +208,41 @@ func fold(repo *gitstore.Repo, tip plumbing.Hash) (docs, error) {
 // one the tip carries with the tip's own event applied, or, on a ledger
 // written before it kept its state, the fold of its history.
 func docAtTip[T any](repo *gitstore.Repo, path string) (*T, error) {
+	d, st, err := tipDocs(repo)
+	if err != nil {
+		return nil, err
+	}
+	return docIn[T](d, repo, st, path)
+}
+
+// tipDocs is the state at the ledger's tip, to read documents from with
+// docIn: the documents the tip's event changes, with it applied, over the
+// state tree the tip carries. On a ledger written before it kept its
+// state, every document is folded from the history and the tree is zero;
+// on an empty ledger there is nothing.
+func tipDocs(repo *gitstore.Repo) (docs, plumbing.Hash, error) {
 	tip, ok, err := repo.Ref(Ref)
 	if err != nil || !ok {
-		return new(T), err
+		return docs{}, plumbing.ZeroHash, err
 	}
 	c, err := repo.Git().CommitObject(tip)
 	if err != nil {
-		return nil, fmt.Errorf("read ledger commit %s: %w", tip, err)
+		return nil, plumbing.ZeroHash, fmt.Errorf("read ledger commit %s: %w", tip, err)
 	}
 	st, has, err := stateTree(c)
 	if err != nil {
-		return nil, err
+		return nil, plumbing.ZeroHash, err
 	}
-	d := docs{}
 	if !has {
-		if d, err = fold(repo, tip); err != nil {
-			return nil, err
-		}
-		return docIn[T](d, repo, plumbing.ZeroHash, path)
-	}
-	doc, err := docIn[T](d, repo, st, path)
-	if err != nil {
-		return nil, err
+		d, err := fold(repo, tip)
+		return d, plumbing.ZeroHash, err
 	}
 	ev, err := readEvent(c)
 	if err != nil {
-		return nil, err
+		return nil, plumbing.ZeroHash, err
 	}
-	return doc, d.touched(repo, st, ev, markOf(c, ev))
+	d := docs{}
+	return d, st, d.touched(repo, st, ev, markOf(c, ev))
 }
 
 // ReleaseAt is what the ledger says of a release, at its tip.
@@ -252,37 +259,11 @@ func ProjectAt(repo *gitstore.Repo, project string) (*ProjectState, error) {
 // ProjectsAt is ProjectAt for each of projects (by name in lower case),
 // the tip read once.
 func ProjectsAt(repo *gitstore.Repo, projects []string) (map[string]*ProjectState, error) {
-	out := map[string]*ProjectState{}
-	tip, ok, err := repo.Ref(Ref)
-	if err != nil || !ok {
-		for _, p := range projects {
-			out[strings.ToLower(p)] = &ProjectState{}
-		}
-		return out, err
-	}
-	c, err := repo.Git().CommitObject(tip)
-	if err != nil {
-		return nil, fmt.Errorf("read ledger commit %s: %w", tip, err)
-	}
-	st, has, err := stateTree(c)
+	d, st, err := tipDocs(repo)
 	if err != nil {
 		return nil, err
 	}
-	d := docs{}
-	if !has {
-		if d, err = fold(repo, tip); err != nil {
-			return nil, err
-		}
-		st = plumbing.ZeroHash
-	} else {
-		ev, err := readEvent(c)
-		if err != nil {
-			return nil, err
-		}
-		if err := d.touched(repo, st, ev, markOf(c, ev)); err != nil {
-			return nil, err
-		}
-	}
+	out := map[string]*ProjectState{}
 	for _, p := range projects {
 		doc, err := docIn[ProjectState](d, repo, st, projectPath(p))
 		if err != nil {
