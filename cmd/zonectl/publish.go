@@ -20,7 +20,7 @@ func (s *session) publisher(asked []string) (func(context.Context, []zbundle.Pac
 	if err != nil {
 		return nil, err
 	}
-	cfg, _ := s.sp.Load()
+	cfg := s.rootConfig() // feeds are declared at the top
 	var targets []string // feed names; "" for the Space's store
 	if srcs.Remote != nil {
 		targets = append(targets, "")

@@ -32,7 +32,10 @@ type session struct {
 	store *store.Store
 	// srcs is where package bytes come from, made on first use.
 	srcs *feeds.Sources
-	key  *keys.Signer
+	// root is the work tree's root configuration, read on first use.
+	root     *config.Space
+	rootRead bool
+	key      *keys.Signer
 	// madeLocal is the .zonectl folder (package store, work area) when
 	// opening the session made it.
 	madeLocal string
@@ -136,16 +139,26 @@ func (s *session) sources() (*feeds.Sources, error) {
 	if s.srcs != nil {
 		return s.srcs, nil
 	}
-	cfg, diags := s.sp.LoadRoot()
-	if diags.HasErrors() {
-		cfg = nil // the commands that need the config say what is wrong with it
-	}
-	srcs, err := s.g.packageSources(s.store, cfg)
+	srcs, err := s.g.packageSources(s.store, s.rootConfig())
 	if err != nil {
 		return nil, err
 	}
 	s.srcs = srcs
 	return srcs, nil
+}
+
+// rootConfig is the work tree's root files (feeds, the store, peers),
+// read once; nil when they do not decode, which the commands that need
+// the whole configuration report.
+func (s *session) rootConfig() *config.Space {
+	if !s.rootRead {
+		cfg, diags := s.sp.LoadRoot()
+		if !diags.HasErrors() {
+			s.root = cfg
+		}
+		s.rootRead = true
+	}
+	return s.root
 }
 
 // packageSources makes the sources for a store and a configuration (nil

@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/opencontainers/go-digest"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 
+	"github.com/zonectl/zonectl/internal/meter"
 	"github.com/zonectl/zonectl/internal/refusal"
 	"github.com/zonectl/zonectl/internal/registry"
 	"github.com/zonectl/zonectl/internal/snapshot"
@@ -64,11 +64,7 @@ func (s *Sources) fetch(ctx context.Context, c *registry.Client, ref snapshot.Pa
 		return err
 	}
 	defer rc.Close()
-	var r io.Reader = rc
-	if s.Progress != nil {
-		what := fmt.Sprintf("fetch %s %s", ref.ID, ref.Version)
-		r = &progressReader{r: rc, report: func(n int64) { s.Progress(what, n, ref.Size) }}
-	}
+	r := &meter.Reader{R: rc, Add: s.Progress.Step(fmt.Sprintf("fetch %s %s", ref.ID, ref.Version), ref.Size)}
 	err = s.Cache.PutBlob(ctx, r, ref.SHA256, ref.Size)
 	var bad *store.IntegrityError
 	if errors.As(err, &bad) {
@@ -93,19 +89,6 @@ func (s *Sources) EnsureAll(ctx context.Context, refs []snapshot.PackageRef) err
 	return nil
 }
 
-type progressReader struct {
-	r      io.Reader
-	n      int64
-	report func(int64)
-}
-
-func (p *progressReader) Read(b []byte) (int, error) {
-	n, err := p.r.Read(b)
-	p.n += int64(n)
-	p.report(p.n)
-	return n, err
-}
-
 // Pull fetches package id at version (the highest there is when empty)
 // from feed, or from the Space's store on a registry when feed is empty,
 // into the cache: the packages arrive before deployment day.
@@ -117,18 +100,9 @@ func (s *Sources) Pull(ctx context.Context, feed, id, version string) (snapshot.
 	if c == nil {
 		return snapshot.PackageRef{}, fmt.Errorf("the package store is the directory %s, which has nothing to pull from: name a feed with --feed, or keep the store on a registry (a store block)", s.Cache.Dir())
 	}
-	if version == "" {
-		if version, err = latest(ctx, c, id); err != nil {
-			return snapshot.PackageRef{}, err
-		}
-	}
-	a, err := c.Resolve(ctx, id, version)
-	if err != nil {
-		return snapshot.PackageRef{}, err
-	}
-	ref := snapshot.PackageRef{ID: id, Version: version, SHA256: a.SHA256(), Size: a.Blob.Size, Feed: feed, Digest: a.Manifest.Digest.String()}
-	if s.Cache.Has(ref.SHA256) {
-		return ref, nil
+	ref, err := resolveIn(ctx, c, feed, id, version)
+	if err != nil || s.Cache.Has(ref.SHA256) {
+		return ref, err
 	}
 	return ref, s.fetch(ctx, c, ref)
 }

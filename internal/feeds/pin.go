@@ -39,17 +39,26 @@ func (s *Sources) Pin(ctx context.Context, cfg *config.Space, pk *config.Package
 	if c == nil {
 		return PinLocal(s.Cache, pk, version)
 	}
+	return resolveIn(ctx, c, pk.Feed, pk.ID, version)
+}
+
+// resolveIn finds package id at version in the registry c (feed names
+// it, "" for the Space's store), or the highest version there when
+// version is empty: what a release records of it, the version spelt as
+// the registry's tag spells it.
+func resolveIn(ctx context.Context, c *registry.Client, feed, id, version string) (snapshot.PackageRef, error) {
 	if version == "" {
-		if version, err = latest(ctx, c, pk.ID); err != nil {
+		var err error
+		if version, err = latest(ctx, c, id); err != nil {
 			return snapshot.PackageRef{}, err
 		}
 	}
-	a, err := c.Resolve(ctx, pk.ID, version)
+	a, err := c.Resolve(ctx, id, version)
 	if err != nil {
 		return snapshot.PackageRef{}, err
 	}
-	version = strings.ReplaceAll(a.Tag, "_", "+") // as the registry spells it
-	return snapshot.PackageRef{ID: pk.ID, Version: version, SHA256: a.SHA256(), Size: a.Blob.Size, Feed: pk.Feed, Digest: a.Manifest.Digest.String()}, nil
+	version = strings.ReplaceAll(a.Tag, "_", "+")
+	return snapshot.PackageRef{ID: id, Version: version, SHA256: a.SHA256(), Size: a.Blob.Size, Feed: feed, Digest: a.Manifest.Digest.String()}, nil
 }
 
 // PinLocal pins pk to version in the store in a directory st, or to the

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/zonectl/zonectl/hcl/config"
+	"github.com/zonectl/zonectl/internal/meter"
 	"github.com/zonectl/zonectl/internal/registry"
 	"github.com/zonectl/zonectl/internal/store"
 )
@@ -25,7 +26,7 @@ type Sources struct {
 	open   map[string]*registry.Client
 	// Progress, if set, is told how a transfer goes: what, the bytes done
 	// and the bytes in all.
-	Progress func(what string, done, total int64)
+	Progress meter.Progress
 }
 
 // New returns the sources of a Space configured by cfg (nil for no

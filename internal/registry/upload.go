@@ -13,6 +13,8 @@ import (
 	"github.com/opencontainers/go-digest"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 	"oras.land/oras-go/v2/registry"
+
+	"github.com/zonectl/zonectl/internal/meter"
 )
 
 // chunkSize is the most an upload sends in one request: a chunk that
@@ -133,9 +135,9 @@ func (c *Client) mount(ctx context.Context, ref registry.Reference, d digest.Dig
 // where the upload goes on.
 func (c *Client) patch(ctx context.Context, loc *url.URL, src io.ReaderAt, off, end int64, progress func(int64)) (*url.URL, error) {
 	body := func() io.Reader {
-		r := io.Reader(io.NewSectionReader(src, off, end-off))
+		r := &meter.Reader{R: io.NewSectionReader(src, off, end-off)}
 		if progress != nil {
-			r = &counting{r: r, at: off, progress: progress}
+			r.Add = func(int64) { progress(off + r.N) }
 		}
 		return r
 	}
@@ -238,18 +240,4 @@ func port(u *url.URL) string {
 		return "443"
 	}
 	return "80"
-}
-
-// counting tells progress how far a chunk's body has been read.
-type counting struct {
-	r        io.Reader
-	at       int64
-	progress func(int64)
-}
-
-func (c *counting) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.at += int64(n)
-	c.progress(c.at)
-	return n, err
 }
