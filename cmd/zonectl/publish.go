@@ -21,7 +21,7 @@ func (s *session) publisher(asked []string) (func(context.Context, []zbundle.Pac
 		return nil, err
 	}
 	cfg := s.rootConfig() // feeds are declared at the top
-	var targets []string // feed names; "" for the Space's store
+	var targets []string  // feed names; "" for the Space's store
 	if srcs.Remote != nil {
 		targets = append(targets, "")
 	}
