@@ -27,6 +27,7 @@ type Repo struct {
 	gitDir    string // the .git directory (per work tree for linked work trees)
 	commonDir string // where refs, objects and the Space lock live
 	repo      *git.Repository
+	trees     trees // decoded once (see Tree)
 
 	afterMu sync.Mutex
 	after   map[string]AfterFunc // handlers of transactions' after-actions
@@ -55,9 +56,6 @@ func Open(dir string) (*Repo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open Space at %q: %w", abs, err)
 	}
-	if repo, err = withLargeObjects(repo); err != nil {
-		return nil, fmt.Errorf("open Space at %q: %w", abs, err)
-	}
 	wt, err := repo.Worktree()
 	if errors.Is(err, git.ErrIsBareRepository) {
 		return nil, fmt.Errorf("open Space at %q: the repository is bare; a Space needs a work tree", abs)
@@ -72,6 +70,9 @@ func Open(dir string) (*Repo, error) {
 	}
 	if _, err := os.Stat(filepath.Join(commonDir, "reftable")); err == nil {
 		return nil, fmt.Errorf("open Space at %q: the repository stores refs in a reftable, which zonectl does not support", root)
+	}
+	if repo, err = withLargeObjects(repo, filepath.Join(commonDir, "objects")); err != nil {
+		return nil, fmt.Errorf("open Space at %q: %w", abs, err)
 	}
 	return &Repo{root: root, gitDir: gitDir, commonDir: commonDir, repo: repo}, nil
 }
@@ -98,7 +99,7 @@ const openPacks = 16
 // withLargeObjects reopens repo on the same .git with go-git told to read
 // objects over largeObject bytes from disk as they are used, rather than
 // load them whole: a pushed release bundle is one blob of gigabytes.
-func withLargeObjects(repo *git.Repository) (*git.Repository, error) {
+func withLargeObjects(repo *git.Repository, objectsDir string) (*git.Repository, error) {
 	fss, ok := repo.Storer.(*filesystem.Storage)
 	if !ok {
 		return repo, nil
@@ -110,8 +111,9 @@ func withLargeObjects(repo *git.Repository) (*git.Repository, error) {
 	// A pack stays open between reads (go-git reopens it for every object
 	// otherwise): audit reads every ledger commit, and its time was spent
 	// opening the same pack file thousands of times.
-	st := filesystem.NewStorageWithOptions(fss.Filesystem(), cache.NewObjectLRUDefault(), filesystem.Options{LargeObjectThreshold: largeObject, MaxOpenDescriptors: openPacks})
-	return git.Open(liveStorage{st}, wt.Filesystem)
+	objects := cache.NewObjectLRUDefault()
+	st := filesystem.NewStorageWithOptions(fss.Filesystem(), objects, filesystem.Options{LargeObjectThreshold: largeObject, MaxOpenDescriptors: openPacks})
+	return git.Open(newLiveStorage(st, objectsDir, objects), wt.Filesystem)
 }
 
 // Init creates a non-bare repository in dir (creating dir if needed) whose

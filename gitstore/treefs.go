@@ -26,83 +26,73 @@ func (r *Repo) TreeFS(commit plumbing.Hash) (fs.FS, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read commit %s: %w", commit, err)
 	}
-	t, err := c.Tree()
-	if err != nil {
-		return nil, fmt.Errorf("read the tree of commit %s: %w", commit, err)
-	}
-	return &treeFS{root: t, when: c.Committer.When, dirs: map[string]*object.Tree{".": t}}, nil
+	return &treeFS{repo: r, when: c.Committer.When, dirs: map[string]plumbing.Hash{".": c.TreeHash}}, nil
 }
 
-// treeFS reads a tree. It keeps each directory's tree once decoded: a
+// treeFS reads a tree. It keeps where each directory it found is: a
 // Space of thousands of projects opens a file in each of thousands of
-// directories, and going from the root for each decoded the directory of
-// projects every time.
+// directories. Entries are found with Repo.EntryAt, which reads the
+// directory of projects without decoding it for a command on one
+// project. Reading files is not safe for concurrent use: go-git's object
+// storage is not.
 type treeFS struct {
-	root *object.Tree
+	repo *Repo
 	when time.Time
 	mu   sync.Mutex
-	dirs map[string]*object.Tree // by path, "." for the root
+	dirs map[string]plumbing.Hash // the tree of each directory found, by path; "." for the root
 }
 
-// dir is the tree of the directory at name, decoded once.
-func (t *treeFS) dir(name string) (*object.Tree, error) {
+// entry is the entry at name, found from its directory's tree.
+func (t *treeFS) entry(name string) (object.TreeEntry, bool, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return t.dirLocked(name)
+	if h, ok := t.dirs[name]; ok {
+		return object.TreeEntry{Name: path.Base(name), Mode: filemode.Dir, Hash: h}, true, nil
+	}
+	return t.entryLocked(name)
 }
 
-func (t *treeFS) dirLocked(name string) (*object.Tree, error) {
-	if d, ok := t.dirs[name]; ok {
-		return d, nil
+func (t *treeFS) entryLocked(name string) (object.TreeEntry, bool, error) {
+	dir := path.Dir(name)
+	parent, ok := t.dirs[dir]
+	if !ok {
+		e, found, err := t.entryLocked(dir)
+		if err != nil || !found || e.Mode != filemode.Dir {
+			return object.TreeEntry{}, false, err
+		}
+		parent = e.Hash
 	}
-	parent, err := t.dirLocked(path.Dir(name))
-	if err != nil {
-		return nil, err
+	e, found, err := t.repo.EntryAt(parent, path.Base(name))
+	if err == nil && found && e.Mode == filemode.Dir {
+		t.dirs[name] = e.Hash
 	}
-	e, err := parent.FindEntry(path.Base(name))
-	if err != nil || e.Mode != filemode.Dir {
-		return nil, fs.ErrNotExist
-	}
-	sub, err := parent.Tree(path.Base(name))
-	if err != nil {
-		return nil, err
-	}
-	t.dirs[name] = sub
-	return sub, nil
+	return e, found, err
 }
 
 func (t *treeFS) Open(name string) (fs.File, error) {
 	if !fs.ValidPath(name) {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
 	}
-	if name == "." {
-		return &treeFSDir{fsys: t, name: ".", tree: t.root}, nil
-	}
-	parent, err := t.dir(path.Dir(name))
+	entry, ok, err := t.entry(name)
 	if err != nil {
-		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
 	}
-	entry, err := parent.FindEntry(path.Base(name))
-	if err != nil {
+	if !ok {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
 	}
 	switch entry.Mode {
 	case filemode.Dir:
-		sub, err := t.dir(name)
-		if err != nil {
-			return nil, &fs.PathError{Op: "open", Path: name, Err: err}
-		}
-		return &treeFSDir{fsys: t, name: name, tree: sub}, nil
+		return &treeFSDir{fsys: t, name: name, hash: entry.Hash}, nil
 	case filemode.Regular, filemode.Executable, filemode.Deprecated:
-		f, err := parent.TreeEntryFile(entry)
+		b, err := t.repo.repo.BlobObject(entry.Hash)
 		if err != nil {
 			return nil, &fs.PathError{Op: "open", Path: name, Err: err}
 		}
-		rc, err := f.Reader()
+		rc, err := b.Reader()
 		if err != nil {
 			return nil, &fs.PathError{Op: "open", Path: name, Err: err}
 		}
-		return &treeFSFile{info: t.info(path.Base(name), entry.Mode, f.Size), rc: rc}, nil
+		return &treeFSFile{info: t.info(path.Base(name), entry.Mode, b.Size), rc: rc}, nil
 	}
 	return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
 }
@@ -112,14 +102,20 @@ func (t *treeFS) info(name string, mode filemode.FileMode, size int64) *entryInf
 }
 
 type entryInfo struct {
-	name string
-	mode filemode.FileMode
-	size int64
-	when time.Time
+	name   string
+	mode   filemode.FileMode
+	size   int64
+	sizeOf func() int64 // when set, the size, read once on first use
+	when   time.Time
 }
 
-func (i *entryInfo) Name() string       { return i.name }
-func (i *entryInfo) Size() int64        { return i.size }
+func (i *entryInfo) Name() string { return i.name }
+func (i *entryInfo) Size() int64 {
+	if i.sizeOf != nil {
+		i.size, i.sizeOf = i.sizeOf(), nil
+	}
+	return i.size
+}
 func (i *entryInfo) ModTime() time.Time { return i.when }
 func (i *entryInfo) IsDir() bool        { return i.mode == filemode.Dir }
 func (i *entryInfo) Sys() any           { return nil }
@@ -148,7 +144,7 @@ func (f *treeFSFile) Close() error               { return f.rc.Close() }
 type treeFSDir struct {
 	fsys    *treeFS
 	name    string
-	tree    *object.Tree
+	hash    plumbing.Hash
 	entries []fs.DirEntry // nil until read
 	offset  int
 }
@@ -167,20 +163,28 @@ func (d *treeFSDir) Close() error { return nil }
 // not open (links and submodules).
 func (d *treeFSDir) ReadDir(n int) ([]fs.DirEntry, error) {
 	if d.entries == nil {
+		tree, err := d.fsys.repo.Tree(d.hash)
+		if err != nil {
+			return nil, &fs.PathError{Op: "readdir", Path: d.name, Err: err}
+		}
 		d.entries = []fs.DirEntry{}
-		for _, e := range d.tree.Entries {
+		for _, e := range tree.Entries {
 			switch e.Mode {
 			case filemode.Dir, filemode.Regular, filemode.Executable, filemode.Deprecated:
 			default:
 				continue
 			}
-			var size int64
+			info := d.fsys.info(e.Name, e.Mode, 0)
 			if e.Mode != filemode.Dir {
-				if s, err := d.tree.Size(e.Name); err == nil {
-					size = s
+				// Listing a directory of thousands of projects must not
+				// read an object for each; a size is read when asked for.
+				repo, blob := d.fsys.repo.repo, e.Hash
+				info.sizeOf = func() int64 {
+					s, _ := repo.Storer.EncodedObjectSize(blob)
+					return s
 				}
 			}
-			d.entries = append(d.entries, d.fsys.info(e.Name, e.Mode, size))
+			d.entries = append(d.entries, info)
 		}
 		sort.Slice(d.entries, func(i, j int) bool { return strings.Compare(d.entries[i].Name(), d.entries[j].Name()) < 0 })
 	}

@@ -98,11 +98,7 @@ func (r *Repo) workFiles(dir string, match func(string) bool, want map[string]pl
 // committedFiles adds to out each matching file of commit's tree in dir
 // ("" for all of it, "." for the top alone), with its blob.
 func (r *Repo) committedFiles(commit plumbing.Hash, dir string, match func(string) bool, out map[string]plumbing.Hash) error {
-	c, err := r.repo.CommitObject(commit)
-	if err != nil {
-		return fmt.Errorf("read commit %s: %w", commit, err)
-	}
-	tree, err := c.Tree()
+	tree, _, err := r.CommitTree(commit)
 	if err != nil {
 		return err
 	}
@@ -116,10 +112,14 @@ func (r *Repo) committedFiles(commit plumbing.Hash, dir string, match func(strin
 	}
 	prefix := ""
 	if dir != "" {
-		if tree, err = tree.Tree(dir); err != nil {
+		sub, ok, err := r.SubTree(tree, dir)
+		if err != nil {
+			return err
+		}
+		if !ok {
 			return nil // not in the commit: its files show as new
 		}
-		prefix = dir + "/"
+		tree, prefix = sub, dir+"/"
 	}
 	walker := object.NewTreeWalker(tree, true, nil)
 	defer walker.Close()

@@ -18,16 +18,36 @@ const (
 	fmtTarget     = 2.0 // fmt --check against parsing every file
 )
 
-// parseMain is the bench re-run as "scale -parse FILE...": a bare
+// parseMain is the bench re-run as "scale -parse FILE|DIR...": a bare
 // hclparse of the files, the reference the configuration leg measures
-// commands against (time and memory, as a process of its own).
-func parseMain(files []string) {
+// commands against (time and memory, as a process of its own). A
+// directory stands for every .hcl file below it, found as a command
+// finds them, by reading the directories (hidden ones skipped).
+func parseMain(args []string) {
 	p := hclparse.NewParser()
-	for _, f := range files {
+	parse := func(f string) {
 		if _, diags := p.ParseHCLFile(f); diags.HasErrors() {
 			fmt.Fprintln(os.Stderr, diags.Error())
 			os.Exit(1)
 		}
+	}
+	for _, a := range args {
+		if info, err := os.Stat(a); err != nil || !info.IsDir() {
+			parse(a)
+			continue
+		}
+		filepath.WalkDir(a, func(p string, d os.DirEntry, err error) error {
+			switch {
+			case err != nil:
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(1)
+			case d.IsDir() && p != a && strings.HasPrefix(d.Name(), "."):
+				return filepath.SkipDir
+			case !d.IsDir() && strings.HasSuffix(p, ".hcl"):
+				parse(p)
+			}
+			return nil
+		})
 	}
 }
 
@@ -54,7 +74,6 @@ func (b *bench) configuration(ns []int) (int, error) {
 			return 0, err
 		}
 		one := append(b.hclFiles(dir, ""), b.hclFiles(dir, "projects/p0001")...)
-		all := b.hclFiles(dir, "all")
 		ref, refRSS, err := b.medianRSS(append([]string{self, "-parse"}, one...))
 		if err != nil {
 			return 0, err
@@ -79,7 +98,7 @@ func (b *bench) configuration(ns []int) (int, error) {
 		if n != ns[len(ns)-1] {
 			continue
 		}
-		whole, wholeRSS, err := b.medianRSS(append([]string{self, "-parse"}, all...))
+		whole, wholeRSS, err := b.medianRSS([]string{self, "-parse", b.path(dir)})
 		if err != nil {
 			return 0, err
 		}
@@ -165,7 +184,7 @@ const devLifecycle = `lifecycle "Default" {
 `
 
 // hclFiles lists the .hcl files of the Space in dir: its root's for "",
-// every one for "all", else those of the subdirectory sub.
+// else those of the subdirectory sub.
 func (b *bench) hclFiles(dir, sub string) []string {
 	var out []string
 	root := b.path(dir)
@@ -174,7 +193,7 @@ func (b *bench) hclFiles(dir, sub string) []string {
 			return filepath.SkipDir
 		}
 		rel, _ := filepath.Rel(root, p)
-		keep := strings.HasSuffix(p, ".hcl") && (sub == "all" || sub == "" && !strings.Contains(rel, "/") || sub != "" && strings.HasPrefix(rel, sub+"/"))
+		keep := strings.HasSuffix(p, ".hcl") && (sub == "" && !strings.Contains(rel, "/") || sub != "" && strings.HasPrefix(rel, sub+"/"))
 		if keep {
 			out = append(out, p)
 		}

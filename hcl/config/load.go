@@ -4,11 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclparse"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
 
@@ -73,17 +76,15 @@ var fileSchema = func() *hcl.BodySchema {
 // decodes every file and checks the whole. It always returns a Space,
 // holding what could be decoded, alongside the diagnostics.
 func Load(fsys fs.FS) (*Space, hcl.Diagnostics) {
-	l := &loader{fsys: fsys, parser: hclparse.NewParser(), space: &Space{}}
+	l := newLoader(fsys, &Space{})
 	l.readRoot()
-	for _, dir := range l.subdirs("projects") {
-		l.readProject(dir)
-	}
+	l.readProjects(l.subdirs("projects"))
 	for _, dir := range l.subdirs("imports") {
 		l.readImports(dir)
 	}
 	l.strayFiles("projects", "projects/%s/, the project's own directory")
 	l.strayFiles("imports", "imports/<source>/%s.hcl, under the directory of the Space it comes from")
-	l.space.Files = l.parser.Files()
+	l.space.Files = l.files
 	l.diags = append(l.diags, assemble(l.space)...)
 	l.diags = append(l.diags, check(l.space)...)
 	sortDiagnostics(l.diags)
@@ -98,7 +99,7 @@ func Load(fsys fs.FS) (*Space, hcl.Diagnostics) {
 // whole Space then. The checks that name other projects (a tenant's
 // connections) are left out for the projects not read.
 func LoadProject(fsys fs.FS, project string) (*Space, hcl.Diagnostics, bool) {
-	l := &loader{fsys: fsys, parser: hclparse.NewParser(), space: &Space{partial: true}}
+	l := newLoader(fsys, &Space{partial: true})
 	l.readRoot()
 	for _, dir := range l.subdirs("imports") {
 		l.readImports(dir)
@@ -116,7 +117,7 @@ func LoadProject(fsys fs.FS, project string) (*Space, hcl.Diagnostics, bool) {
 			return nil, nil, false // the directory holds another project
 		}
 	}
-	l.space.Files = l.parser.Files()
+	l.space.Files = l.files
 	l.diags = append(l.diags, assemble(l.space)...)
 	l.diags = append(l.diags, check(l.space)...)
 	sortDiagnostics(l.diags)
@@ -128,17 +129,50 @@ func LoadProject(fsys fs.FS, project string) (*Space, hcl.Diagnostics, bool) {
 // store, for what needs no more (where packages come from). Nothing is
 // assembled or checked across files: Load does that.
 func LoadRoot(fsys fs.FS) (*Space, hcl.Diagnostics) {
-	l := &loader{fsys: fsys, parser: hclparse.NewParser(), space: &Space{}}
+	l := newLoader(fsys, &Space{})
 	l.readRoot()
-	l.space.Files = l.parser.Files()
+	l.space.Files = l.files
 	return l.space, l.diags
 }
 
 type loader struct {
-	fsys   fs.FS
-	parser *hclparse.Parser
-	space  *Space
-	diags  hcl.Diagnostics
+	fsys  fs.FS
+	files map[string]*hcl.File // the bytes of each file read, for diagnostics
+	space *Space
+	diags hcl.Diagnostics
+}
+
+func newLoader(fsys fs.FS, space *Space) *loader {
+	return &loader{fsys: fsys, files: map[string]*hcl.File{}, space: space}
+}
+
+// readProjects reads the project directories on every core, each by a
+// loader of its own, and takes their projects, files and diagnostics in
+// directory order: the outcome is the one of reading them one by one.
+// Parsing is most of what validate and the dashboard do in a Space of
+// thousands of projects.
+func (l *loader) readProjects(dirs []string) {
+	read := make([]*loader, len(dirs))
+	shared := &serialFS{fsys: l.fsys}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(dirs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < len(dirs); i = int(next.Add(1) - 1) {
+				one := newLoader(shared, &Space{})
+				one.readProject(dirs[i])
+				read[i] = one
+			}
+		}()
+	}
+	wg.Wait()
+	for _, one := range read {
+		l.space.Projects = append(l.space.Projects, one.space.Projects...)
+		l.diags = append(l.diags, one.diags...)
+		maps.Copy(l.files, one.files)
+	}
 }
 
 // subdirs lists the directories under dir, in name order; a missing dir
@@ -327,8 +361,12 @@ func (l *loader) readFile(name string, pl place) *fileContent {
 		l.diags = append(l.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot read file", Detail: fmt.Sprintf("Reading %q: %s.", name, fsErrorWords(err))})
 		return c
 	}
-	f, diags := l.parser.ParseHCL(src, name)
+	f, diags := hclsyntax.ParseConfig(src, name, hcl.InitialPos)
 	l.diags = append(l.diags, diags...)
+	// Diagnostics need the bytes alone; the syntax tree, the bulk of a
+	// parsed file, is garbage once the file is decoded (nothing decoded
+	// keeps a part of it), so a whole Space is never held as trees.
+	l.files[name] = &hcl.File{Bytes: src}
 	if f == nil {
 		return c
 	}

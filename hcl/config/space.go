@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclparse"
 )
 
 // SpaceBlock is the `space` block: the Space's own name. Its public key is
@@ -115,7 +114,7 @@ const SpaceFile = "space.hcl"
 // It returns nil, with no error, when that file holds no space block (it
 // may be written in another file): the caller then loads the whole Space.
 func LoadSpaceBlock(fsys fs.FS) (*SpaceBlock, hcl.Diagnostics) {
-	l := &loader{fsys: fsys, parser: hclparse.NewParser(), space: &Space{}}
+	l := newLoader(fsys, &Space{})
 	if _, err := fs.Stat(fsys, SpaceFile); err != nil {
 		return nil, nil
 	}

@@ -2,7 +2,6 @@ package ledger
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -96,22 +95,22 @@ func docIn[T any](d docs, repo *gitstore.Repo, st plumbing.Hash, path string) (*
 
 // readDoc decodes the document at path in the state tree st into doc;
 // false when it is not there.
-func readDoc(repo *gitstore.Repo, st plumbing.Hash, path string, doc any) (bool, error) {
+func readDoc(repo *gitstore.Repo, st plumbing.Hash, name string, doc any) (bool, error) {
 	if st.IsZero() {
 		return false, nil
 	}
-	t, err := repo.Git().TreeObject(st)
+	e, found, err := repo.EntryAt(st, name)
 	if err != nil {
-		return false, fmt.Errorf("read the ledger's state: %w", err)
+		return false, fmt.Errorf("read the ledger's state %s: %w", name, err)
 	}
-	f, err := t.File(path)
-	if errors.Is(err, object.ErrFileNotFound) || errors.Is(err, object.ErrDirectoryNotFound) || errors.Is(err, object.ErrEntryNotFound) {
+	if !found || !e.Mode.IsFile() {
 		return false, nil
 	}
+	b, err := repo.Git().BlobObject(e.Hash)
 	if err != nil {
-		return false, fmt.Errorf("read the ledger's state %s: %w", path, err)
+		return false, fmt.Errorf("read the ledger's state %s: %w", name, err)
 	}
-	r, err := f.Reader()
+	r, err := b.Reader()
 	if err != nil {
 		return false, err
 	}
@@ -121,7 +120,7 @@ func readDoc(repo *gitstore.Repo, st plumbing.Hash, path string, doc any) (bool,
 		return false, err
 	}
 	if err := json.Unmarshal(data, doc); err != nil {
-		return false, fmt.Errorf("the ledger's state %s: %w", path, err)
+		return false, fmt.Errorf("the ledger's state %s: %w", name, err)
 	}
 	return true, nil
 }

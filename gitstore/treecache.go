@@ -1,0 +1,191 @@
+package gitstore
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+	"sync"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/object"
+)
+
+// treeCacheSize bounds the trees a Repo keeps decoded. A command reads a
+// few dozen; audit reads thousands once each, and gains nothing from
+// keeping them.
+const treeCacheSize = 4096
+
+// scansBeforeDecoding is how often lookup scans a tree before decoding it.
+const scansBeforeDecoding = 8
+
+// trees keeps decoded tree objects. A Space's directory of projects is
+// one tree of thousands of entries, and a command on one project reads it
+// for its configuration, to compare the work tree with it, and again for
+// the commit it writes: decoding it each time was most of the command's
+// time in a large Space.
+type trees struct {
+	mu      sync.Mutex
+	m       map[plumbing.Hash]*object.Tree
+	scanned map[plumbing.Hash]int // times looked into without decoding (see lookup)
+}
+
+// Tree is the tree object h, decoded once. A tree is immutable; callers
+// must not change what it returns, and should look entries up with
+// Entry rather than with go-git's FindEntry, which caches as it goes.
+func (r *Repo) Tree(h plumbing.Hash) (*object.Tree, error) {
+	r.trees.mu.Lock()
+	t, ok := r.trees.m[h]
+	r.trees.mu.Unlock()
+	if ok {
+		return t, nil
+	}
+	t, err := r.repo.TreeObject(h)
+	if err != nil {
+		return nil, fmt.Errorf("read tree %s: %w", h, err)
+	}
+	// Build go-git's lookup map now, while t is ours alone: FindEntry
+	// builds it on first use, and readers sharing t must only read.
+	_, _ = t.FindEntry(".")
+	r.trees.mu.Lock()
+	defer r.trees.mu.Unlock()
+	if r.trees.m == nil || len(r.trees.m) >= treeCacheSize {
+		r.trees.m = map[plumbing.Hash]*object.Tree{}
+	}
+	r.trees.m[h] = t
+	return t, nil
+}
+
+// CommitTree is the root tree of commit, and when the commit was made.
+func (r *Repo) CommitTree(commit plumbing.Hash) (*object.Tree, *object.Commit, error) {
+	c, err := r.repo.CommitObject(commit)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read commit %s: %w", commit, err)
+	}
+	t, err := r.Tree(c.TreeHash)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read the tree of commit %s: %w", commit, err)
+	}
+	return t, c, nil
+}
+
+// Entry is the entry called name directly in t; false when there is none.
+func Entry(t *object.Tree, name string) (*object.TreeEntry, bool) {
+	if name == "" || strings.Contains(name, "/") {
+		return nil, false
+	}
+	e, err := t.FindEntry(name)
+	return e, err == nil
+}
+
+// SubTree is the tree of the directory at dir (slash-separated) below t;
+// false when there is no such directory.
+func (r *Repo) SubTree(t *object.Tree, dir string) (*object.Tree, bool, error) {
+	e, ok, err := r.EntryAt(t.Hash, dir)
+	if err != nil || !ok {
+		return nil, false, err
+	}
+	if e.Mode != filemode.Dir {
+		return nil, false, nil
+	}
+	if e.Hash == t.Hash {
+		return t, true, nil
+	}
+	sub, err := r.Tree(e.Hash)
+	return sub, err == nil, err
+}
+
+// EntryAt is the entry at the slash-separated path p below the tree
+// root ("." for root itself, as a directory); false when there is none.
+func (r *Repo) EntryAt(root plumbing.Hash, p string) (object.TreeEntry, bool, error) {
+	p = path.Clean(p)
+	e := object.TreeEntry{Name: ".", Mode: filemode.Dir, Hash: root}
+	if p == "." {
+		return e, true, nil
+	}
+	for _, name := range strings.Split(p, "/") {
+		if e.Mode != filemode.Dir {
+			return object.TreeEntry{}, false, nil
+		}
+		next, ok, err := r.lookup(e.Hash, name)
+		if err != nil || !ok {
+			return object.TreeEntry{}, false, err
+		}
+		e = next
+	}
+	return e, true, nil
+}
+
+// lookup finds name in the tree h. A tree looked into a few times is
+// scanned as stored, without decoding it: a command on one project finds
+// its directory among thousands that way. A tree looked into more often
+// is decoded and kept, for the commands that go through every entry.
+func (r *Repo) lookup(h plumbing.Hash, name string) (object.TreeEntry, bool, error) {
+	r.trees.mu.Lock()
+	t, decoded := r.trees.m[h]
+	again := r.trees.scanned[h] >= scansBeforeDecoding
+	if !decoded && !again {
+		if r.trees.scanned == nil || len(r.trees.scanned) >= treeCacheSize {
+			r.trees.scanned = map[plumbing.Hash]int{}
+		}
+		r.trees.scanned[h]++
+	}
+	r.trees.mu.Unlock()
+	if decoded || again {
+		var err error
+		if !decoded {
+			if t, err = r.Tree(h); err != nil {
+				return object.TreeEntry{}, false, err
+			}
+		}
+		e, ok := Entry(t, name)
+		if !ok {
+			return object.TreeEntry{}, false, nil
+		}
+		return *e, true, nil
+	}
+	o, err := r.repo.Storer.EncodedObject(plumbing.TreeObject, h)
+	if err != nil {
+		return object.TreeEntry{}, false, fmt.Errorf("read tree %s: %w", h, err)
+	}
+	rd, err := o.Reader()
+	if err != nil {
+		return object.TreeEntry{}, false, fmt.Errorf("read tree %s: %w", h, err)
+	}
+	defer rd.Close()
+	data, err := io.ReadAll(rd)
+	if err != nil {
+		return object.TreeEntry{}, false, fmt.Errorf("read tree %s: %w", h, err)
+	}
+	e, ok, err := scanTree(data, name)
+	if err != nil {
+		return object.TreeEntry{}, false, fmt.Errorf("read tree %s: %w", h, err)
+	}
+	return e, ok, nil
+}
+
+// scanTree finds name among a tree object's encoded entries, each
+// "MODE NAME\x00" and the 20 bytes of the entry's hash.
+func scanTree(data []byte, name string) (object.TreeEntry, bool, error) {
+	for len(data) > 0 {
+		sp := bytes.IndexByte(data, ' ')
+		nul := bytes.IndexByte(data, 0)
+		if sp < 0 || nul < sp || nul+21 > len(data) {
+			return object.TreeEntry{}, false, errors.New("malformed entry")
+		}
+		if string(data[sp+1:nul]) == name {
+			mode, err := filemode.New(string(data[:sp]))
+			if err != nil {
+				return object.TreeEntry{}, false, fmt.Errorf("entry %q: %w", name, err)
+			}
+			e := object.TreeEntry{Name: name, Mode: mode}
+			copy(e.Hash[:], data[nul+1:nul+21])
+			return e, true, nil
+		}
+		data = data[nul+21:]
+	}
+	return object.TreeEntry{}, false, nil
+}
