@@ -31,6 +31,7 @@ type trees struct {
 	mu      sync.Mutex
 	m       map[plumbing.Hash]*object.Tree
 	scanned map[plumbing.Hash]int // times looked into without decoding (see lookup)
+	commits map[plumbing.Hash]*object.Commit
 }
 
 // Tree is the tree object h, decoded once. A tree is immutable; callers
@@ -188,4 +189,57 @@ func scanTree(data []byte, name string) (object.TreeEntry, bool, error) {
 		data = data[nul+21:]
 	}
 	return object.TreeEntry{}, false, nil
+}
+
+// commitCacheSize bounds the commits a Repo keeps decoded: audit reads a
+// ledger's commits in one pass to check signatures and in another to
+// read events.
+const commitCacheSize = 1 << 15
+
+// CommitObject is the commit h, decoded once. Callers must not change it.
+func (r *Repo) CommitObject(h plumbing.Hash) (*object.Commit, error) {
+	r.trees.mu.Lock()
+	c, ok := r.trees.commits[h]
+	r.trees.mu.Unlock()
+	if ok {
+		return c, nil
+	}
+	c, err := r.repo.CommitObject(h)
+	if err != nil {
+		return nil, err
+	}
+	r.trees.mu.Lock()
+	defer r.trees.mu.Unlock()
+	if r.trees.commits == nil || len(r.trees.commits) >= commitCacheSize {
+		r.trees.commits = map[plumbing.Hash]*object.Commit{}
+	}
+	r.trees.commits[h] = c
+	return c, nil
+}
+
+// FileAt is the contents of the file at the slash-separated path p in
+// the tree root, at most limit bytes of it; false when there is no such
+// file.
+func (r *Repo) FileAt(root plumbing.Hash, p string, limit int64) ([]byte, bool, error) {
+	e, ok, err := r.EntryAt(root, p)
+	if err != nil || !ok || !e.Mode.IsFile() {
+		return nil, false, err
+	}
+	b, err := r.repo.BlobObject(e.Hash)
+	if err != nil {
+		return nil, false, fmt.Errorf("read %s: %w", p, err)
+	}
+	if b.Size > limit {
+		return nil, false, fmt.Errorf("read %s: %d bytes, more than the %d it may hold", p, b.Size, limit)
+	}
+	rd, err := b.Reader()
+	if err != nil {
+		return nil, false, fmt.Errorf("read %s: %w", p, err)
+	}
+	defer rd.Close()
+	data, err := io.ReadAll(rd)
+	if err != nil {
+		return nil, false, fmt.Errorf("read %s: %w", p, err)
+	}
+	return data, true, nil
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -73,6 +74,7 @@ func (b *bench) configuration(ns []int) (int, error) {
 		if err := b.configSpace(dir, n); err != nil {
 			return 0, err
 		}
+		syscall.Sync() // see history: the writes of setting up are not the commands'
 		one := append(b.hclFiles(dir, ""), b.hclFiles(dir, "projects/p0001")...)
 		ref, refRSS, err := b.medianRSS(append([]string{self, "-parse"}, one...))
 		if err != nil {
@@ -138,7 +140,49 @@ func (b *bench) configuration(ns []int) (int, error) {
 		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%.1f×\t≤ %.1f× %s\t%d MiB\t%d MiB%s\t\n", r.name, r.n, ms(r.cmd), ms(r.ref), ratio, r.target, verdict, r.cmdRSS>>20, r.refRSS>>20, rssNote)
 	}
 	tw.Flush()
+	missed += b.printGrowth(rows[0].n, ns[len(ns)-1], func(name string, n int) time.Duration {
+		for _, r := range rows {
+			if r.name == name && r.n == n {
+				return r.cmd
+			}
+		}
+		return 0
+	})
+	floor, _, err := b.medianRSS([]string{b.bin, "version"})
+	if err != nil {
+		return 0, err
+	}
+	blank, _, err := b.medianRSS([]string{self, "-parse"})
+	if err != nil {
+		return 0, err
+	}
+	fmt.Printf("\nFixed costs in this run: zonectl version, a zonectl process that reads nothing, %s; the reference's process parsing nothing, %s.\n", ms(floor), ms(blank))
 	return missed, nil
+}
+
+// growthTarget is how much slower a command on one project may be in
+// the largest Space than in the smallest: flat, within noise.
+const growthTarget = 1.3
+
+// printGrowth prints how each command on one project grows from the
+// smallest Space to the largest, and counts the misses.
+func (b *bench) printGrowth(small, large int, at func(name string, n int) time.Duration) int {
+	fmt.Printf("\nGrowth of the commands on one project from %d to %d projects:\n\n", small, large)
+	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "COMMAND\t%d PROJECTS\t%d PROJECTS\tGROWTH\tTARGET\t\n", small, large)
+	missed := 0
+	for _, name := range []string{"release create", "deploy", "deploy --dry-run"} {
+		a, z := at(name, small), at(name, large)
+		growth := float64(z) / float64(a)
+		verdict := "PASS"
+		if growth > growthTarget {
+			verdict = "FAIL"
+			missed++
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%.2f×\t≤ %.1f× %s\t\n", name, ms(a), ms(z), growth, growthTarget, verdict)
+	}
+	tw.Flush()
+	return missed
 }
 
 // configSpace makes a Space of n projects in dir, each with a step and

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"syscall"
 	"text/tabwriter"
 	"time"
 )
@@ -57,6 +58,10 @@ func (b *bench) history(ns []int) (int, error) {
 		if err := b.grow("prod", []string{"Production"}, n); err != nil {
 			return 0, err
 		}
+		// Tens of thousands of objects were just written: left to the
+		// kernel, their writeback lands on the fsyncs of the commands
+		// measured next, and deploy took seconds one run, 50 ms the next.
+		syscall.Sync()
 		for _, o := range ops {
 			d, err := b.median(func(i int) ([]string, error) { return o.argv(n, i), nil })
 			if err != nil {

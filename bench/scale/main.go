@@ -17,9 +17,11 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"os"
+	"os/exec"
 	"strconv"
 	"strings"
 )
@@ -37,6 +39,9 @@ func main() {
 	strict := flag.Bool("strict", false, "exit with status 1 when a target is missed")
 	flag.Parse()
 	ns, ps := ascending("-events", *sizes), ascending("-projects", *projects)
+	if *leg == "all" {
+		os.Exit(eachLeg())
+	}
 	b, err := newBench(*runs)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "scale: %v\n", err)
@@ -79,4 +84,35 @@ func ascending(flagName, v string) []int {
 		ns = append(ns, n)
 	}
 	return ns
+}
+
+// eachLeg runs the bench once per leg, each in a process of its own: a
+// child's peak resident size, as the kernel reports it, starts from its
+// parent's size when it was started, and the history leg's generator
+// leaves this process large.
+func eachLeg() int {
+	self, err := os.Executable()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "scale: %v\n", err)
+		return 1
+	}
+	status := 0
+	for _, leg := range []string{"history", "config"} {
+		args := []string{"-leg", leg}
+		flag.Visit(func(f *flag.Flag) {
+			if f.Name != "leg" {
+				args = append(args, "-"+f.Name+"="+f.Value.String())
+			}
+		})
+		cmd := exec.Command(self, args...)
+		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+		if err := cmd.Run(); err != nil {
+			var exit *exec.ExitError
+			if !errors.As(err, &exit) {
+				fmt.Fprintf(os.Stderr, "scale: %v\n", err)
+			}
+			status = 1
+		}
+	}
+	return status
 }

@@ -32,6 +32,13 @@ func newBench(runs int) (*bench, error) {
 		return nil, err
 	}
 	b := &bench{dir: dir, bin: filepath.Join(dir, "zonectl"), runs: runs}
+	// Built before HOME moves, with the module and build caches the user
+	// has: under the bench's HOME, go would download and build it all.
+	build := exec.Command("go", "build", "-o", b.bin, "./cmd/zonectl")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		return nil, fmt.Errorf("go build ./cmd/zonectl (run the bench from the module's root: make bench-scale): %w", err)
+	}
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "HOME=") && !strings.HasPrefix(kv, "XDG_CONFIG_HOME=") && !strings.HasPrefix(kv, "GNUPGHOME=") &&
 			!strings.HasPrefix(kv, "ZONECTL_") && !strings.HasPrefix(kv, "GIT_") {
@@ -46,11 +53,6 @@ func newBench(runs int) (*bench, error) {
 		if k, v, ok := strings.Cut(kv, "="); ok && (k == "HOME" || k == "XDG_CONFIG_HOME" || k == "GNUPGHOME") {
 			os.Setenv(k, v)
 		}
-	}
-	build := exec.Command("go", "build", "-o", b.bin, "./cmd/zonectl")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		return nil, fmt.Errorf("go build ./cmd/zonectl (run the bench from the module's root: make bench-scale): %w", err)
 	}
 	return b, nil
 }

@@ -27,12 +27,16 @@ type auditor struct {
 	// look in st alone.
 	fetch func(ctx context.Context, p snapshot.PackageRef) error
 	ctx   context.Context
-	// pending are signatures queued to be checked at once (verify).
+	// pending are signatures queued to be checked at once (verify);
+	// settle, once they are being checked, waits for them and records
+	// the results.
 	pending []pendingSignature
+	settle  func()
 	// releases are the release commits read, by hash.
 	releases map[string]*release.Loaded
 
 	refs     []*plumbing.Reference // every hash ref, sorted by name
+	refNames map[string]bool       // the names of refs
 	verified map[plumbing.Hash]bool
 	events   []ledger.Entry
 	blobs    map[string]error // sha256 → the result of re-hashing it
@@ -108,6 +112,7 @@ func RunWith(ctx context.Context, repo *gitstore.Repo, cfg *config.Space, ownKey
 		a.checkPackages,         // 3.
 		a.checkLogs,             // 4.
 		a.checkReferences,       // 5.
+		a.settleSignatures,      // 1., checked meanwhile
 		a.buildView,             // 6.
 		a.checkReleasesRecorded, // 7.
 	} {
@@ -123,8 +128,10 @@ func (a *auditor) loadRefs() error {
 	if err != nil {
 		return fmt.Errorf("audit: list refs: %w", err)
 	}
+	a.refNames = map[string]bool{}
 	for _, r := range refs {
 		a.refs = append(a.refs, plumbing.NewHashReference(plumbing.ReferenceName(r.Name), r.Hash))
+		a.refNames[r.Name] = true
 	}
 	return nil
 }

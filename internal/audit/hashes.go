@@ -154,6 +154,6 @@ func (a *auditor) commitExists(h string) bool {
 	if len(h) != 40 {
 		return false
 	}
-	_, err := a.repo.Git().CommitObject(plumbing.NewHash(h))
+	_, err := a.repo.CommitObject(plumbing.NewHash(h))
 	return err == nil
 }

@@ -30,15 +30,10 @@ func (a *auditor) checkReferences() error {
 			}
 		}
 		if ev.Type == ledger.Deployment {
+			// Looked up among the refs listed when the audit began, as
+			// every other step sees them.
 			ref, err := release.Ref(ev.Project, ev.Version)
-			ok := false
-			if err == nil {
-				_, ok, err = a.repo.Ref(ref)
-				if err != nil {
-					return fmt.Errorf("audit: read %s: %w", ref, err)
-				}
-			}
-			if ok {
+			if err == nil && a.refNames[ref] {
 				add(true, fmt.Sprintf("%s: the release exists", what))
 			} else {
 				add(false, fmt.Sprintf("%s: the Space has no such release", what))

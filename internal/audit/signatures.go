@@ -54,7 +54,7 @@ func (a *auditor) checkSignatures() error {
 			a.walkPeer(name, r.Hash(), strings.TrimPrefix(name, peersPrefix), config.AcceptReceipts)
 		}
 	}
-	a.settleSignatures()
+	a.startSignatures()
 	return nil
 }
 
@@ -131,7 +131,7 @@ func (a *auditor) walk(ref string, tip plumbing.Hash, chain, merged signer) {
 		if it.merged {
 			s = merged
 		}
-		c, err := a.repo.Git().CommitObject(it.h)
+		c, err := a.repo.CommitObject(it.h)
 		if err != nil {
 			a.rep.add(Check{What: WhatSignature, Ref: ref, Commit: it.h.String(), Result: Fail, Detail: fmt.Sprintf("commit cannot be read: %v", err)})
 			continue
@@ -170,10 +170,11 @@ type pendingSignature struct {
 	signed       *keys.Signature
 }
 
-// settleSignatures checks the queued signatures in parallel (verifying
-// is pure computation on bytes read already) and records each result in
-// its place.
-func (a *auditor) settleSignatures() {
+// startSignatures checks the queued signatures on every core (verifying
+// is pure computation on bytes read already), while the steps after it
+// read the ledger: half an audit's work is verifying signatures, and the
+// other half is reading. settleSignatures waits for them.
+func (a *auditor) startSignatures() {
 	jobs := make(chan *pendingSignature)
 	var wg sync.WaitGroup
 	for range runtime.NumCPU() {
@@ -187,12 +188,32 @@ func (a *auditor) settleSignatures() {
 			}
 		}()
 	}
-	for i := range a.pending {
-		jobs <- &a.pending[i]
+	pending := a.pending
+	a.pending = nil
+	go func() {
+		for i := range pending {
+			jobs <- &pending[i]
+		}
+		close(jobs)
+	}()
+	a.settle = func() {
+		wg.Wait()
+		a.recordSignatures(pending)
 	}
-	close(jobs)
-	wg.Wait()
-	for _, p := range a.pending {
+}
+
+// settleSignatures waits for the signatures startSignatures checks and
+// records each result in its place (step 1, finished).
+func (a *auditor) settleSignatures() error {
+	if a.settle != nil {
+		a.settle()
+		a.settle = nil
+	}
+	return nil
+}
+
+func (a *auditor) recordSignatures(pending []pendingSignature) {
+	for _, p := range pending {
 		c := Check{What: WhatSignature, Ref: p.ref, Commit: p.h.String(), Result: Pass}
 		if p.err != nil {
 			c.Result, c.Detail = Fail, fmt.Sprintf("%s (expected a signature by %s)", reason(p.err), p.s.name)
@@ -204,7 +225,6 @@ func (a *auditor) settleSignatures() {
 		}
 		a.rep.Checks[p.at] = c
 	}
-	a.pending = nil
 }
 
 func (a *auditor) verifyCommit(h plumbing.Hash, s signer) (*keys.Signature, error) {

@@ -1,9 +1,8 @@
 package ledger
 
 import (
-	"errors"
 	"fmt"
-	"io"
+	"math"
 	"strings"
 	"time"
 
@@ -186,11 +185,11 @@ func readGraph(repo *gitstore.Repo, tip plumbing.Hash) (*graph, error) {
 		if g.entries[h] != nil {
 			continue
 		}
-		c, err := repo.Git().CommitObject(h)
+		c, err := repo.CommitObject(h)
 		if err != nil {
 			return nil, fmt.Errorf("read ledger commit %s: %w", h, err)
 		}
-		ev, err := readEvent(c)
+		ev, err := readEvent(repo, c)
 		if err != nil {
 			return nil, err
 		}
@@ -263,27 +262,21 @@ func IsJoin(repo *gitstore.Repo, h plumbing.Hash) (bool, error) {
 	if len(c.ParentHashes) < 2 {
 		return false, nil
 	}
-	ev, err := readEvent(c)
+	ev, err := readEvent(repo, c)
 	if err != nil {
 		return false, err
 	}
 	return ev.Type == Joined, nil
 }
 
-func readEvent(c *object.Commit) (Event, error) {
+func readEvent(repo *gitstore.Repo, c *object.Commit) (Event, error) {
 	var ev Event
-	f, err := c.File("event.json")
+	data, ok, err := repo.FileAt(c.TreeHash, "event.json", 16<<20)
 	if err != nil {
-		return ev, fmt.Errorf("ledger commit %s has no event.json: %w", c.Hash, err)
+		return ev, fmt.Errorf("ledger commit %s: %w", c.Hash, err)
 	}
-	r, err := f.Reader()
-	if err != nil {
-		return ev, err
-	}
-	defer r.Close()
-	data, err := io.ReadAll(io.LimitReader(r, 16<<20))
-	if err != nil {
-		return ev, err
+	if !ok {
+		return ev, fmt.Errorf("ledger commit %s has no event.json", c.Hash)
 	}
 	if err := canonjson.Decode("event.json of ledger commit "+c.Hash.String(), data, &ev); err != nil {
 		return ev, err
@@ -296,20 +289,16 @@ func readEvent(c *object.Commit) (Event, error) {
 
 // Log reads the log stored with a deployment event.
 func Log(repo *gitstore.Repo, commit string) ([]byte, error) {
-	c, err := repo.Git().CommitObject(plumbing.NewHash(commit))
+	c, err := repo.CommitObject(plumbing.NewHash(commit))
 	if err != nil {
 		return nil, err
 	}
-	f, err := c.File("log.txt")
-	if errors.Is(err, object.ErrFileNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	s, err := f.Contents()
-	return []byte(s), err
+	data, _, err := repo.FileAt(c.TreeHash, "log.txt", maxLog)
+	return data, err
 }
+
+// maxLog is no bound: a log is read back whole, as it was recorded.
+const maxLog = math.MaxInt64
 
 func firstLine(s string) string {
 	line, _, _ := strings.Cut(s, "\n")

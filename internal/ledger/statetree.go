@@ -173,7 +173,7 @@ func after(repo *gitstore.Repo, c *object.Commit) (plumbing.Hash, error) {
 			return plumbing.ZeroHash, err
 		}
 	} else {
-		ev, err := readEvent(c)
+		ev, err := readEvent(repo, c)
 		if err != nil {
 			return plumbing.ZeroHash, err
 		}
@@ -236,7 +236,7 @@ func tipDocs(repo *gitstore.Repo) (docs, plumbing.Hash, error) {
 		d, err := fold(repo, tip)
 		return d, plumbing.ZeroHash, err
 	}
-	ev, err := readEvent(c)
+	ev, err := readEvent(repo, c)
 	if err != nil {
 		return nil, plumbing.ZeroHash, err
 	}
@@ -414,7 +414,7 @@ func Deployments(repo *gitstore.Repo, project, version string) ([]Entry, error) 
 		if err != nil {
 			return nil, fmt.Errorf("read ledger commit %s: %w", m.Commit, err)
 		}
-		ev, err := readEvent(c)
+		ev, err := readEvent(repo, c)
 		if err != nil {
 			return nil, err
 		}
