@@ -56,6 +56,7 @@ vet:
 # how to install it. browser-deps installs it up front.
 test: registry-deps check-tools fmt-check vet
 	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -race ./gitstore ./hcl/config ./internal/audit
 
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || command -v google-chrome >/dev/null 2>&1 || \

@@ -1,6 +1,7 @@
 package gitstore
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -33,8 +34,9 @@ func (r *Repo) TreeFS(commit plumbing.Hash) (fs.FS, error) {
 // Space of thousands of projects opens a file in each of thousands of
 // directories. Entries are found with Repo.EntryAt, which reads the
 // directory of projects without decoding it for a command on one
-// project. Reading files is not safe for concurrent use: go-git's object
-// storage is not.
+// project. It is safe for concurrent use (the configuration loader
+// parses projects on every core): go-git's object storage is not, so
+// every read of it holds mu, and a file is read whole when opened.
 type treeFS struct {
 	repo *Repo
 	when time.Time
@@ -84,17 +86,44 @@ func (t *treeFS) Open(name string) (fs.File, error) {
 	case filemode.Dir:
 		return &treeFSDir{fsys: t, name: name, hash: entry.Hash}, nil
 	case filemode.Regular, filemode.Executable, filemode.Deprecated:
-		b, err := t.repo.repo.BlobObject(entry.Hash)
+		data, err := t.blob(entry.Hash)
 		if err != nil {
 			return nil, &fs.PathError{Op: "open", Path: name, Err: err}
 		}
-		rc, err := b.Reader()
-		if err != nil {
-			return nil, &fs.PathError{Op: "open", Path: name, Err: err}
-		}
-		return &treeFSFile{info: t.info(path.Base(name), entry.Mode, b.Size), rc: rc}, nil
+		return &treeFSFile{info: t.info(path.Base(name), entry.Mode, int64(len(data))), rc: io.NopCloser(bytes.NewReader(data))}, nil
 	}
 	return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+}
+
+// blob is the contents of the blob h.
+func (t *treeFS) blob(h plumbing.Hash) ([]byte, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	b, err := t.repo.repo.BlobObject(h)
+	if err != nil {
+		return nil, err
+	}
+	rc, err := b.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	return io.ReadAll(rc)
+}
+
+// size is the size of the blob h.
+func (t *treeFS) size(h plumbing.Hash) int64 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n, _ := t.repo.repo.Storer.EncodedObjectSize(h)
+	return n
+}
+
+// tree is the decoded tree h.
+func (t *treeFS) tree(h plumbing.Hash) (*object.Tree, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.repo.Tree(h)
 }
 
 func (t *treeFS) info(name string, mode filemode.FileMode, size int64) *entryInfo {
@@ -163,7 +192,7 @@ func (d *treeFSDir) Close() error { return nil }
 // not open (links and submodules).
 func (d *treeFSDir) ReadDir(n int) ([]fs.DirEntry, error) {
 	if d.entries == nil {
-		tree, err := d.fsys.repo.Tree(d.hash)
+		tree, err := d.fsys.tree(d.hash)
 		if err != nil {
 			return nil, &fs.PathError{Op: "readdir", Path: d.name, Err: err}
 		}
@@ -178,11 +207,8 @@ func (d *treeFSDir) ReadDir(n int) ([]fs.DirEntry, error) {
 			if e.Mode != filemode.Dir {
 				// Listing a directory of thousands of projects must not
 				// read an object for each; a size is read when asked for.
-				repo, blob := d.fsys.repo.repo, e.Hash
-				info.sizeOf = func() int64 {
-					s, _ := repo.Storer.EncodedObjectSize(blob)
-					return s
-				}
+				fsys, blob := d.fsys, e.Hash
+				info.sizeOf = func() int64 { return fsys.size(blob) }
 			}
 			d.entries = append(d.entries, info)
 		}

@@ -1,7 +1,10 @@
 package gitstore
 
 import (
+	"fmt"
 	"io/fs"
+	"path"
+	"sync"
 	"testing"
 	"testing/fstest"
 )
@@ -49,6 +52,61 @@ func TestTreeFS(t *testing.T) {
 	for i := range want {
 		if walked[i] != want[i] {
 			t.Fatalf("walked %q, want %q", walked, want)
+		}
+	}
+}
+
+// A TreeFS is read from many goroutines at once (the configuration
+// loader parses projects on every core), packed and loose objects alike;
+// make test runs this package with the race detector.
+func TestTreeFSReadConcurrently(t *testing.T) {
+	r := newRepo(t)
+	var files []File
+	for i := range 40 {
+		files = append(files, File{Path: fmt.Sprintf("projects/p%02d/project.hcl", i), Data: []byte(fmt.Sprintf("project \"p%02d\" {}\n", i))})
+	}
+	tree, err := r.WriteTree(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := r.Commit(t.Context(), CommitOptions{Ref: "refs/zonectl/test", Tree: tree, Message: "tree", Author: author(), Signer: pgpSigner{spaceKey(t)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, packed := range []bool{false, true} {
+		if packed {
+			gitRun(t, r.Root(), "gc", "-q")
+		}
+		fsys, err := r.TreeFS(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		errs := make(chan error, len(files))
+		for _, f := range files {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				entries, err := fs.ReadDir(fsys, path.Dir(f.Path))
+				if err == nil && (len(entries) != 1 || entries[0].Name() != "project.hcl") {
+					err = fmt.Errorf("%s lists %v", path.Dir(f.Path), entries)
+				}
+				if err == nil {
+					var data []byte
+					data, err = fs.ReadFile(fsys, f.Path)
+					if err == nil && string(data) != string(f.Data) {
+						err = fmt.Errorf("%s reads %q", f.Path, data)
+					}
+				}
+				errs <- err
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatalf("packed %v: %v", packed, err)
+			}
 		}
 	}
 }

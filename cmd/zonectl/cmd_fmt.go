@@ -7,8 +7,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
@@ -65,12 +68,11 @@ func runFmt(g *globals, opts fmtOptions, a []string) error {
 	var allDiags hcl.Diagnostics
 	var srcs = map[string]*hcl.File{}
 	changed := 0
-	for _, f := range files {
-		src, err := os.ReadFile(f.path)
-		if err != nil {
-			return fmt.Errorf("read %s: %w", f.shown, err)
+	for i, one := range formatAll(files) {
+		f, src, out, diags := files[i], one.src, one.out, one.diags
+		if one.err != nil {
+			return fmt.Errorf("read %s: %w", f.shown, one.err)
 		}
-		out, diags := format.Source(f.shown, src)
 		if diags.HasErrors() {
 			allDiags = append(allDiags, diags...)
 			srcs[f.shown] = &hcl.File{Bytes: src}
@@ -203,4 +205,34 @@ func fmtFiles(g *globals, a []string) ([]fmtFile, error) {
 	}
 	sort.SliceStable(files, func(i, j int) bool { return files[i].shown < files[j].shown })
 	return files, nil
+}
+
+// formatted is one file read and formatted.
+type formatted struct {
+	src, out []byte
+	diags    hcl.Diagnostics
+	err      error // reading it
+}
+
+// formatAll reads and formats files on every core (each file on its
+// own: fmt --check of a Space of thousands of files is mostly parsing),
+// and returns the results in the files' order.
+func formatAll(files []fmtFile) []formatted {
+	out := make([]formatted, len(files))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(files)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < len(files); i = int(next.Add(1) - 1) {
+				r := &out[i]
+				if r.src, r.err = os.ReadFile(files[i].path); r.err == nil {
+					r.out, r.diags = format.Source(files[i].shown, r.src)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return out
 }

@@ -150,10 +150,10 @@ func newLoader(fsys fs.FS, space *Space) *loader {
 // loader of its own, and takes their projects, files and diagnostics in
 // directory order: the outcome is the one of reading them one by one.
 // Parsing is most of what validate and the dashboard do in a Space of
-// thousands of projects.
+// thousands of projects. The file system must be safe for concurrent
+// use, as os.DirFS, os.Root's and gitstore's TreeFS are.
 func (l *loader) readProjects(dirs []string) {
 	read := make([]*loader, len(dirs))
-	shared := &serialFS{fsys: l.fsys}
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(dirs)) {
@@ -161,7 +161,7 @@ func (l *loader) readProjects(dirs []string) {
 		go func() {
 			defer wg.Done()
 			for i := int(next.Add(1) - 1); i < len(dirs); i = int(next.Add(1) - 1) {
-				one := newLoader(shared, &Space{})
+				one := newLoader(l.fsys, &Space{})
 				one.readProject(dirs[i])
 				read[i] = one
 			}
