@@ -132,8 +132,9 @@ bench-transfer: check-tools
 # times the smallest), then audit beside git log of the same refs (target:
 # within 5 times); then, in Spaces of SCALE_PROJECTS projects, release
 # create, deploy and deploy --dry-run of one project beside a bare parse of
-# the files it needs (target: 2 times), and validate, dashboard and fmt
-# --check beside a bare parse of every file. It takes minutes;
+# the files it needs (target: 2 times, and flat in the number of
+# projects), and validate, dashboard and fmt --check beside a bare parse of
+# every file. It takes minutes;
 # SCALE_FLAGS=-strict fails on a missed target, -leg history|config runs
 # one leg.
 SCALE_EVENTS   ?= 100,1000,10000

@@ -11,7 +11,7 @@
 // hclparse of the files they need, and validate, dashboard and fmt --check
 // beside a bare hclparse of every file.
 //
-//	go run ./bench/scale [-events 100,1000,10000] [-projects 100,1000,3000] [-leg all|history|config] [-runs 3] [-keep]
+//	go run ./bench/scale [-events 100,1000,10000] [-projects 100,1000,3000] [-leg all|history|config] [-runs 5] [-keep] [-strict]
 //
 // make bench-scale runs it.
 package main
@@ -34,7 +34,7 @@ func main() {
 	sizes := flag.String("events", "100,1000,10000", "ledger sizes to measure at, ascending")
 	projects := flag.String("projects", "100,1000,3000", "numbers of projects to measure at, ascending")
 	leg := flag.String("leg", "all", "which leg to run: history, config or all")
-	runs := flag.Int("runs", 3, "runs of each command at each size (the median is shown)")
+	runs := flag.Int("runs", 5, "runs of each command at each size (the median is shown)")
 	keep := flag.Bool("keep", false, "keep the workspace")
 	strict := flag.Bool("strict", false, "exit with status 1 when a target is missed")
 	flag.Parse()
