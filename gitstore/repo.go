@@ -27,7 +27,7 @@ type Repo struct {
 	gitDir    string // the .git directory (per work tree for linked work trees)
 	commonDir string // where refs, objects and the Space lock live
 	repo      *git.Repository
-	trees     trees // decoded once (see Tree)
+	decoded   decodedObjects // trees and commits decoded once (see Tree)
 
 	afterMu sync.Mutex
 	after   map[string]AfterFunc // handlers of transactions' after-actions

@@ -22,42 +22,70 @@ const treeCacheSize = 4096
 // scansBeforeDecoding is how often lookup scans a tree before decoding it.
 const scansBeforeDecoding = 8
 
-// trees keeps decoded tree objects. A Space's directory of projects is
-// one tree of thousands of entries, and a command on one project reads it
-// for its configuration, to compare the work tree with it, and again for
-// the commit it writes: decoding it each time was most of the command's
-// time in a large Space.
-type trees struct {
+// decodedObjects keeps tree and commit objects decoded. A Space's
+// directory of projects is one tree of thousands of entries, and a
+// command on one project reads it for its configuration, to compare the
+// work tree with it, and again for the commit it writes: decoding it each
+// time was most of the command's time in a large Space. Audit reads each
+// ledger commit in two passes.
+type decodedObjects struct {
+	trees   decoded[*object.Tree]
+	commits decoded[*object.Commit]
+
 	mu      sync.Mutex
-	m       map[plumbing.Hash]*object.Tree
-	scanned map[plumbing.Hash]int // times looked into without decoding (see lookup)
-	commits map[plumbing.Hash]*object.Commit
+	scanned map[plumbing.Hash]int // times a tree was looked into without decoding (see lookup)
+}
+
+// decoded keeps objects decoded once, up to a number of them; full, it
+// starts again empty (what a command reads again, it read recently).
+type decoded[V any] struct {
+	mu sync.Mutex
+	m  map[plumbing.Hash]V
+}
+
+// get is the object h, decoded by decode the first time.
+func (d *decoded[V]) get(h plumbing.Hash, limit int, decode func() (V, error)) (V, error) {
+	d.mu.Lock()
+	v, ok := d.m[h]
+	d.mu.Unlock()
+	if ok {
+		return v, nil
+	}
+	v, err := decode()
+	if err != nil {
+		return v, err
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.m == nil || len(d.m) >= limit {
+		d.m = map[plumbing.Hash]V{}
+	}
+	d.m[h] = v
+	return v, nil
+}
+
+// has reports whether h is decoded already.
+func (d *decoded[V]) has(h plumbing.Hash) (V, bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	v, ok := d.m[h]
+	return v, ok
 }
 
 // Tree is the tree object h, decoded once. A tree is immutable; callers
 // must not change what it returns, and should look entries up with
 // Entry rather than with go-git's FindEntry, which caches as it goes.
 func (r *Repo) Tree(h plumbing.Hash) (*object.Tree, error) {
-	r.trees.mu.Lock()
-	t, ok := r.trees.m[h]
-	r.trees.mu.Unlock()
-	if ok {
+	return r.decoded.trees.get(h, treeCacheSize, func() (*object.Tree, error) {
+		t, err := r.repo.TreeObject(h)
+		if err != nil {
+			return nil, fmt.Errorf("read tree %s: %w", h, err)
+		}
+		// Build go-git's lookup map now, while t is ours alone: FindEntry
+		// builds it on first use, and readers sharing t must only read.
+		_, _ = t.FindEntry(".")
 		return t, nil
-	}
-	t, err := r.repo.TreeObject(h)
-	if err != nil {
-		return nil, fmt.Errorf("read tree %s: %w", h, err)
-	}
-	// Build go-git's lookup map now, while t is ours alone: FindEntry
-	// builds it on first use, and readers sharing t must only read.
-	_, _ = t.FindEntry(".")
-	r.trees.mu.Lock()
-	defer r.trees.mu.Unlock()
-	if r.trees.m == nil || len(r.trees.m) >= treeCacheSize {
-		r.trees.m = map[plumbing.Hash]*object.Tree{}
-	}
-	r.trees.m[h] = t
-	return t, nil
+	})
 }
 
 // CommitTree is the root tree of commit, and when the commit was made.
@@ -125,16 +153,16 @@ func (r *Repo) EntryAt(root plumbing.Hash, p string) (object.TreeEntry, bool, er
 // its directory among thousands that way. A tree looked into more often
 // is decoded and kept, for the commands that go through every entry.
 func (r *Repo) lookup(h plumbing.Hash, name string) (object.TreeEntry, bool, error) {
-	r.trees.mu.Lock()
-	t, decoded := r.trees.m[h]
-	again := r.trees.scanned[h] >= scansBeforeDecoding
+	t, decoded := r.decoded.trees.has(h)
+	r.decoded.mu.Lock()
+	again := r.decoded.scanned[h] >= scansBeforeDecoding
 	if !decoded && !again {
-		if r.trees.scanned == nil || len(r.trees.scanned) >= treeCacheSize {
-			r.trees.scanned = map[plumbing.Hash]int{}
+		if r.decoded.scanned == nil || len(r.decoded.scanned) >= treeCacheSize {
+			r.decoded.scanned = map[plumbing.Hash]int{}
 		}
-		r.trees.scanned[h]++
+		r.decoded.scanned[h]++
 	}
-	r.trees.mu.Unlock()
+	r.decoded.mu.Unlock()
 	if decoded || again {
 		var err error
 		if !decoded {
@@ -198,23 +226,9 @@ const commitCacheSize = 1 << 15
 
 // CommitObject is the commit h, decoded once. Callers must not change it.
 func (r *Repo) CommitObject(h plumbing.Hash) (*object.Commit, error) {
-	r.trees.mu.Lock()
-	c, ok := r.trees.commits[h]
-	r.trees.mu.Unlock()
-	if ok {
-		return c, nil
-	}
-	c, err := r.repo.CommitObject(h)
-	if err != nil {
-		return nil, err
-	}
-	r.trees.mu.Lock()
-	defer r.trees.mu.Unlock()
-	if r.trees.commits == nil || len(r.trees.commits) >= commitCacheSize {
-		r.trees.commits = map[plumbing.Hash]*object.Commit{}
-	}
-	r.trees.commits[h] = c
-	return c, nil
+	return r.decoded.commits.get(h, commitCacheSize, func() (*object.Commit, error) {
+		return r.repo.CommitObject(h)
+	})
 }
 
 // FileAt is the contents of the file at the slash-separated path p in

@@ -7,17 +7,15 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
 
 	"github.com/zonectl/zonectl/hcl/format"
 	"github.com/zonectl/zonectl/internal/atomicfile"
+	"github.com/zonectl/zonectl/internal/parallel"
 	"github.com/zonectl/zonectl/internal/textdiff"
 )
 
@@ -219,20 +217,11 @@ type formatted struct {
 // and returns the results in the files' order.
 func formatAll(files []fmtFile) []formatted {
 	out := make([]formatted, len(files))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(files)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := int(next.Add(1) - 1); i < len(files); i = int(next.Add(1) - 1) {
-				r := &out[i]
-				if r.src, r.err = os.ReadFile(files[i].path); r.err == nil {
-					r.out, r.diags = format.Source(files[i].shown, r.src)
-				}
-			}
-		}()
-	}
-	wg.Wait()
+	parallel.Each(len(files), func(i int) {
+		r := &out[i]
+		if r.src, r.err = os.ReadFile(files[i].path); r.err == nil {
+			r.out, r.diags = format.Source(files[i].shown, r.src)
+		}
+	})
 	return out
 }

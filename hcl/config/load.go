@@ -6,13 +6,12 @@ import (
 	"io/fs"
 	"maps"
 	"path"
-	"runtime"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+
+	"github.com/zonectl/zonectl/internal/parallel"
 )
 
 // Where a file lives decides which blocks it may hold.
@@ -154,20 +153,10 @@ func newLoader(fsys fs.FS, space *Space) *loader {
 // use, as os.DirFS, os.Root's and gitstore's TreeFS are.
 func (l *loader) readProjects(dirs []string) {
 	read := make([]*loader, len(dirs))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(dirs)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := int(next.Add(1) - 1); i < len(dirs); i = int(next.Add(1) - 1) {
-				one := newLoader(l.fsys, &Space{})
-				one.readProject(dirs[i])
-				read[i] = one
-			}
-		}()
-	}
-	wg.Wait()
+	parallel.Each(len(dirs), func(i int) {
+		read[i] = newLoader(l.fsys, &Space{})
+		read[i].readProject(dirs[i])
+	})
 	for _, one := range read {
 		l.space.Projects = append(l.space.Projects, one.space.Projects...)
 		l.diags = append(l.diags, one.diags...)

@@ -4,9 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"runtime"
 	"strings"
-	"sync"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
 	git "github.com/go-git/go-git/v5"
@@ -17,6 +15,7 @@ import (
 	"github.com/zonectl/zonectl/hcl/config"
 	"github.com/zonectl/zonectl/internal/keys"
 	"github.com/zonectl/zonectl/internal/ledger"
+	"github.com/zonectl/zonectl/internal/parallel"
 	"github.com/zonectl/zonectl/internal/refusal"
 )
 
@@ -175,29 +174,19 @@ type pendingSignature struct {
 // read the ledger: half an audit's work is verifying signatures, and the
 // other half is reading. settleSignatures waits for them.
 func (a *auditor) startSignatures() {
-	jobs := make(chan *pendingSignature)
-	var wg sync.WaitGroup
-	for range runtime.NumCPU() {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for p := range jobs {
-				if p.err == nil {
-					p.signed, p.err = p.s.v.VerifyNamed("commit "+p.h.String()[:12], p.payload, p.sig)
-				}
-			}
-		}()
-	}
 	pending := a.pending
 	a.pending = nil
+	done := make(chan struct{})
 	go func() {
-		for i := range pending {
-			jobs <- &pending[i]
-		}
-		close(jobs)
+		defer close(done)
+		parallel.Each(len(pending), func(i int) {
+			if p := &pending[i]; p.err == nil {
+				p.signed, p.err = p.s.v.VerifyNamed("commit "+p.h.String()[:12], p.payload, p.sig)
+			}
+		})
 	}()
 	a.settle = func() {
-		wg.Wait()
+		<-done
 		a.recordSignatures(pending)
 	}
 }
