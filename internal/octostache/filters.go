@@ -288,7 +288,8 @@ func nonNegative(s string) (int, bool) {
 }
 
 // substring is Substring length or Substring start length, counted in
-// characters; a range past the end has no output, as in Octostache.
+// characters. As in Octostache, a length past the end takes what is left,
+// and only a start past the end has no output.
 func substring(_ *evaluator, in string, ok bool, args []string) (string, bool) {
 	if !ok || len(args) == 0 || len(args) > 2 {
 		return "", false
@@ -306,27 +307,33 @@ func substring(_ *evaluator, in string, ok bool, args []string) (string, bool) {
 		start, length = nums[0], nums[1]
 	}
 	r := []rune(in)
-	if start > len(r) || length > len(r)-start {
+	if start > len(r) {
 		return "", false
 	}
+	length = min(length, len(r)-start)
 	return string(r[start : start+length]), true
 }
 
-// truncate is Truncate length: the first length characters and "..." if
-// there were more.
+// truncate is Truncate length [suffix]: the first length characters and
+// the suffix, "..." unless given ("" for none), if there were more.
+// Octostache ignores options after the suffix.
 func truncate(_ *evaluator, in string, ok bool, args []string) (string, bool) {
-	if !ok || len(args) != 1 {
+	if !ok || len(args) == 0 {
 		return "", false
 	}
 	n, valid := nonNegative(args[0])
 	if !valid {
 		return "", false
 	}
+	suffix := "..."
+	if len(args) > 1 {
+		suffix = args[1]
+	}
 	r := []rune(in)
 	if n >= len(r) {
 		return in, true
 	}
-	return string(r[:n]) + "...", true
+	return string(r[:n]) + suffix, true
 }
 
 // trim is Trim, Trim start or Trim end.
