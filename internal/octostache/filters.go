@@ -56,6 +56,15 @@ var filters = map[string]filterFunc{
 	"sha256":                hashFilter(sha256.New),
 	"sha384":                hashFilter(sha512.New384),
 	"sha512":                hashFilter(sha512.New),
+
+	"versionmajor":             versionNumber("major"),
+	"versionminor":             versionNumber("minor"),
+	"versionpatch":             versionNumber("patch"),
+	"versionrevision":          versionNumber("revision"),
+	"versionprerelease":        versionText("prerelease"),
+	"versionprereleaseprefix":  versionText("prereleaseprefix"),
+	"versionprereleasecounter": versionText("prereleasecounter"),
+	"versionmetadata":          versionText("buildmetadata"),
 }
 
 // text0 is a filter of the input alone, taking no arguments.
