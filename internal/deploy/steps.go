@@ -82,11 +82,14 @@ func decide(st *snapshot.Step, env string, tenant *config.Tenant, opts Options, 
 		}
 		return decision{reason: "runs only when an earlier step fails"}
 	case config.ConditionVariable:
-		v, err := octostache.Evaluate(st.ConditionExpression, vars)
+		// As Octopus judges a run condition: an expression that does not
+		// resolve (a variable this deployment lacks) makes it false, never
+		// its text, which is truthy.
+		yes, err := octostache.EvaluateTruthy(st.ConditionExpression, vars)
 		if err != nil {
-			return decision{reason: fmt.Sprintf("condition %s could not be evaluated: %v", st.ConditionExpression, err)}
+			return decision{reason: fmt.Sprintf("condition %s is false: %v", st.ConditionExpression, err)}
 		}
-		if octostache.Truthy(v) {
+		if yes {
 			return decision{run: true}
 		}
 		return decision{reason: fmt.Sprintf("condition %s is false", st.ConditionExpression)}

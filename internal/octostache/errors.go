@@ -1,6 +1,7 @@
 package octostache
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -86,3 +87,22 @@ func position(src string, off int) (line, col int) {
 	start := strings.LastIndexByte(before, '\n') + 1
 	return line, 1 + utf8.RuneCountInString(before[start:])
 }
+
+// UnresolvedError is a condition in which expressions did not resolve:
+// Tokens are their texts as written, each once, in the order met. Octopus
+// reports them as "The following tokens were unable to be evaluated".
+type UnresolvedError struct {
+	Tokens []string
+}
+
+func (e *UnresolvedError) Error() string {
+	quoted := make([]string, len(e.Tokens))
+	for i, t := range e.Tokens {
+		quoted[i] = "'" + t + "'"
+	}
+	return "these expressions do not resolve: " + strings.Join(quoted, ", ")
+}
+
+// ErrNull is a template that applies the null filter: Octostache's way of
+// giving a template no value at all, which no text stands for.
+var ErrNull = errors.New("the template applies the null filter: it has no value")

@@ -134,6 +134,9 @@ type evaluator struct {
 	regexps map[string]*regexp.Regexp
 	now     time.Time
 	nowSet  bool
+
+	unresolved []string // expressions output as written (EvaluateTruthy)
+	null       bool     // the null filter ran
 }
 
 // scope is one iteration of #{each item in List}.
@@ -188,13 +191,17 @@ func (e *evaluator) run(nodes []node, out []byte) ([]byte, error) {
 			if err == nil {
 				if !ok {
 					v = n.text
+					e.noteUnresolved(n.text)
 				}
 				out, err = e.write(out, v)
 			}
 		case n.cond != nil:
-			var yes bool
-			yes, err = e.test(&n.cond.cond)
-			if err == nil {
+			var yes, ok bool
+			yes, ok, err = e.test(&n.cond.cond)
+			if err == nil && !ok {
+				e.noteUnresolved(n.cond.text)
+				out, err = e.write(out, n.cond.text)
+			} else if err == nil {
 				if yes != n.cond.unless {
 					out, err = e.run(n.cond.then, out)
 				} else {
@@ -244,6 +251,9 @@ func (e *evaluator) eval(x *expr) (v string, ok bool, err error) {
 			}
 		}
 		v, ok = f.fn(e, v, ok, args)
+		if e.null {
+			return "", false, ErrNull
+		}
 		if e.written += len(v); e.written > e.opts.MaxOutput {
 			return "", false, &LimitError{Limit: "output", Max: e.opts.MaxOutput, Chain: e.chain()}
 		}
@@ -341,6 +351,9 @@ func (e *evaluator) lookup(name string) (string, bool, error) {
 	if err := e.tick(); err != nil {
 		return "", false, err
 	}
+	if strings.Contains(name, "[*]") {
+		name = e.firstOf(name)
+	}
 	v, ok := e.vars.Get(name)
 	if !ok || !strings.Contains(v, "#{") {
 		return v, ok, nil
@@ -402,22 +415,34 @@ func (e *evaluator) parseValue(v string) ([]node, bool) {
 }
 
 // test evaluates the condition of #{if} or #{unless}. An unknown
-// variable is the empty string.
-func (e *evaluator) test(c *condition) (bool, error) {
-	left, _, err := e.symbolValue(c.left)
-	if err != nil {
-		return false, err
+// variable is the empty string; a side whose filters do not resolve
+// leaves the condition unresolved (ok false), and the whole block is
+// output as written, as Octostache does.
+func (e *evaluator) test(c *condition) (yes, ok bool, err error) {
+	left, ok, err := e.operand(c.left)
+	if !ok || err != nil {
+		return false, ok, err
 	}
 	if c.op == "" {
-		return Truthy(left), nil
+		return Truthy(left), true, nil
 	}
-	right := c.lit
-	if c.right != nil {
-		if right, _, err = e.symbolValue(c.right); err != nil {
-			return false, err
-		}
+	right, ok, err := e.operand(c.right)
+	if !ok || err != nil {
+		return false, ok, err
 	}
-	return (left == right) == (c.op == "=="), nil
+	return (left == right) == (c.op == "=="), true, nil
+}
+
+// operand is the value of a side of a condition.
+func (e *evaluator) operand(o operand) (string, bool, error) {
+	if o.x == nil {
+		return o.lit, true, nil
+	}
+	v, ok, err := e.eval(o.x)
+	if !ok && len(o.x.filters) == 0 {
+		return "", true, err
+	}
+	return v, ok, err
 }
 
 func (e *evaluator) each(n *eachNode, out []byte) ([]byte, error) {
@@ -539,4 +564,17 @@ func (e *evaluator) regexp(pattern string) *regexp.Regexp {
 	}
 	e.regexps[pattern] = re
 	return re
+}
+
+// firstOf is name with its first "[*]" index replaced by the first key of
+// that collection, in the order Lookup.Names gives: Octostache's wildcard
+// index, List[*].Name, is "any one", and it takes the first.
+func (e *evaluator) firstOf(name string) string {
+	at := strings.Index(name, "[*]")
+	prefix := name[:at+1]
+	keys := collectionKeys(e.vars.Names(prefix), prefix)
+	if len(keys) == 0 {
+		return name
+	}
+	return prefix + keys[0] + name[at+2:]
 }

@@ -23,6 +23,9 @@ type parser struct {
 	// the same line, or -1; computed a line at a time on first use, so
 	// that a line of unclosed "[" is not scanned again for each.
 	close map[int]int
+	// inCondition is set while a side of a condition is read: a bare
+	// filter argument stops before "==" and "!=" there.
+	inCondition bool
 }
 
 // closing returns the offset of the "]" matching the "[" at i, or -1.
@@ -97,25 +100,32 @@ type step struct {
 	dyn   *expr  // computed index
 }
 
-// condition is the header of #{if} and #{unless}.
+// condition is the header of #{if}, #{elseif} and #{unless}: a side
+// alone (true when Truthy), or two sides compared.
 type condition struct {
-	left  *symbol
+	left  operand
 	op    string // "", "==" or "!="
-	lit   string
-	right *symbol // nil when comparing with lit
+	right operand
+}
+
+// operand is a side of a condition: a variable with its filters, or a
+// quoted literal.
+type operand struct {
+	x   *expr // nil for a literal
+	lit string
 }
 
 func isSpace(r rune) bool { return r != '\n' && r != '\r' && unicode.IsSpace(r) }
 
 // isIdentRune reports whether r may appear in an identifier: Octostache's
-// letters, digits, whitespace and _ - : / ~ ( ). Identifiers do not span
-// lines.
+// letters, digits, whitespace and _ - : / ~ ( ) @. Identifiers do not
+// span lines.
 func isIdentRune(r rune) bool {
 	if unicode.IsLetter(r) || unicode.IsDigit(r) || isSpace(r) {
 		return true
 	}
 	switch r {
-	case '_', '-', ':', '/', '~', '(', ')':
+	case '_', '-', ':', '/', '~', '(', ')', '@':
 		return true
 	}
 	return false
@@ -334,6 +344,10 @@ func (p *parser) parseFilter(i, depth int) (filterCall, int, bool) {
 		return filterCall{}, i, false
 	}
 	f := filterCall{name: src[i:j], fn: filters[strings.ToLower(src[i:j])]}
+	if f.name == "null" {
+		// Octostache's null, in lower case only: the template has no value.
+		f.fn = nullFilter
+	}
 	for {
 		k := skipSpace(src, j)
 		if k >= len(src) {
@@ -341,6 +355,8 @@ func (p *parser) parseFilter(i, depth int) (filterCall, int, bool) {
 		}
 		switch c := src[k]; {
 		case c == '|' || c == '}':
+			return f, j, true
+		case p.inCondition && (strings.HasPrefix(src[k:], "==") || strings.HasPrefix(src[k:], "!=")):
 			return f, j, true
 		case strings.HasPrefix(src[k:], "#{"):
 			x, end, ok := p.exprTag(k, depth+1)
@@ -367,7 +383,8 @@ func (p *parser) parseFilter(i, depth int) (filterCall, int, bool) {
 			end := k
 			for end < len(src) {
 				r, size := utf8.DecodeRuneInString(src[end:])
-				if unicode.IsSpace(r) || r == '|' || r == '}' || r == '"' || strings.HasPrefix(src[end:], "#{") {
+				if unicode.IsSpace(r) || r == '|' || r == '}' || r == '"' || strings.HasPrefix(src[end:], "#{") ||
+					p.inCondition && (strings.HasPrefix(src[end:], "==") || strings.HasPrefix(src[end:], "!=")) {
 					break
 				}
 				end += size
@@ -381,49 +398,63 @@ func (p *parser) parseFilter(i, depth int) (filterCall, int, bool) {
 	}
 }
 
-// parseCondition reads the rest of an #{if} or #{unless} header after the
-// keyword: symbol [ ("==" | "!=") ("quoted" | symbol) ] "}".
+// parseCondition reads the rest of an #{if}, #{elseif} or #{unless}
+// header after the keyword: a side, or two sides around "==" or "!=",
+// then "}". A side is a variable with filters or a quoted literal; a
+// literal alone is no condition.
 func (p *parser) parseCondition(i int) (condition, int, string) {
 	src := p.src
 	var c condition
-	i = skipSpace(src, i)
-	left, j, ok := p.parseSymbol(i, 0)
-	if !ok {
-		return c, i, "a variable name"
+	left, j, want := p.parseOperand(skipSpace(src, i))
+	if want != "" {
+		return c, j, want
 	}
 	c.left = left
 	j = skipSpace(src, j)
 	if strings.HasPrefix(src[j:], "==") || strings.HasPrefix(src[j:], "!=") {
 		c.op = src[j : j+2]
-		j = skipSpace(src, j+2)
-		switch {
-		case strings.HasPrefix(src[j:], `\"`):
-			end := strings.Index(src[j+2:], `\"`)
-			if end < 0 {
-				return c, j, `a closing \"`
-			}
-			c.lit = src[j+2 : j+2+end]
-			j += 4 + end
-		case j < len(src) && src[j] == '"':
-			end := strings.IndexByte(src[j+1:], '"')
-			if end < 0 {
-				return c, j, `a closing "`
-			}
-			c.lit = src[j+1 : j+1+end]
-			j += 2 + end
-		default:
-			right, k, ok := p.parseSymbol(j, 0)
-			if !ok {
-				return c, j, `a quoted string or a variable name after ` + c.op
-			}
-			c.right, j = right, k
+		right, k, want := p.parseOperand(skipSpace(src, j+2))
+		if want != "" {
+			return c, k, want + " after " + c.op
 		}
-		j = skipSpace(src, j)
+		if left.x == nil && right.x == nil {
+			return c, k, "a variable name on one side of " + c.op
+		}
+		c.right, j = right, skipSpace(src, k)
+	} else if left.x == nil {
+		return c, j, `"==" or "!=" after a quoted string`
 	}
 	if j >= len(src) || src[j] != '}' {
 		return c, j, `"}"`
 	}
 	return c, j + 1, ""
+}
+
+// parseOperand reads a side of a condition: "quoted", \"quoted\", or a
+// variable and its filters, whose bare arguments stop before == and !=.
+func (p *parser) parseOperand(i int) (operand, int, string) {
+	src := p.src
+	switch {
+	case strings.HasPrefix(src[i:], `\"`):
+		end := strings.Index(src[i+2:], `\"`)
+		if end < 0 {
+			return operand{}, i, `a closing \"`
+		}
+		return operand{lit: src[i+2 : i+2+end]}, i + 4 + end, ""
+	case i < len(src) && src[i] == '"':
+		end := strings.IndexByte(src[i+1:], '"')
+		if end < 0 {
+			return operand{}, i, `a closing "`
+		}
+		return operand{lit: src[i+1 : i+1+end]}, i + 2 + end, ""
+	}
+	p.inCondition = true
+	x, j, ok := p.parseExpr(i, 0)
+	p.inCondition = false
+	if !ok || x.sym == nil {
+		return operand{}, i, "a variable name"
+	}
+	return operand{x: x}, j, ""
 }
 
 // parseEach reads the rest of an #{each} header after the keyword:

@@ -29,6 +29,7 @@ type node struct {
 
 type condNode struct {
 	off        int
+	text       string // the block as written, output when its condition does not resolve
 	unless     bool
 	cond       condition
 	then, els  []node
@@ -66,6 +67,7 @@ type block struct {
 	each    *eachNode
 	outer   []node // the node list the block belongs to
 	inElse  bool
+	chained bool // an #{elseif}: the #{if} before it ends with it
 }
 
 // parse builds the node tree. In lenient mode, used by References, it
@@ -139,7 +141,34 @@ func parse(src string, lenient bool) ([]node, error) {
 			flush()
 			top := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
-			nodes = top.close(nodes)
+			nodes = top.close(nodes, src[top.off:end])
+			// An #{elseif} is an #{if} in the #{else} of the one before:
+			// its #{/if} closes them all.
+			for top.chained {
+				top = stack[len(stack)-1]
+				stack = stack[:len(stack)-1]
+				nodes = top.close(nodes, src[top.off:end])
+			}
+			i = end
+			continue
+		}
+
+		if top := topBlock(stack); top != nil && top.cond != nil && !top.cond.unless && !top.inElse && isElseIf(src, i) {
+			c, end, want := p.parseCondition(i + len("#{elseif "))
+			if want != "" {
+				if lenient {
+					text.add(i, i+2)
+					i += 2
+					continue
+				}
+				return nil, syntaxErrorAt(src, end, "malformed #{elseif}: expected %s", want)
+			}
+			flush()
+			top.cond.then = nodes
+			top.cond.elseOffset = i
+			top.inElse = true
+			stack = append(stack, &block{keyword: "if", off: i, cond: &condNode{off: i, cond: c}, chained: true})
+			nodes = nil
 			i = end
 			continue
 		}
@@ -237,15 +266,15 @@ func parse(src string, lenient bool) ([]node, error) {
 		for len(stack) > 0 {
 			top := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
-			nodes = top.close(nodes)
+			nodes = top.close(nodes, src[top.off:])
 		}
 	}
 	return nodes, nil
 }
 
-// close ends the block with body as its last part and returns the node
-// list it belongs to, with the block appended.
-func (b *block) close(body []node) []node {
+// close ends the block, written as text, with body as its last part and
+// returns the node list it belongs to, with the block appended.
+func (b *block) close(body []node, text string) []node {
 	switch {
 	case b.each != nil:
 		b.each.body = body
@@ -255,7 +284,29 @@ func (b *block) close(body []node) []node {
 	default:
 		b.cond.then = body
 	}
+	b.cond.text = text
 	return append(b.outer, node{cond: b.cond})
+}
+
+// topBlock is the innermost open block, or nil.
+func topBlock(stack []*block) *block {
+	if len(stack) == 0 {
+		return nil
+	}
+	return stack[len(stack)-1]
+}
+
+// isElseIf reports whether src[i:] starts an #{elseif} clause: the
+// keyword exactly, right after "#{", and one white-space character.
+// Anything else (#{elseifX}, #{ElseIf X}) is a variable's name, as in
+// Octostache.
+func isElseIf(src string, i int) bool {
+	const kw = "#{elseif"
+	if !strings.HasPrefix(src[i:], kw) || i+len(kw) >= len(src) {
+		return false
+	}
+	c := src[i+len(kw)]
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r'
 }
 
 // keywordAt returns the block keyword at i: "if", "unless" or "each"

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -78,6 +79,14 @@ func runRefCase(t testingT, c refCase) {
 				value = *p[1] // a variable set to null is bound as ""
 			}
 			vars.set(*p[0], value)
+		}
+	}
+	if want, ok := f["truthy"]; ok {
+		// What Octopus makes of the template as a step's run condition,
+		// through the entry point the deployer calls.
+		yes, err := EvaluateTruthy(template, vars)
+		if got := strconv.FormatBool(yes); got != want {
+			t.Errorf("%s\ntemplate: %q\nEvaluateTruthy = %s (%v), want %s", f["source"], template, got, err, want)
 		}
 	}
 	eval := Evaluate

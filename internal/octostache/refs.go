@@ -50,9 +50,10 @@ func (r *refs) nodes(nodes []node) {
 		case n.expr != nil:
 			r.expr(n.expr)
 		case n.cond != nil:
-			r.symbol(n.cond.cond.left)
-			if n.cond.cond.right != nil {
-				r.symbol(n.cond.cond.right)
+			for _, side := range [...]operand{n.cond.cond.left, n.cond.cond.right} {
+				if side.x != nil {
+					r.expr(side.x)
+				}
 			}
 			r.nodes(n.cond.then)
 			r.nodes(n.cond.els)
