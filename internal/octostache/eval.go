@@ -92,7 +92,7 @@ func (t *Template) Evaluate(vars Lookup, opts *Options) (string, error) {
 	case len(t.nodes) == 0:
 		return "", nil
 	case len(t.nodes) == 1:
-		if n := t.nodes[0]; n.expr == nil && n.cond == nil && n.each == nil {
+		if n := t.nodes[0]; n.expr == nil && n.cond == nil && n.each == nil && n.calc == nil {
 			return n.text, nil
 		}
 	}
@@ -210,6 +210,16 @@ func (e *evaluator) run(nodes []node, out []byte) ([]byte, error) {
 			}
 		case n.each != nil:
 			out, err = e.each(n.each, out)
+		case n.calc != nil:
+			var v float64
+			var ok bool
+			if v, ok, err = e.calc(n.calc.root); err == nil {
+				s := n.calc.echo
+				if ok {
+					s = formatDouble(v)
+				}
+				out, err = e.write(out, s)
+			}
 		default:
 			out, err = e.write(out, n.text)
 		}

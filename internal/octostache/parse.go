@@ -25,6 +25,7 @@ type node struct {
 	expr *expr // a substitution #{...}
 	cond *condNode
 	each *eachNode
+	calc *calcNode
 }
 
 type condNode struct {
@@ -173,6 +174,15 @@ func parse(src string, lenient bool) ([]node, error) {
 			continue
 		}
 
+		if hasKeyword(src[k:], "calc") && k+4 < len(src) && isBlank(src[k+4]) {
+			if t, end, ok := p.parseCalc(k + 4); ok {
+				flush()
+				nodes = append(nodes, node{calc: &calcNode{root: t, echo: calcEcho(t)}})
+				i = end
+				continue
+			}
+		}
+
 		kw := keywordAt(src, k)
 		switch kw {
 		case "else":
@@ -305,9 +315,11 @@ func isElseIf(src string, i int) bool {
 	if !strings.HasPrefix(src[i:], kw) || i+len(kw) >= len(src) {
 		return false
 	}
-	c := src[i+len(kw)]
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r'
+	return isBlank(src[i+len(kw)])
 }
+
+// isBlank reports an ASCII white-space character.
+func isBlank(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
 // keywordAt returns the block keyword at i: "if", "unless" or "each"
 // followed by white space or "}", or "else"; otherwise "".

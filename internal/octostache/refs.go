@@ -57,6 +57,8 @@ func (r *refs) nodes(nodes []node) {
 			}
 			r.nodes(n.cond.then)
 			r.nodes(n.cond.els)
+		case n.calc != nil:
+			r.calc(n.calc.root)
 		case n.each != nil:
 			coll := r.symbol(n.each.coll)
 			r.loops = append(r.loops, loopRef{item: n.each.item, coll: coll})
@@ -111,4 +113,14 @@ func (r *refs) symbol(s *symbol) string {
 	name := head + rest
 	r.add(name)
 	return name
+}
+
+func (r *refs) calc(t *calcTerm) {
+	switch {
+	case t.sym != nil:
+		r.symbol(t.sym)
+	case t.l != nil:
+		r.calc(t.l)
+		r.calc(t.r)
+	}
 }
