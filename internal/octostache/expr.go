@@ -516,3 +516,49 @@ func (s *symbol) render(keys []string) (head, rest string) {
 	}
 	return s.steps[0].ident, b.String()
 }
+
+// echo is how Octostache writes an expression back when it does not
+// resolve: regenerated, not copied: names trimmed, " | " between filters,
+// and every literal argument quoted, with "#{" in it doubled.
+func (x *expr) echo() string {
+	var b strings.Builder
+	b.WriteString("#{")
+	if x.sym != nil {
+		b.WriteString(x.sym.echo())
+	}
+	for _, f := range x.filters {
+		b.WriteString(" | ")
+		b.WriteString(f.name)
+		for _, a := range f.args {
+			b.WriteByte(' ')
+			if a.sub != nil {
+				b.WriteString(a.sub.echo())
+				continue
+			}
+			b.WriteByte('"')
+			b.WriteString(strings.ReplaceAll(a.lit, "#{", "##{"))
+			b.WriteByte('"')
+		}
+	}
+	b.WriteString("}")
+	return b.String()
+}
+
+// echo writes the symbol's name with its computed indexes as written.
+func (s *symbol) echo() string {
+	var b strings.Builder
+	for i, st := range s.steps {
+		switch {
+		case !st.index:
+			if i > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(st.ident)
+		case st.dyn != nil:
+			b.WriteString("[" + st.dyn.echo() + "]")
+		default:
+			b.WriteString("[" + st.key + "]")
+		}
+	}
+	return b.String()
+}

@@ -19,8 +19,8 @@ type Template struct {
 // or a loop. Nodes are values, not interfaces, to spare an allocation
 // each.
 type node struct {
-	// text is the text, or for a substitution the tag as written, which
-	// is output when the expression does not resolve.
+	// text is the text, or for a substitution the expression as
+	// Octostache writes it back, output when it does not resolve.
 	text string
 	expr *expr // a substitution #{...}
 	cond *condNode
@@ -260,7 +260,7 @@ func parse(src string, lenient bool) ([]node, error) {
 
 		if x, end, ok := p.exprTag(i, 0); ok {
 			flush()
-			nodes = append(nodes, node{text: src[i:end], expr: x})
+			nodes = append(nodes, node{text: x.echo(), expr: x})
 			i = end
 			continue
 		}
