@@ -127,7 +127,7 @@ func (r *runner) step(ctx context.Context, i int, st *snapshot.Step, vars *varia
 // in its own directory, with the step's packages extracted beside it and
 // every resolved variable in its environment.
 func (r *runner) runScript(ctx context.Context, dir string, st *snapshot.Step, vars *variables.Set) error {
-	body, err := octostache.Evaluate(st.RunScript.Body, vars)
+	body, err := r.substitute("the script", st.RunScript.Body, vars)
 	if err != nil {
 		return fmt.Errorf("substitute variables in the script: %w", err)
 	}
@@ -252,7 +252,7 @@ func (r *runner) extractPackage(ctx context.Context, id, dir string, substitute 
 		MaxBytes:   r.env.ExtractMaxBytes,
 		MaxRatio:   r.env.ExtractMaxRatio,
 		Transform: func(name string, content []byte) ([]byte, error) {
-			out, err := octostache.Evaluate(string(content), vars)
+			out, err := r.substitute(name, string(content), vars)
 			return []byte(out), err
 		},
 	})
@@ -322,4 +322,18 @@ func safeName(s string) string {
 		}
 	}
 	return strings.Trim(b.String(), ".")
+}
+
+// substitute evaluates a script or a file's text, what. Text whose
+// #{...} does not parse is used as it is, with a warning in the log, as
+// Octopus uses it: a script may hold "#{" that is not meant for zonectl.
+// Other failures (a variable that refers to itself, a limit) stop it.
+func (r *runner) substitute(what, text string, vars *variables.Set) (string, error) {
+	out, err := octostache.Evaluate(text, vars)
+	var syntax *octostache.SyntaxError
+	if errors.As(err, &syntax) {
+		fmt.Fprintf(r.out, "  warning: variables not substituted in %s, used as written: %v\n", what, err)
+		return out, nil
+	}
+	return out, err
 }

@@ -71,12 +71,24 @@ func (o *Options) withDefaults() Options {
 }
 
 // Evaluate parses src and evaluates it against vars with the default
-// Options.
+// Options. A template that does not parse is given back unchanged with
+// the *SyntaxError, as Octostache gives it back: a caller may use it as
+// it is (Octopus runs such a script unsubstituted) or refuse it.
 func Evaluate(src string, vars Lookup) (string, error) {
 	t, err := Parse(src)
 	if err != nil {
-		return "", err
+		return src, err
 	}
+	return t.Evaluate(vars, nil)
+}
+
+// EvaluateLenient is Evaluate reading src as Octostache does with
+// haltOnError off: what does not parse (a stray #{/if}, an unreadable
+// tag) is output as written, blocks left open are closed at the end, and
+// the rest is evaluated. It fails only as Template.Evaluate does.
+func EvaluateLenient(src string, vars Lookup) (string, error) {
+	nodes, _ := parse(src, true)
+	t := &Template{src: src, nodes: nodes}
 	return t.Evaluate(vars, nil)
 }
 

@@ -33,7 +33,6 @@ func TestFilters(t *testing.T) {
 		{"PropertiesValueEscape", " lead and ☃\n", "#{V | PropertiesValueEscape}", `\ lead and \u2603\n`},
 		{"UriEscape", "http://h/a b?q=ä&x=%", "#{V | UriEscape}", "http://h/a%20b?q=%C3%A4&x=%25"},
 		{"UriDataEscape", "a b/c?d=ä", "#{V | UriDataEscape}", "a%20b%2Fc%3Fd%3D%C3%A4"},
-		{"Markdown is not implemented", "_x_", "#{V | Markdown}", "#{V | Markdown}"},
 
 		{"Replace literal", "abc", "#{V | Replace abc def}", "def"},
 		{"Replace with nothing", "abc", "#{V | Replace a}", "bc"},

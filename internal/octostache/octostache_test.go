@@ -67,14 +67,8 @@ func TestEvaluate(t *testing.T) {
 		{"escape in value", "#{Escaped}", "#{Name}"},
 		{"malformed value used as is", "#{Broken}", "#{if Name}never closed"},
 
-		{"unclosed at end", "abc #{", "abc #{"},
-		{"unclosed with name", "abc #{Name", "abc #{Name"},
-		{"unclosed then expression", "#{oops #{Name}", "#{oops web"},
-		{"not a name", "#{a+b} #{Name}", "#{a+b} web"},
-		{"empty braces", "#{} #{ }", "#{} #{ }"},
 		{"hash at end", "#{Name}#", "web#"},
 		{"stray close brace", "} #{Name} }", "} web }"},
-		{"unknown end tag is text", "#{/foo}", "#{/foo}"},
 
 		{"filter", "#{Name | ToUpper}", "WEB"},
 		{"filter no spaces", "#{Name|ToUpper}", "WEB"},
@@ -367,5 +361,31 @@ func TestConditionExpression(t *testing.T) {
 		if err != nil || Truthy(got) != want {
 			t.Errorf("%s: %q, %v; want truthy %v", src, got, err, want)
 		}
+	}
+}
+
+// A "#{" that starts nothing readable is an error, as in Octostache by
+// default: Evaluate gives the template back unchanged with it. Read
+// leniently, it is text and the rest is evaluated.
+func TestEvaluateGivesBackWhatDoesNotParse(t *testing.T) {
+	for _, tt := range []struct{ name, src, lenient string }{
+		{"unclosed at end", "abc #{", "abc #{"},
+		{"unclosed with name", "abc #{Name", "abc #{Name"},
+		{"unclosed then expression", "#{oops #{Name}", "#{oops web"},
+		{"not a name", "#{a+b} #{Name}", "#{a+b} web"},
+		{"empty braces", "#{} #{ }", "#{} #{ }"},
+		{"unknown end tag", "#{/foo} #{Name}", "#{/foo} web"},
+		{"stray end", "#{Name}#{/if}", "web#{/if}"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Evaluate(tt.src, testVars)
+			var syntax *SyntaxError
+			if !errors.As(err, &syntax) || got != tt.src {
+				t.Errorf("Evaluate(%q) = %q, %v; want the template unchanged and a *SyntaxError", tt.src, got, err)
+			}
+			if got, err := EvaluateLenient(tt.src, testVars); err != nil || got != tt.lenient {
+				t.Errorf("EvaluateLenient(%q) = %q, %v; want %q", tt.src, got, err, tt.lenient)
+			}
+		})
 	}
 }

@@ -44,11 +44,10 @@ type eachNode struct {
 	body []node
 }
 
-// Parse reads a template. Text that only looks like an expression — an
-// unclosed #{, a name with characters no name may hold — is kept as text
-// and passed through by Evaluate as written. Blocks that do not balance,
-// and #{if}, #{unless} or #{each} tags that cannot be read, are a
-// *SyntaxError.
+// Parse reads a template as Octostache reads it by default: a "#{" that
+// starts nothing it can read (an unclosed #{, a name with characters no
+// name may hold), blocks that do not balance and #{if}, #{unless} or
+// #{each} tags that cannot be read are a *SyntaxError.
 func Parse(src string) (*Template, error) {
 	nodes, err := parse(src, false)
 	if err != nil {
@@ -122,6 +121,9 @@ func parse(src string, lenient bool) ([]node, error) {
 		if k < len(src) && src[k] == '/' {
 			kw, end, ok := endTag(src, k+1)
 			if !ok {
+				if !lenient {
+					return nil, syntaxErrorAt(src, i, "#{/ closes no #{if}, #{unless} or #{each}")
+				}
 				text.add(i, i+2)
 				i += 2
 				continue
@@ -263,6 +265,12 @@ func parse(src string, lenient bool) ([]node, error) {
 			nodes = append(nodes, node{text: x.echo(), expr: x})
 			i = end
 			continue
+		}
+		if !lenient {
+			// As in Octostache: "#{" that starts nothing it can read
+			// (#{Foo at the end, #{a+b}) is an error, not text; "##{" is
+			// how a template says "#{".
+			return nil, syntaxErrorAt(src, i, "#{ starts no expression it can read; write ##{ for a literal #{")
 		}
 		text.add(i, i+2)
 		i += 2
