@@ -39,6 +39,8 @@ var filters = map[string]filterFunc{
 	"uridataescape":         text0(uriDataEscape),
 	"nowdate":               nowDate(false),
 	"nowdateutc":            nowDate(true),
+	"addhours":              addTime(ticksPerHour),
+	"adddays":               addTime(ticksPerDay),
 	"format":                formatFilter,
 	"replace":               replaceFilter,
 	"match":                 matchFilter,
