@@ -156,6 +156,8 @@ type scope struct {
 	item  string // the loop variable
 	value string // the element: a key of the collection or a part of the value
 	path  string // "List[key]" when iterating a collection, else ""
+	json  *jsonValue // the element of a JSON array, or a JSON property's value
+	prop  bool       // json is a property's value: item.Key and item.Value
 	index int
 	count int
 }
@@ -327,6 +329,12 @@ func (e *evaluator) resolve(head, rest, full string) (string, bool, error) {
 			if !strings.EqualFold(s.item, head) {
 				continue
 			}
+			if s.json != nil {
+				if v, ok := s.jsonChild(rest); ok {
+					return v, true, nil
+				}
+				continue
+			}
 			if s.path == "" {
 				if rest == "" {
 					return s.value, true, nil
@@ -377,7 +385,16 @@ func (e *evaluator) lookup(name string) (string, bool, error) {
 		name = e.firstOf(name)
 	}
 	v, ok := e.vars.Get(name)
-	if !ok || !strings.Contains(v, "#{") {
+	if !ok {
+		s, found, err := e.jsonLookup(name)
+		if err != nil || !found {
+			return "", false, err
+		}
+		// A property's value may hold expressions too; they are
+		// evaluated as a variable's value is.
+		v, ok = s, true
+	}
+	if !strings.Contains(v, "#{") {
 		return v, ok, nil
 	}
 	key := foldKey(name)
@@ -476,7 +493,7 @@ func (e *evaluator) each(n *eachNode, out []byte) ([]byte, error) {
 		if err := e.tick(); err != nil {
 			return out, err
 		}
-		e.scopes = append(e.scopes, scope{item: n.item, value: it.value, path: it.path, index: i, count: len(items)})
+		e.scopes = append(e.scopes, scope{item: n.item, value: it.value, path: it.path, json: it.json, prop: it.prop, index: i, count: len(items)})
 		out, err = e.run(n.body, out)
 		e.scopes = e.scopes[:len(e.scopes)-1]
 		if err != nil {
@@ -486,7 +503,11 @@ func (e *evaluator) each(n *eachNode, out []byte) ([]byte, error) {
 	return out, nil
 }
 
-type item struct{ value, path string }
+type item struct {
+	value, path string
+	json        *jsonValue
+	prop        bool
+}
 
 // items lists what #{each} iterates: the keys of the collection
 // List[key]... if there is one, else the comma-separated parts of List's
@@ -514,6 +535,9 @@ func (e *evaluator) items(coll *symbol) ([]item, error) {
 	v, ok, err := e.resolve(head, rest, full)
 	if !ok || err != nil || strings.TrimSpace(v) == "" {
 		return nil, err
+	}
+	if items, ok := jsonItems(v); ok {
+		return items, nil
 	}
 	parts := strings.Split(v, ",")
 	items := make([]item, len(parts))
