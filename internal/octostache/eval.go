@@ -213,8 +213,10 @@ func (e *evaluator) run(nodes []node, out []byte) ([]byte, error) {
 			var yes, ok bool
 			yes, ok, err = e.test(&n.cond.cond)
 			if err == nil && !ok {
-				e.noteUnresolved(n.cond.text)
-				out, err = e.write(out, n.cond.text)
+				var b strings.Builder
+				n.cond.echo(&b)
+				e.noteUnresolved(b.String())
+				out, err = e.write(out, b.String())
 			} else if err == nil {
 				if yes != n.cond.unless {
 					out, err = e.run(n.cond.then, out)

@@ -30,7 +30,6 @@ type node struct {
 
 type condNode struct {
 	off        int
-	text       string // the block as written, output when its condition does not resolve
 	unless     bool
 	cond       condition
 	then, els  []node
@@ -144,13 +143,13 @@ func parse(src string, lenient bool) ([]node, error) {
 			flush()
 			top := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
-			nodes = top.close(nodes, src[top.off:end])
+			nodes = top.close(nodes)
 			// An #{elseif} is an #{if} in the #{else} of the one before:
 			// its #{/if} closes them all.
 			for top.chained {
 				top = stack[len(stack)-1]
 				stack = stack[:len(stack)-1]
-				nodes = top.close(nodes, src[top.off:end])
+				nodes = top.close(nodes)
 			}
 			i = end
 			continue
@@ -284,15 +283,15 @@ func parse(src string, lenient bool) ([]node, error) {
 		for len(stack) > 0 {
 			top := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
-			nodes = top.close(nodes, src[top.off:])
+			nodes = top.close(nodes)
 		}
 	}
 	return nodes, nil
 }
 
-// close ends the block, written as text, with body as its last part and
-// returns the node list it belongs to, with the block appended.
-func (b *block) close(body []node, text string) []node {
+// close ends the block with body as its last part and returns the node
+// list it belongs to, with the block appended.
+func (b *block) close(body []node) []node {
 	switch {
 	case b.each != nil:
 		b.each.body = body
@@ -302,7 +301,6 @@ func (b *block) close(body []node, text string) []node {
 	default:
 		b.cond.then = body
 	}
-	b.cond.text = text
 	return append(b.outer, node{cond: b.cond})
 }
 

@@ -42,3 +42,55 @@ func nullFilter(e *evaluator, _ string, _ bool, _ []string) (string, bool) {
 	e.null = true
 	return "", false
 }
+
+// echoNodes writes nodes back as Octostache writes a block it cannot
+// evaluate: expressions in their echo form, an #{unless} as the #{if}
+// it is with its branches swapped, and an #{elseif} as the #{if} nested
+// in the #{else} that it stands for.
+func echoNodes(b *strings.Builder, nodes []node) {
+	for _, n := range nodes {
+		switch {
+		case n.expr != nil:
+			b.WriteString(n.expr.echo())
+		case n.cond != nil:
+			n.cond.echo(b)
+		case n.each != nil:
+			b.WriteString("#{each " + n.each.item + " in " + n.each.coll.echo() + "}")
+			echoNodes(b, n.each.body)
+			b.WriteString("#{/each}")
+		case n.calc != nil:
+			b.WriteString(n.calc.echo)
+		default:
+			b.WriteString(n.text)
+		}
+	}
+}
+
+func (c *condNode) echo(b *strings.Builder) {
+	then, els := c.then, c.els
+	if c.unless {
+		then, els = els, then
+	}
+	b.WriteString("#{if ")
+	b.WriteString(c.cond.left.echo())
+	if c.cond.op != "" {
+		b.WriteString(" " + c.cond.op + " " + c.cond.right.echo() + " ")
+	}
+	b.WriteString("}")
+	echoNodes(b, then)
+	if len(els) > 0 {
+		b.WriteString("#{else}")
+		echoNodes(b, els)
+	}
+	b.WriteString("#{/if}")
+}
+
+// echo writes a side of a condition: a literal quoted, an expression
+// without its #{ }.
+func (o operand) echo() string {
+	if o.x == nil {
+		return `"` + o.lit + `"`
+	}
+	s := o.x.echo()
+	return s[2 : len(s)-1]
+}
