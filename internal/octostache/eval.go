@@ -153,9 +153,9 @@ type evaluator struct {
 
 // scope is one iteration of #{each item in List}.
 type scope struct {
-	item  string // the loop variable
-	value string // the element: a key of the collection or a part of the value
-	path  string // "List[key]" when iterating a collection, else ""
+	item  string     // the loop variable
+	value string     // the element: a key of the collection or a part of the value
+	path  string     // "List[key]" when iterating a collection, else ""
 	json  *jsonValue // the element of a JSON array, or a JSON property's value
 	prop  bool       // json is a property's value: item.Key and item.Value
 	index int
