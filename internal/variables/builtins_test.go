@@ -194,10 +194,11 @@ func TestNames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := set.Names("APP."), []string{"app.Port", "App.Url"}; !slices.Equal(got, want) {
+	// In declaration order, as Octopus iterates a collection.
+	if got, want := set.Names("APP."), []string{"App.Url", "app.Port"}; !slices.Equal(got, want) {
 		t.Errorf("Names(APP.) = %q, want %q", got, want)
 	}
-	if got, want := set.ForStep("Deploy", nil).Names("app."), []string{"app.Port", "App.Step", "App.Url"}; !slices.Equal(got, want) {
+	if got, want := set.ForStep("Deploy", nil).Names("app."), []string{"App.Url", "app.Port", "App.Step"}; !slices.Equal(got, want) {
 		t.Errorf("in the step, Names(app.) = %q, want %q", got, want)
 	}
 	if got := set.Names("Nothing"); len(got) != 0 {

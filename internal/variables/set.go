@@ -24,6 +24,7 @@ type Set struct {
 type deployment struct {
 	values  map[string]Value            // by folded name
 	keys    []string                    // the folded names of values, sorted
+	order   map[string]int              // each folded name's place: declared variables first, in declaration order
 	steps   map[string]map[string]Value // step-scoped winners, by folded step name, then folded name
 	secrets []string
 }
@@ -50,7 +51,10 @@ func Resolve(vars []snapshot.Variable, templates []snapshot.Template, b Builtins
 		r.template(t)
 	}
 
-	d := &deployment{values: map[string]Value{}, steps: map[string]map[string]Value{}}
+	d := &deployment{values: map[string]Value{}, steps: map[string]map[string]Value{}, order: map[string]int{}}
+	for i, key := range r.order {
+		d.order[key] = i
+	}
 	dec := &decrypter{fn: opts.Decrypt, done: map[*candidate]string{}, secrets: map[string]bool{}}
 	var errs []error
 	for _, key := range r.order {
@@ -93,7 +97,11 @@ func Resolve(vars []snapshot.Variable, templates []snapshot.Template, b Builtins
 		return nil, errors.Join(errs...)
 	}
 	for _, v := range builtins {
-		d.values[fold(v.Name)] = v
+		key := fold(v.Name)
+		d.values[key] = v
+		if _, ok := d.order[key]; !ok {
+			d.order[key] = len(d.order)
+		}
 	}
 	d.keys = slices.Sorted(maps.Keys(d.values))
 	d.secrets = dec.list()
@@ -193,7 +201,9 @@ func (s *Set) Get(name string) (string, bool) {
 }
 
 // Names returns the names of the variables that start with prefix,
-// ignoring case, as declared, in the order of All.
+// ignoring case, as declared, in the order they were declared (then the
+// built-ins): #{each} over a collection iterates in that order, as in
+// Octopus.
 func (s *Set) Names(prefix string) []string {
 	p := fold(prefix)
 	var keys []string
@@ -205,8 +215,11 @@ func (s *Set) Names(prefix string) []string {
 			keys = append(keys, k)
 		}
 	}
+	slices.Sort(keys)
+	sort.SliceStable(keys, func(i, j int) bool { return s.d.order[keys[i]] < s.d.order[keys[j]] })
 	out := make([]string, 0, len(keys))
-	for _, v := range s.values(keys) {
+	for _, k := range keys {
+		v, _ := s.lookup(k)
 		out = append(out, v.Name)
 	}
 	return out
