@@ -15,56 +15,79 @@
 //	#{Name}                      a variable; names are case-insensitive
 //	#{Octopus.Action[Web].Port}  dots and literal indexes are part of the name
 //	#{Output[#{Step}].Path}      a computed index: Step first, then Output[value].Path
+//	#{Octopus.Action[*].Name}    the first of a collection
+//	#{Config.Hello}              a property of a JSON-valued variable (also Config[Hello])
 //	#{Name | ToUpper | Trim}     filters, applied left to right
 //	#{Name | Replace "a+" "b"}   filter arguments: "quoted", bare, or #{Other}
 //	#{ | NowDate "yyyy-MM-dd"}   a filter with no input
+//	#{Name | null}               the template has no value (ErrNull)
+//	#{calc A * (B + 2)}          arithmetic: + - * /, parentheses, {Var}
 //	##{Name}                     escaped: the literal text #{Name}
-//	#{if Name}...#{else}...#{/if}         also == "text", != "text", == OtherName
-//	#{unless Name}...#{/unless}           #{else} allowed here too
+//	#{if Name}...#{elseif Other}...#{else}...#{/if}
+//	#{if Name | ToLower == "yes"}...#{/if}   == and != between a variable
+//	                                         with filters and "text" or another
+//	#{unless Name}...#{else}...#{/unless}
 //	#{each item in List}...#{/each}       #{item}, #{item.Prop}, Octopus.Template.Each.*
 //
-// A name is letters, digits, spaces, _ - : / ~ ( ), dots, and [indexes];
-// it does not span lines. Spaces around a name and around filters are
-// ignored. Block keywords are case-insensitive.
+// A name is letters, digits, spaces, _ - : / ~ ( ) @, dots, and
+// [indexes]. Spaces around a name and around filters are ignored. Block
+// keywords are case-insensitive, but #{elseif} is written exactly so,
+// followed by one space.
 //
 // # Semantics
 //
-// These follow Octostache (OctopusDeploy/Octostache) unless said otherwise.
+// These follow Octostache (OctopusDeploy/Octostache) unless said
+// otherwise; docs/releases.md lists where they differ and why. The
+// reference's own test suite runs against Evaluate as data
+// (testdata/reference).
 //
-//   - An expression that does not resolve is output exactly as written: an
-//     unknown variable (#{Missing}), a computed index whose inner variable
-//     is unknown (#{A[#{Missing}]}), an unknown filter, a filter given
-//     arguments it cannot use (#{X | Substring 9} on a shorter value).
-//     Filters see an unknown variable as absent, so a few still produce
-//     something: #{Missing | NowDate}, #{Missing | Append "x"}.
-//   - Text that only looks like an expression is kept as text: an unclosed
-//     "#{", or one around characters no name may hold (#{a+b}). Octostache
-//     escapes are reproduced exactly: "##{" is "#{", and "###{X}" is "#"
-//     followed by X's value.
+//   - An expression that does not resolve is written back as Octostache
+//     writes it: an unknown variable (#{Missing}), a computed index whose
+//     inner variable is unknown, an unknown filter, a filter given
+//     arguments it cannot use (#{X | Substring 9} on a shorter value). The
+//     text is regenerated, not copied: names trimmed, " | " between
+//     filters, every literal argument quoted (#{X | Match a b} is written
+//     #{X | Match "a" "b"}). Filters see an unknown variable as absent, so
+//     a few still produce something: #{Missing | NowDate}.
+//   - Parsing is strict, as Octostache's default: a "#{" that starts
+//     nothing readable (#{Foo at the end, #{a+b}, #{}), blocks that do not
+//     balance and block tags that cannot be read are a *SyntaxError, and
+//     Evaluate gives the template back unchanged with it. EvaluateLenient
+//     reads them as text and evaluates the rest. Octostache escapes are
+//     reproduced exactly: "##{" is "#{", and "###{X}" is "#" followed by
+//     X's value.
 //   - Variable values may hold expressions; they are evaluated when used,
 //     in the scope of the #{each} loops around the use. A variable whose
 //     value leads back to itself is a *CycleError naming the chain
-//     ([A B A]), never a hang; a value that does not parse (say, an
-//     unclosed #{if}) is used as it is. Options bound the depth of values
-//     within values, the bytes written and the work done (*LimitError).
+//     ([A B A]), never a hang; a value that does not parse is used as it
+//     is. Options bound the depth of values within values, the bytes
+//     written and the work done (*LimitError).
+//   - A variable whose value is a JSON object or array (read as Newtonsoft
+//     reads it: unquoted names and single quotes allowed) can be walked
+//     into when no variable has the full name: a property or element, null
+//     or missing as "", booleans True and False, objects and arrays as
+//     compact JSON.
 //   - Conditions: #{if X} is true when X's value is Truthy: anything but
-//     "", "0", "false" or "no" in any case. An unknown variable is "", so
-//     false. == and != compare exactly, with case.
+//     "", "0", "false" or "no" in any case. An unknown variable is "".
+//     == and != compare exactly, with case. A side whose filters do not
+//     resolve leaves the whole block written back. #{elseif} is an #{if}
+//     in the #{else} of the one before.
+//   - EvaluateTruthy judges a template as Octopus judges a step's run
+//     condition: false, with an *UnresolvedError, when any expression in it
+//     does not resolve; "#{Missing}" is never true.
 //   - #{each item in List} iterates the keys of the collection List[key]...
 //     when Lookup.Names finds variables of that form, in the order Names
-//     lists them (Vars and NewLookup: sorted without regard to case;
-//     Octopus: declaration order).
-//     #{item} is then the key (or List[key]'s value when that variable
-//     exists) and #{item.Prop} is List[key].Prop. Otherwise it iterates
-//     List's value split at commas. Unlike Octostache, the parts are
-//     trimmed of spaces, and an empty or unknown List is no iterations (in
-//     Octostache an empty value is one empty iteration). Inside, the
-//     innermost loop defines Octopus.Template.Each.First and .Last ("True"
-//     or "False") and .Index (from "0").
-//   - Blocks must balance: an #{if} never closed, a stray or mismatched
-//     #{/if}, an #{else} outside #{if} or #{unless}, and a block tag that
-//     cannot be read (#{if}, #{each x}) are a *SyntaxError with the line and
-//     column, where Octostache returns the whole template unevaluated.
+//     lists them (variables.Set, which the deployer uses: declaration
+//     order, as in Octopus; Vars and NewLookup: sorted without regard to
+//     case). #{item} is then the key (or List[key]'s value when that
+//     variable exists) and #{item.Prop} is List[key].Prop. Otherwise it
+//     iterates List's JSON array or object (item.Key, item.Value), or its
+//     value split at commas, each part as it is, so an empty value is one
+//     empty item and an unknown List none. Inside, the innermost loop
+//     defines Octopus.Template.Each.First and .Last ("True" or "False") and
+//     .Index (from "0").
+//   - #{calc} computes in doubles and writes the result as .NET writes a
+//     double; a variable that is not a number leaves it written back.
 //
 // # Filters
 //

@@ -512,8 +512,8 @@ type item struct {
 }
 
 // items lists what #{each} iterates: the keys of the collection
-// List[key]... if there is one, else the comma-separated parts of List's
-// value, without their surrounding spaces.
+// List[key]... if there is one, else the elements of List's JSON value,
+// else the comma-separated parts of its value.
 func (e *evaluator) items(coll *symbol) ([]item, error) {
 	head, rest, full, ok, err := e.name(coll)
 	if !ok || err != nil {
@@ -535,16 +535,18 @@ func (e *evaluator) items(coll *symbol) ([]item, error) {
 		return items, nil
 	}
 	v, ok, err := e.resolve(head, rest, full)
-	if !ok || err != nil || strings.TrimSpace(v) == "" {
+	if !ok || err != nil {
 		return nil, err
 	}
 	if items, ok := jsonItems(v); ok {
 		return items, nil
 	}
+	// As Octostache: split at commas, each part as it is, so an empty
+	// value is one empty item.
 	parts := strings.Split(v, ",")
 	items := make([]item, len(parts))
 	for i, p := range parts {
-		items[i] = item{value: strings.TrimSpace(p)}
+		items[i] = item{value: p}
 	}
 	return items, nil
 }

