@@ -21,8 +21,7 @@ import (
 type filterFunc func(e *evaluator, in string, ok bool, args []string) (string, bool)
 
 // filters are the built-in filters by lower-case name. Octostache's
-// Markdown, MarkdownToHtml, UriPart and Version* filters are not here, so
-// an expression that uses them is left as written.
+// UriPart is not here, so an expression that uses it is left as written.
 var filters = map[string]filterFunc{
 	"tolower":               text0(strings.ToLower),
 	"toupper":               text0(strings.ToUpper),
@@ -35,6 +34,8 @@ var filters = map[string]filterFunc{
 	"yamldoublequoteescape": text0(yamlDoubleQuoteEscape),
 	"propertieskeyescape":   text0(propertiesKeyEscape),
 	"propertiesvalueescape": text0(propertiesValueEscape),
+	"markdown":              markdownFilter,
+	"markdowntohtml":        markdownFilter,
 	"uriescape":             text0(uriEscape),
 	"uridataescape":         text0(uriDataEscape),
 	"nowdate":               nowDate(false),
