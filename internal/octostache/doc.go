@@ -94,8 +94,8 @@
 // Filter names are case-insensitive. Lengths and positions count
 // characters (Unicode code points; .NET counts UTF-16 units).
 //
-//	ToLower ToUpper Trim [start|end] Truncate n (adds "...")
-//	Substring length | Substring start length
+//	ToLower ToUpper Trim [start|end] Truncate n [suffix] (suffix "..." unless given)
+//	Substring length | Substring start length   cut at the end of the input
 //	Replace pattern [replacement]   pattern is a Go (RE2) regular expression
 //	                                where Octostache uses .NET's; the
 //	                                replacement uses .NET's $1 ${name} $$ $&
@@ -108,12 +108,18 @@
 //	MD5 SHA1 SHA256 SHA384 SHA512 [size] [utf8|unicode|base64]
 //	Format fmt | Format type fmt    .NET numeric and date formats
 //	NowDate [fmt]  NowDateUtc [fmt] the clock in Options, default format "O"
+//	AddHours n  AddDays n           the date moved, as "O", keeping its zone
+//	Markdown  MarkdownToHtml        HTML as Octostache's Markdig writes it
+//	UriPart part                    AbsoluteUri, Host, Port, Query, Path...
+//	                                of the input read as .NET's Uri
+//	VersionMajor VersionMinor VersionPatch VersionRevision VersionPreRelease
+//	VersionPreReleasePrefix VersionPreReleaseCounter VersionMetadata
+//	                                parts of an Octopus version (1.2.3-beta.1+meta)
 //
 // JsonEscape also escapes control characters other than \r \n \t as
 // \u00XX, so its output is always valid inside a JSON string. Format uses
 // the invariant culture, where currency is "¤": write "$#,##0.00" for
 // dollars. Custom numeric formats support 0 # . , % ‰ literals and ";"
-// sections but not exponents. Markdown, MarkdownToHtml, UriPart and the
-// Version* filters are not implemented, so expressions using them are left
-// as written.
+// sections but not exponents. UriPart reads URIs as .NET does on Linux,
+// where "/path" is a relative URI.
 package octostache

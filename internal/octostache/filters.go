@@ -20,8 +20,8 @@ import (
 // is one. A filter with no output leaves the whole #{...} as written.
 type filterFunc func(e *evaluator, in string, ok bool, args []string) (string, bool)
 
-// filters are the built-in filters by lower-case name. Octostache's
-// UriPart is not here, so an expression that uses it is left as written.
+// filters are the built-in filters by lower-case name: Octostache's
+// BuiltInFunctions but null, which the parser recognises (parseFilter).
 var filters = map[string]filterFunc{
 	"tolower":               text0(strings.ToLower),
 	"toupper":               text0(strings.ToUpper),
@@ -38,6 +38,7 @@ var filters = map[string]filterFunc{
 	"markdowntohtml":        markdownFilter,
 	"uriescape":             text0(uriEscape),
 	"uridataescape":         text0(uriDataEscape),
+	"uripart":               uriPart,
 	"nowdate":               nowDate(false),
 	"nowdateutc":            nowDate(true),
 	"addhours":              addTime(ticksPerHour),
