@@ -44,7 +44,7 @@
 //   - An expression that does not resolve is written back as Octostache
 //     writes it: an unknown variable (#{Missing}), a computed index whose
 //     inner variable is unknown, an unknown filter, a filter given
-//     arguments it cannot use (#{X | Substring 9} on a shorter value). The
+//     arguments it cannot use (#{X | Substring 9 1} on a shorter value). The
 //     text is regenerated, not copied: names trimmed, " | " between
 //     filters, every literal argument quoted (#{X | Match a b} is written
 //     #{X | Match "a" "b"}). Filters see an unknown variable as absent, so
