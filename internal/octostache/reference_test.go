@@ -7,6 +7,8 @@ package octostache
 import (
 	"encoding/json"
 	"errors"
+	"github.com/zonectl/zonectl/internal/snapshot"
+	"github.com/zonectl/zonectl/internal/variables"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -81,10 +83,11 @@ func runRefCase(t testingT, c refCase) {
 			vars.set(*p[0], value)
 		}
 	}
+	lookup := deploymentVariables(t, vars)
 	if want, ok := f["truthy"]; ok {
 		// What Octopus makes of the template as a step's run condition,
 		// through the entry point the deployer calls.
-		yes, err := EvaluateTruthy(template, vars)
+		yes, err := EvaluateTruthy(template, lookup)
 		if got := strconv.FormatBool(yes); got != want {
 			t.Errorf("%s\ntemplate: %q\nEvaluateTruthy = %s (%v), want %s", f["source"], template, got, err, want)
 		}
@@ -93,7 +96,7 @@ func runRefCase(t testingT, c refCase) {
 	if has("lenient") {
 		eval = evaluateLenient
 	}
-	got, err := eval(template, vars)
+	got, err := eval(template, lookup)
 	src := f["source"]
 	switch {
 	case has("error"):
@@ -336,4 +339,31 @@ func probeFails(c refCase) (failed bool) {
 func isSyntaxError(err error) bool {
 	var syntax *SyntaxError
 	return errors.As(err, &syntax)
+}
+
+// deploymentVariables is the case's variables as a deployment holds them:
+// a variables.Set, what the deployer evaluates templates against, built
+// from them as a project declaring them in that order. Octopus's
+// VariableDictionary keeps one value per name (setting a name again keeps
+// its first place), as orderedVars does; an empty name is no variable.
+func deploymentVariables(t testingT, vars *orderedVars) Lookup {
+	var decl []snapshot.Variable
+	var ctx variables.Context
+	for _, name := range vars.names {
+		value := vars.values[strings.ToLower(name)]
+		switch {
+		case name == "":
+			continue
+		case strings.EqualFold(name, "Octopus.Environment.Name"):
+			// A built-in: the deployment sets it, a project cannot.
+			ctx.Environment = value
+			continue
+		}
+		decl = append(decl, snapshot.Variable{Name: name, Values: []snapshot.Value{{Value: value}}})
+	}
+	set, err := variables.Resolve(decl, nil, variables.Builtins{}, ctx, variables.Options{})
+	if err != nil {
+		t.Fatalf("variables: %v", err)
+	}
+	return set
 }
