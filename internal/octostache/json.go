@@ -103,34 +103,43 @@ func (r *jsonReader) value(depth int) (*jsonValue, error) {
 
 func (r *jsonReader) object(depth int) (*jsonValue, error) {
 	v := &jsonValue{kind: 'o'}
-	r.i++
+	err := r.list('}', func() error {
+		name, err := r.propertyName()
+		if err != nil {
+			return err
+		}
+		r.space()
+		if r.i >= len(r.s) || r.s[r.i] != ':' {
+			return errJSON
+		}
+		r.i++
+		pv, err := r.value(depth + 1)
+		v.props = append(v.props, jsonProp{name, pv})
+		return err
+	})
+	return v, err
+}
+
+// list reads the comma-separated members of an object or array, each
+// with member, up to and past its closing character.
+func (r *jsonReader) list(closing byte, member func() error) error {
+	r.i++ // the opening character
 	for first := true; ; first = false {
 		r.space()
-		if r.i < len(r.s) && r.s[r.i] == '}' {
+		if r.i < len(r.s) && r.s[r.i] == closing {
 			r.i++
-			return v, nil
+			return nil
 		}
 		if !first {
 			if r.i >= len(r.s) || r.s[r.i] != ',' {
-				return nil, errJSON
+				return errJSON
 			}
 			r.i++
 			r.space()
 		}
-		name, err := r.propertyName()
-		if err != nil {
-			return nil, err
+		if err := member(); err != nil {
+			return err
 		}
-		r.space()
-		if r.i >= len(r.s) || r.s[r.i] != ':' {
-			return nil, errJSON
-		}
-		r.i++
-		pv, err := r.value(depth + 1)
-		if err != nil {
-			return nil, err
-		}
-		v.props = append(v.props, jsonProp{name, pv})
 	}
 }
 
@@ -155,25 +164,12 @@ func (r *jsonReader) propertyName() (string, error) {
 
 func (r *jsonReader) array(depth int) (*jsonValue, error) {
 	v := &jsonValue{kind: 'a'}
-	r.i++
-	for first := true; ; first = false {
-		r.space()
-		if r.i < len(r.s) && r.s[r.i] == ']' {
-			r.i++
-			return v, nil
-		}
-		if !first {
-			if r.i >= len(r.s) || r.s[r.i] != ',' {
-				return nil, errJSON
-			}
-			r.i++
-		}
+	err := r.list(']', func() error {
 		item, err := r.value(depth + 1)
-		if err != nil {
-			return nil, err
-		}
 		v.items = append(v.items, item)
-	}
+		return err
+	})
+	return v, err
 }
 
 // quoted reads a string in double or single quotes, with JSON's escapes.
