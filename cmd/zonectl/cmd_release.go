@@ -171,9 +171,25 @@ func automaticError(project, version string, err error) error {
 	err = fmt.Errorf("release %s %s was created, but its automatic deployment was refused: %w", project, version, err)
 	var missing *variables.MissingTemplateError
 	if errors.As(err, &missing) {
-		return withHint(err, fmt.Sprintf("give the template a value for %s (for a sensitive one: zonectl secret set NAME --env %s), commit, then deploy with: zonectl deploy %s %s --to %s", missing.Environment, missing.Environment, project, version, missing.Environment))
+		return withHint(err, missingTemplateHint(missing, project, version))
 	}
 	return err
+}
+
+// missingTemplateHint is the way out of a refused deployment that works:
+// the release took its variables when it was made, so the value, once set
+// and committed, reaches it only when the release takes them again.
+func missingTemplateHint(m *variables.MissingTemplateError, project, version string) string {
+	name := "NAME"
+	if len(m.Templates) > 0 {
+		name = m.Templates[0]
+	}
+	tenant := ""
+	if m.Tenant != "" {
+		tenant = fmt.Sprintf(" --tenant %q", m.Tenant)
+	}
+	return fmt.Sprintf("give %s a value for %s in projects/%s (for a sensitive one: zonectl secret set %s --env %s%s --project %s), commit it, then take the release's variables again and deploy: zonectl release snapshot %s %s && zonectl deploy %s %s --to %s%s",
+		name, m.Environment, strings.ToLower(project), name, m.Environment, tenant, project, project, version, project, version, m.Environment, tenant)
 }
 
 // reportAutomatic prints the automatic deployments a release or a

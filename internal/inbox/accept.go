@@ -254,12 +254,15 @@ func decide(env *Env, opts AcceptOptions, main plumbing.Hash) (*acceptance, erro
 	return a, nil
 }
 
-// chooseLifecycle is the lifecycle asked for, else the binding's, by the
-// name this Space declares it under.
+// chooseLifecycle is the lifecycle asked for, else the binding's, else
+// the Space's only one, by the name this Space declares it under.
 func chooseLifecycle(cfg *config.Space, project, asked string, im *config.Import) (string, error) {
 	lc := asked
 	if lc == "" && im != nil {
 		lc = im.Lifecycle.Name
+	}
+	if lc == "" && len(cfg.Lifecycles) == 1 {
+		lc = cfg.Lifecycles[0].Name // the Space's only lifecycle: nothing to choose
 	}
 	if l := cfg.Lifecycle(lc); l != nil {
 		return l.Name, nil
