@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"path/filepath"
 	"time"
 
@@ -45,14 +46,17 @@ func runInit(cmd *cobra.Command, g *globals, a []string) error {
 	if err != nil {
 		return err
 	}
+	author := fmt.Sprintf("%s <%s>", res.Author.Name, res.Author.Email)
 	if g.out.json() {
-		return g.out.printJSON(map[string]string{
+		return g.out.printJSON(map[string]any{
 			"space":            name,
 			"dir":              res.Space.Root(),
 			"fingerprint":      res.Fingerprint,
 			"public_key_file":  res.PublicKeyFile,
 			"private_key_path": res.PrivateKeyPath,
 			"commit":           res.Commit.String(),
+			"author":           author,
+			"author_guessed":   res.AuthorGuessed,
 		})
 	}
 	o := g.out
@@ -60,6 +64,12 @@ func runInit(cmd *cobra.Command, g *globals, a []string) error {
 	o.printf("  public key   %s (%s)\n", filepath.FromSlash(res.PublicKeyFile), res.Fingerprint)
 	o.printf("  private key  %s\n", res.PrivateKeyPath)
 	o.printf("  commit       %s, signed\n", res.Commit.String()[:12])
+	o.printf("  author       %s\n", author)
+	if res.AuthorGuessed {
+		// Everything the Space records bears this name: say where it came
+		// from while it is one command to change.
+		o.infof("zonectl: warning: Git has no identity configured, so the Space records you as %s (the system user at this host); set yours with: git config --global user.name \"Your Name\" && git config --global user.email you@example.com\n", author)
+	}
 	o.infof("Back up the private key: it never enters the repository, and a Space cannot sign without it.\n")
 	return nil
 }

@@ -16,8 +16,17 @@ import (
 // the operating-system user, so a CI job without Git configured still
 // records someone.
 func Who(repo *git.Repository, now time.Time) object.Signature {
+	sig, _ := Identity(repo, now)
+	return sig
+}
+
+// Identity is Who, and whether it was guessed from the operating-system
+// user and host because Git has no identity configured: init says so,
+// since everything the Space records will bear it.
+func Identity(repo *git.Repository, now time.Time) (object.Signature, bool) {
 	sig := object.Signature{When: now}
 	if repo != nil {
+		// The user's configuration and the repository's own.
 		if cfg, err := repo.ConfigScoped(gitconfig.GlobalScope); err == nil {
 			sig.Name, sig.Email = cfg.User.Name, cfg.User.Email
 		}
@@ -28,6 +37,7 @@ func Who(repo *git.Repository, now time.Time) object.Signature {
 	if v := os.Getenv("GIT_AUTHOR_EMAIL"); v != "" {
 		sig.Email = v
 	}
+	guessed := sig.Name == "" || sig.Email == ""
 	if sig.Name == "" {
 		sig.Name = "zonectl"
 		if u, err := user.Current(); err == nil && u.Username != "" {
@@ -41,5 +51,5 @@ func Who(repo *git.Repository, now time.Time) object.Signature {
 		}
 		sig.Email = sig.Name + "@" + host
 	}
-	return sig
+	return sig, guessed
 }

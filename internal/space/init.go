@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/zonectl/zonectl/gitstore"
 	"github.com/zonectl/zonectl/internal/keys"
@@ -44,6 +45,8 @@ type InitResult struct {
 	PublicKeyFile  string // relative to the Space's root
 	PrivateKeyPath string
 	Commit         plumbing.Hash
+	Author         object.Signature // who the first commit names
+	AuthorGuessed  bool             // Git has no identity: Author is the OS user at the host
 }
 
 // Init creates a Space: a Git repository on branch main holding space.hcl,
@@ -112,11 +115,12 @@ func Init(ctx context.Context, opts InitOptions) (_ *InitResult, err error) {
 	if err != nil {
 		return nil, err
 	}
+	author, guessed := Identity(repo.Git(), opts.Now)
 	commit, err := repo.Commit(ctx, gitstore.CommitOptions{
 		Ref:     "refs/heads/main",
 		Tree:    tree,
 		Message: fmt.Sprintf("Create Space %q\n\nIts public key, %s, is at %s.\n", opts.Name, fpr, PublicKeyFile(opts.Name)),
-		Author:  Who(repo.Git(), opts.Now),
+		Author:  author,
 		Signer:  signer,
 	})
 	if err != nil {
@@ -131,6 +135,8 @@ func Init(ctx context.Context, opts InitOptions) (_ *InitResult, err error) {
 		PublicKeyFile:  PublicKeyFile(opts.Name),
 		PrivateKeyPath: privPath,
 		Commit:         commit,
+		Author:         author,
+		AuthorGuessed:  guessed,
 	}, nil
 }
 
