@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -46,6 +47,7 @@ environments and tenants of its lifecycle before it can accept.`,
 				out := map[string]any{
 					"project": e.Release.Project, "version": e.Release.Version, "source": e.Source,
 					"commit": e.Commit.String(), "lifecycle": r.Lifecycle, "diff": r.Diff, "missing": r.Missing,
+					"environments": r.Environments,
 				}
 				if e.Release.Promoted != nil {
 					out["revision"] = e.Release.Promoted.Revision
@@ -71,8 +73,12 @@ environments and tenants of its lifecycle before it can accept.`,
 			} else if err := r.Diff.Text(g.out.stdout); err != nil {
 				return err
 			}
-			if len(r.Missing) == 0 {
-				g.out.printf("\nEvery template value this Space needs is given.\n")
+			switch {
+			case len(r.Environments) == 0 && len(e.Variables.Templates) > 0:
+				g.out.printf("\nNo template value was checked: %s no environments in this Space yet. Declare them (environments.hcl) and review again before accepting.\n", noEnvironmentsWho(r.Lifecycle))
+				return nil
+			case len(r.Missing) == 0:
+				g.out.printf("\nEvery template value this Space needs is given (for %s).\n", strings.Join(r.Environments, ", "))
 				return nil
 			}
 			g.out.printf("\nTemplate values still missing%s:\n", lifecycleWords(r.Lifecycle))
@@ -98,4 +104,13 @@ func lifecycleWords(lc string) string {
 		return " (for every environment of this Space, until accept chooses a lifecycle)"
 	}
 	return fmt.Sprintf(" (lifecycle %s)", lc)
+}
+
+// noEnvironmentsWho says what has no environments: the chosen lifecycle
+// or, before one is chosen, the Space.
+func noEnvironmentsWho(lc string) string {
+	if lc == "" {
+		return "there are"
+	}
+	return fmt.Sprintf("lifecycle %s names", lc)
 }

@@ -26,6 +26,9 @@ type Review struct {
 	Diff      *snapshot.Diff  `json:"diff"`
 	Lifecycle string          `json:"lifecycle,omitempty"` // the binding's, "" before the first acceptance
 	Missing   []Missing       `json:"missing"`
+	// Environments are those the values were checked for; none when the
+	// Space declares none yet, and then nothing was checked.
+	Environments []string `json:"environments"`
 }
 
 // ReviewRelease compares a release in the inbox with the last accepted
@@ -83,6 +86,9 @@ func ReviewRelease(repo *gitstore.Repo, project, version string, decrypt func(st
 	r.Missing = MissingValues(cfg, entry.Release.Project, r.Lifecycle, &entry.Variables, FromBinding(im))
 	if r.Missing == nil {
 		r.Missing = []Missing{}
+	}
+	if r.Environments = ValueEnvironments(cfg, r.Lifecycle); r.Environments == nil {
+		r.Environments = []string{}
 	}
 	return r, nil
 }

@@ -108,20 +108,7 @@ func (m Missing) String() string {
 // connected to the project, the required template values that neither
 // the snapshot nor values supplies.
 func MissingValues(cfg *config.Space, project, lifecycleName string, vars *snapshot.Variables, values []Value) []Missing {
-	var envs []string
-	if l := cfg.Lifecycle(lifecycleName); l != nil {
-		for _, ph := range lifecycle.New(l, lifecycle.SpaceEnvironments(cfg)).Phases() {
-			for _, e := range ph.Environments {
-				if cfg.Environment(e) != nil {
-					envs = append(envs, e)
-				}
-			}
-		}
-	} else {
-		for _, e := range cfg.Environments {
-			envs = append(envs, e.Name)
-		}
-	}
+	envs := ValueEnvironments(cfg, lifecycleName)
 	all := append(append([]snapshot.Variable(nil), vars.Variables...), Extra(values, vars.Templates)...)
 	templates := map[string]snapshot.Template{}
 	for _, t := range vars.Templates {
@@ -175,4 +162,25 @@ func dedupe(ms []Missing) []Missing {
 		}
 	}
 	return out
+}
+
+// ValueEnvironments are the environments of this Space that template
+// values are needed for: those of the lifecycle, or every environment
+// before a lifecycle is chosen.
+func ValueEnvironments(cfg *config.Space, lifecycleName string) []string {
+	var envs []string
+	if l := cfg.Lifecycle(lifecycleName); l != nil {
+		for _, ph := range lifecycle.New(l, lifecycle.SpaceEnvironments(cfg)).Phases() {
+			for _, e := range ph.Environments {
+				if cfg.Environment(e) != nil {
+					envs = append(envs, e)
+				}
+			}
+		}
+		return envs
+	}
+	for _, e := range cfg.Environments {
+		envs = append(envs, e.Name)
+	}
+	return envs
 }
