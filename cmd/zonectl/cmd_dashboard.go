@@ -88,7 +88,10 @@ func (g *globals) writeDashboardHTML(m *dashboard.Model, file string) error {
 }
 
 // printDashboard writes one table per project: a column per environment,
-// a row for the current release and one for the previous success.
+// a row for the release deployed there (current), one for the previous
+// success, and one for a release on its way to a remote environment
+// (pending: promoted, accepted or rejected there, not deployed yet); then
+// a legend of the marks.
 func (g *globals) printDashboard(m *dashboard.Model) {
 	o := g.out
 	o.printf("Space %s\n", m.Space)
@@ -101,6 +104,8 @@ func (g *globals) printDashboard(m *dashboard.Model) {
 		head := []string{""}
 		cur := []string{"current"}
 		prev := []string{"previous"}
+		pend := []string{"pending"}
+		anyPending := false
 		for _, c := range p.Cells {
 			name := c.Environment
 			if c.Remote {
@@ -109,20 +114,34 @@ func (g *globals) printDashboard(m *dashboard.Model) {
 			head = append(head, name)
 			cur = append(cur, cellText(c.Current))
 			prev = append(prev, cellText(c.Previous))
+			pend = append(pend, cellText(c.Pending))
+			anyPending = anyPending || c.Pending != nil
+		}
+		rows := [][]string{head, cur, prev}
+		if anyPending {
+			rows = append(rows, pend)
 		}
 		var b strings.Builder
-		writeTable(&b, [][]string{head, cur, prev})
+		writeTable(&b, rows)
 		for _, line := range strings.Split(strings.TrimRight(b.String(), "\n"), "\n") {
 			o.printf("  %s\n", g.colorStates(line))
 		}
 	}
+	o.printf("\n%s\n", g.colorStates(dashboardLegend))
 }
+
+// dashboardLegend says what the marks in the tables mean.
+const dashboardLegend = "✓ deployed  ✗ failed  … waiting for approval  → promoted, not accepted there yet  + accepted there, not deployed yet  ✗ rejected  - nothing\n" +
+	"current: what is deployed (in a remote environment, as its Space's signed receipts report); pending: on its way there"
+
+// stateMarks are the marks of the text dashboard, by state.
+var stateMarks = map[string]string{"Success": "✓", "Failed": "✗", "Waiting": "…", "Promoted": "→", "Accepted": "+", "Rejected": "✗ rejected"}
 
 func cellText(d *dashboard.Deployment) string {
 	if d == nil {
 		return "-"
 	}
-	mark := map[string]string{"Success": "✓", "Failed": "✗", "Waiting": "…", "Promoted": "→", "Accepted": "+", "Rejected": "✗ rejected"}[d.State]
+	mark := stateMarks[d.State]
 	s := d.Version + " " + mark
 	if d.Tenant != "" {
 		s += " (" + d.Tenant + ")"

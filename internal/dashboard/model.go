@@ -30,9 +30,14 @@ type Cell struct {
 	Space       string `json:"space,omitempty"` // the Space that owns a remote environment
 	Phase       string `json:"phase,omitempty"`
 	// Current is the latest deployment there; Previous the latest
-	// successful one before it, when Current is not that one.
+	// successful one before it, when Current is not that one. Pending is,
+	// in a remote environment, a release on its way there and newer than
+	// Current: promoted, or accepted or rejected by the Space that owns it,
+	// and not deployed there yet. It is shown beside Current, never
+	// instead of it: Current is what runs.
 	Current  *Deployment `json:"current,omitempty"`
 	Previous *Deployment `json:"previous_success,omitempty"`
+	Pending  *Deployment `json:"pending,omitempty"`
 }
 
 // Deployment is a release's deployment as the dashboard shows it.
@@ -71,8 +76,8 @@ func Build(cfg *config.Space, states map[string]*ledger.ProjectState, project st
 		st := states[strings.ToLower(p.name)]
 		for _, c := range columns(cfg, p.lifecycle, envs) {
 			c.Current, c.Previous = latest(st, c.Environment)
-			if c.Remote && c.Current == nil {
-				c.Current = promoted(st, c.Space)
+			if c.Remote {
+				c.Pending = promoted(st, c.Space)
 			}
 			row.Cells = append(row.Cells, c)
 		}
