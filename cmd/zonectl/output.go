@@ -144,9 +144,11 @@ func (o *output) reportError(err error) {
 	}
 }
 
-// reportErrorJSON is reportError for --output json: one JSON object on
-// stderr, {"error": {"message", "hint", "exit_code"}}, so that a program
-// reading stdout as data never mistakes an error for it.
+// reportErrorJSON is reportError for --output json: one JSON object,
+// {"error": {"message", "hint", "exit_code"}}, on stdout, where a program
+// reading the command's JSON looks (the "error" key tells it from data,
+// and the exit code stays), and the same line on stderr, where a log of
+// errors looks.
 func (o *output) reportErrorJSON(err error) {
 	var f *failure
 	if errors.As(err, &f) {
@@ -169,6 +171,7 @@ func (o *output) reportErrorJSON(err error) {
 		fmt.Fprintf(o.stderr, "zonectl: error: %v\n", err)
 		return
 	}
+	fmt.Fprintf(o.stdout, "%s\n", data)
 	fmt.Fprintf(o.stderr, "%s\n", data)
 }
 
