@@ -77,7 +77,7 @@ func runSecretSet(g *globals, name string, opts secretSetOptions) error {
 	}
 	env := cfg.Environment(opts.env)
 	if env == nil && cfg.RemoteEnvironment(opts.env) == nil {
-		return usagef(fmt.Errorf("environment %q does not exist in this Space", opts.env))
+		return usagef(fmt.Errorf("environment %q does not exist in this Space (its environments: %s).%s", opts.env, strings.Join(cfg.EnvironmentNames(), ", "), config.DidYouMean(opts.env, cfg.EnvironmentNames())))
 	}
 	envName := opts.env
 	if env != nil {
@@ -89,7 +89,7 @@ func runSecretSet(g *globals, name string, opts secretSetOptions) error {
 	if opts.tenant != "" {
 		t := cfg.Tenant(opts.tenant)
 		if t == nil {
-			return usagef(fmt.Errorf("tenant %q does not exist in this Space", opts.tenant))
+			return usagef(fmt.Errorf("tenant %q does not exist in this Space.%s", opts.tenant, config.DidYouMean(opts.tenant, tenantNames(cfg))))
 		}
 		tenants = []string{t.Name}
 	}
@@ -150,7 +150,7 @@ func secretTarget(root string, cfg *config.Space, name, project string) (*config
 	}
 	if len(candidates) == 0 {
 		if project != "" {
-			return nil, "", usagef(fmt.Errorf("project %q does not exist in this Space", project))
+			return nil, "", usagef(fmt.Errorf("project %q does not exist in this Space.%s", project, config.DidYouMean(project, cfg.ProjectNames())))
 		}
 		return nil, "", errors.New("the Space has no projects to hold a variable")
 	}
@@ -189,4 +189,12 @@ func readSecret(g *globals, prompt string) (string, error) {
 		return "", err
 	}
 	return strings.TrimSuffix(strings.TrimSuffix(string(b), "\n"), "\r"), nil
+}
+
+func tenantNames(cfg *config.Space) []string {
+	var out []string
+	for _, t := range cfg.Tenants {
+		out = append(out, t.Name)
+	}
+	return out
 }

@@ -67,3 +67,19 @@ func quoteList(items []string) string {
 	}
 	return strings.Join(q, ", ")
 }
+
+// DidYouMean is " Did you mean "x"?" for the name among candidates that
+// given is a likely typo of, or "": for the errors of commands that take
+// a name on the command line (an environment, a peer, a project).
+func DidYouMean(given string, candidates []string) string {
+	return didYouMean(given, candidates)
+}
+
+// PeerNames are the names of the Space's peers.
+func (s *Space) PeerNames() []string {
+	var out []string
+	for _, p := range s.Peers {
+		out = append(out, p.Name)
+	}
+	return out
+}

@@ -201,7 +201,7 @@ func (t *target) setEnvironment(name string) error {
 	for _, e := range t.cfg.Environments {
 		names = append(names, fmt.Sprintf("%q", e.Name))
 	}
-	return refusef("environment %q does not exist in this Space; its environments are %s", name, strings.Join(names, ", "))
+	return refusef("environment %q does not exist in this Space; its environments are %s.%s", name, strings.Join(names, ", "), config.DidYouMean(name, t.cfg.EnvironmentNames()))
 }
 
 func tenantName(t *config.Tenant) string {

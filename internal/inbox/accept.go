@@ -349,19 +349,20 @@ func checkValues(cfg *config.Space, vars *snapshot.Variables, values []Value) er
 	for _, v := range values {
 		t, ok := byName[strings.ToLower(v.Name)]
 		if !ok {
-			return fmt.Errorf("%s: the release has no variable template %q (its templates: %s)", v, v.Name, strings.Join(names, ", "))
+			return fmt.Errorf("%s: the release has no variable template %q (its templates: %s).%s", v.at(), v.Name, strings.Join(names, ", "), config.DidYouMean(v.Name, names))
 		}
 		if v.Environment != "" && cfg.Environment(v.Environment) == nil {
-			return fmt.Errorf("%s: %q is not an environment of this Space", v, v.Environment)
+			envs := cfg.EnvironmentNames()
+			return fmt.Errorf("%s: %q is not an environment of this Space (its environments: %s).%s", v.at(), v.Environment, strings.Join(envs, ", "), config.DidYouMean(v.Environment, envs))
 		}
 		if v.Tenant != "" && cfg.Tenant(v.Tenant) == nil {
-			return fmt.Errorf("%s: %q is not a tenant of this Space", v, v.Tenant)
+			return fmt.Errorf("%s: %q is not a tenant of this Space", v.at(), v.Tenant)
 		}
 		switch needEnv, needTenant := t.Per != config.PerTenant, t.Per == config.PerTenant || t.Per == config.PerTenantEnvironment; {
 		case needEnv && v.Environment == "":
-			return fmt.Errorf("%s: template %q takes a value per environment: write %s[ENV]", v, t.Name, t.Name)
+			return fmt.Errorf("%s: template %q takes a value per environment: write %s[ENV]", v.at(), t.Name, t.Name)
 		case needTenant && v.Tenant == "":
-			return fmt.Errorf("%s: template %q takes a value per tenant: write %s[ENV/TENANT]", v, t.Name, t.Name)
+			return fmt.Errorf("%s: template %q takes a value per tenant: write %s[ENV/TENANT]", v.at(), t.Name, t.Name)
 		}
 		if v.Value != nil && t.Type == config.TemplateSelect {
 			valid := false
@@ -369,7 +370,7 @@ func checkValues(cfg *config.Space, vars *snapshot.Variables, values []Value) er
 				valid = valid || o.Value == *v.Value
 			}
 			if !valid {
-				return fmt.Errorf("%s: %q is not one of the options of %q", v, *v.Value, t.Name)
+				return fmt.Errorf("%s: %q is not one of the options of %q", v.at(), *v.Value, t.Name)
 			}
 		}
 	}

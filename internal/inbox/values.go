@@ -19,6 +19,17 @@ type Value struct {
 	Environment string  `json:"environment,omitempty"`
 	Tenant      string  `json:"tenant,omitempty"`
 	Value       *string `json:"-"`
+	// Where is the file and line a values file gave it at, "" for one
+	// given on the command line: errors about it start there.
+	Where string `json:"-"`
+}
+
+// at is how an error names v: where it was written, and what it is.
+func (v Value) at() string {
+	if v.Where != "" {
+		return v.Where + ": " + v.String()
+	}
+	return v.String()
 }
 
 func (v Value) key() string {

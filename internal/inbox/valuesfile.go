@@ -60,7 +60,7 @@ func ParseValues(filename string, src []byte) ([]Value, hcl.Diagnostics) {
 		if !ok1 || !ok2 {
 			continue
 		}
-		v := Value{Name: b.Labels[0], Environment: env, Tenant: tenant}
+		v := Value{Name: b.Labels[0], Environment: env, Tenant: tenant, Where: fmt.Sprintf("%s:%d", filename, b.DefRange.Start.Line)}
 		if a, ok := bc.Attributes["value"]; ok {
 			val, d := a.Expr.Value(nil)
 			diags = append(diags, d...)

@@ -106,6 +106,9 @@ func Prepare(env *Env, opts Options) (*Promotion, error) {
 	}
 	peer := cfg.Peer(opts.Target)
 	if peer == nil {
+		if hint := config.DidYouMean(opts.Target, cfg.PeerNames()); hint != "" {
+			return nil, refusef("%q is not a peer of this Space.%s", opts.Target, hint)
+		}
 		return nil, refusef("%q is not a peer of this Space; trust it first with `zonectl peer add %s --key FILE --accepts receipts`", opts.Target, opts.Target)
 	}
 	list, err := keys.ReadPublic(fmt.Sprintf("public_key of peer %q", peer.Name), []byte(peer.PublicKey))

@@ -2,7 +2,10 @@ package release
 
 import (
 	"fmt"
+	"github.com/zonectl/zonectl/hcl/config"
 	"io"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -100,6 +103,9 @@ func Load(repo *gitstore.Repo, project, version string) (*Loaded, error) {
 		return nil, err
 	}
 	if !ok {
+		if hint := otherProject(repo, project); hint != "" {
+			return nil, fmt.Errorf("%w: project %q has no releases in this Space.%s", ErrNotFound, project, hint)
+		}
 		return nil, fmt.Errorf("%w: project %q has no release %s (list them with `zonectl release list %s`)", ErrNotFound, project, version, project)
 	}
 	return LoadCommit(repo, ref, tip)
@@ -155,4 +161,28 @@ func Files(rel Release, proc *snapshot.Process, vars *snapshot.Variables) ([]git
 		out = append(out, gitstore.File{Path: d.name, Data: data})
 	}
 	return out, nil
+}
+
+// otherProject is " Did you mean "x"?" when project has no release at all
+// and x, a project with releases, is a likely typo of it; else "".
+func otherProject(repo *gitstore.Repo, project string) string {
+	refs, err := repo.RefsUnder(RefPrefix)
+	if err != nil {
+		return ""
+	}
+	var names []string
+	seen := map[string]bool{}
+	for _, r := range refs {
+		escaped, _, ok := strings.Cut(strings.TrimPrefix(r.Name, RefPrefix), "/")
+		name, err := url.PathUnescape(escaped)
+		if !ok || err != nil || seen[name] {
+			continue
+		}
+		if strings.EqualFold(name, project) {
+			return "" // it has releases, just not this version
+		}
+		seen[name] = true
+		names = append(names, name)
+	}
+	return config.DidYouMean(project, names)
 }
