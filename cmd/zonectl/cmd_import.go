@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/zonectl/zonectl/internal/filekind"
 	"github.com/zonectl/zonectl/internal/importer"
 	"github.com/zonectl/zonectl/internal/parts"
 )
@@ -129,6 +131,9 @@ func isSplit(files []string) bool {
 // importFile imports one bundle file, showing how much of it has been
 // read.
 func (g *globals) importFile(ctx context.Context, env *importer.Env, file string) (*importer.Result, error) {
+	if err := wrongKind(file, filekind.ReleaseBundle, "a release bundle"); err != nil {
+		return nil, err
+	}
 	f, err := os.Open(file)
 	if err != nil {
 		return nil, err
@@ -261,4 +266,16 @@ func (g *globals) importIncoming(cmd *cobra.Command, env *importer.Env) error {
 		return &failure{summary: "bundles refused", verification: true}
 	}
 	return nil
+}
+
+// wrongKind refuses a file that is plainly another kind than want (a
+// receipts file, a package, a key), naming what it is and the command
+// that takes it; a file it cannot tell is left to the command's checks.
+func wrongKind(file string, want filekind.Kind, wantWords string) error {
+	switch k := filekind.Sniff(file); k {
+	case want, filekind.Unknown, filekind.Tar:
+		return nil
+	default:
+		return usagef(fmt.Errorf("%s is not %s: it is %s", filepath.Base(file), wantWords, k.Describe()))
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/zonectl/zonectl/gitstore"
+	"github.com/zonectl/zonectl/internal/filekind"
 	"github.com/zonectl/zonectl/internal/keys"
 	"github.com/zonectl/zonectl/internal/receipt"
 )
@@ -176,6 +177,9 @@ hashes other than those sent. The same bundle again is a no-op.
 			}
 			path, err := g.resolve(a[0])
 			if err != nil {
+				return err
+			}
+			if err := wrongKind(path, filekind.Receipts, "a receipts file"); err != nil {
 				return err
 			}
 			res, err := receipt.Import(cmd.Context(), env, path)

@@ -271,6 +271,9 @@ func chooseLifecycle(cfg *config.Space, project, asked string, im *config.Import
 	for _, l := range cfg.Lifecycles {
 		names = append(names, fmt.Sprintf("%q", l.Name))
 	}
+	if len(names) == 0 {
+		return "", fmt.Errorf("this Space declares no lifecycle for %s to follow here: declare its environments and a lifecycle (such as in environments.hcl), commit, and accept again", project)
+	}
 	if lc == "" {
 		return "", fmt.Errorf("choose the lifecycle %s follows here with --lifecycle (this Space's lifecycles: %s)", project, strings.Join(names, ", "))
 	}

@@ -23,4 +23,7 @@ func TestChooseLifecycle(t *testing.T) {
 	if _, err := chooseLifecycle(one, "web", "Nope", nil); err == nil || !strings.Contains(err.Error(), `lifecycle "Nope" does not exist`) {
 		t.Errorf("asked for a missing one: %v", err)
 	}
+	if _, err := chooseLifecycle(&config.Space{}, "web", "", nil); err == nil || !strings.Contains(err.Error(), "this Space declares no lifecycle for web to follow here") {
+		t.Errorf("no lifecycles: %v", err)
+	}
 }
