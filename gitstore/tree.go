@@ -18,6 +18,9 @@ type File struct {
 	Path       string
 	Data       []byte
 	Executable bool
+	// Deleted asks UpdateTree to remove the path (and a directory it
+	// leaves empty); WriteTree takes no deleted files.
+	Deleted bool
 }
 
 // WriteTree stores files as blobs in nested trees and returns the root
@@ -131,6 +134,9 @@ func (r *Repo) writeTreeDirWith(d *treeDir, extra ...object.TreeEntry) (plumbing
 	entries := make([]object.TreeEntry, 0, len(d.files)+len(d.dirs)+len(extra))
 	entries = append(entries, extra...)
 	for name, f := range d.files {
+		if f.Deleted {
+			return plumbing.ZeroHash, fmt.Errorf("tree path %q: a new tree has nothing to delete", f.Path)
+		}
 		h, err := r.writeBlob(f.Data)
 		if err != nil {
 			return plumbing.ZeroHash, fmt.Errorf("tree path %q: %w", f.Path, err)

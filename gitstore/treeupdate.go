@@ -8,9 +8,9 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 )
 
-// UpdateTree returns the tree that is base with files added or replaced,
-// everything else — other files, their modes, links, submodules — kept as
-// it is. It is how zonectl commits one file of the configuration (an
+// UpdateTree returns the tree that is base with files added, replaced or
+// (File.Deleted) removed, everything else — other files, their modes,
+// links, submodules — kept as it is; a directory left empty goes too. It is how zonectl commits one file of the configuration (an
 // import binding) on top of main without checking the tree out. A zero
 // base is the empty tree. A file that would replace a directory, or sit
 // below a file, is refused.
@@ -21,16 +21,18 @@ func (r *Repo) UpdateTree(base plumbing.Hash, files []File) (plumbing.Hash, erro
 			return plumbing.ZeroHash, err
 		}
 	}
-	return r.mergeTree(base, root, "")
+	h, _, err := r.mergeTree(base, root, "")
+	return h, err
 }
 
-func (r *Repo) mergeTree(base plumbing.Hash, d *treeDir, prefix string) (plumbing.Hash, error) {
+// mergeTree is base with d merged in, and how many entries it holds.
+func (r *Repo) mergeTree(base plumbing.Hash, d *treeDir, prefix string) (plumbing.Hash, int, error) {
 	var entries []object.TreeEntry
 	old := map[string]object.TreeEntry{}
 	if !base.IsZero() {
 		t, err := r.repo.TreeObject(base)
 		if err != nil {
-			return plumbing.ZeroHash, fmt.Errorf("read tree %s%s: %w", prefix, base, err)
+			return plumbing.ZeroHash, 0, fmt.Errorf("read tree %s%s: %w", prefix, base, err)
 		}
 		for _, e := range t.Entries {
 			old[e.Name] = e
@@ -45,11 +47,14 @@ func (r *Repo) mergeTree(base plumbing.Hash, d *treeDir, prefix string) (plumbin
 	}
 	for name, f := range d.files {
 		if e, ok := old[name]; ok && e.Mode == filemode.Dir {
-			return plumbing.ZeroHash, fmt.Errorf("tree path %q: it is a directory in the tree it would change", f.Path)
+			return plumbing.ZeroHash, 0, fmt.Errorf("tree path %q: it is a directory in the tree it would change", f.Path)
+		}
+		if f.Deleted {
+			continue
 		}
 		h, err := r.writeBlob(f.Data)
 		if err != nil {
-			return plumbing.ZeroHash, fmt.Errorf("tree path %q: %w", f.Path, err)
+			return plumbing.ZeroHash, 0, fmt.Errorf("tree path %q: %w", f.Path, err)
 		}
 		mode := filemode.Regular
 		if f.Executable {
@@ -61,15 +66,18 @@ func (r *Repo) mergeTree(base plumbing.Hash, d *treeDir, prefix string) (plumbin
 		subBase := plumbing.ZeroHash
 		if e, ok := old[name]; ok {
 			if e.Mode != filemode.Dir {
-				return plumbing.ZeroHash, fmt.Errorf("tree path %q: it is a file in the tree it would change", prefix+name)
+				return plumbing.ZeroHash, 0, fmt.Errorf("tree path %q: it is a file in the tree it would change", prefix+name)
 			}
 			subBase = e.Hash
 		}
-		h, err := r.mergeTree(subBase, sub, prefix+name+"/")
+		h, n, err := r.mergeTree(subBase, sub, prefix+name+"/")
 		if err != nil {
-			return plumbing.ZeroHash, err
+			return plumbing.ZeroHash, 0, err
 		}
-		entries = append(entries, object.TreeEntry{Name: name, Mode: filemode.Dir, Hash: h})
+		if n > 0 {
+			entries = append(entries, object.TreeEntry{Name: name, Mode: filemode.Dir, Hash: h})
+		}
 	}
-	return r.storeTree(entries)
+	h, err := r.storeTree(entries)
+	return h, len(entries), err
 }

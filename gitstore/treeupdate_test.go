@@ -49,3 +49,38 @@ func TestUpdateTreeMatchesStockGit(t *testing.T) {
 		t.Error("a file went below a file")
 	}
 }
+
+// A deleted path leaves the tree, and a directory it empties goes too, as
+// after git rm.
+func TestUpdateTreeDeletes(t *testing.T) {
+	r := newRepo(t)
+	base, err := r.WriteTree([]File{
+		{Path: "space.hcl", Data: []byte("space \"s\" {}\n")},
+		{Path: "keys/prod.asc", Data: []byte("key\n")},
+		{Path: "keys/qa/qa.asc", Data: []byte("key\n")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := r.UpdateTree(base, []File{
+		{Path: "space.hcl", Data: []byte("space \"s\" {}\n# edited\n")},
+		{Path: "keys/qa/qa.asc", Deleted: true},
+		{Path: "keys/gone.asc", Deleted: true},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := r.WriteTree([]File{
+		{Path: "space.hcl", Data: []byte("space \"s\" {}\n# edited\n")},
+		{Path: "keys/prod.asc", Data: []byte("key\n")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != want {
+		t.Fatalf("UpdateTree = %s, want %s", got, want)
+	}
+	if _, err := r.WriteTree([]File{{Path: "a", Deleted: true}}); err == nil {
+		t.Error("WriteTree took a deleted file")
+	}
+}

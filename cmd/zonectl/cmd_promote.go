@@ -72,7 +72,7 @@ for a target that never imported the earlier ones.`,
 	f.BoolVar(&opts.full, "full", false, "send everything, even what earlier bundles to SPACE carried")
 	f.StringVar(&opts.split, "split", "", "write the bundle as parts of `SIZE` bytes (700M, 4000MB, 4GiB) and a signed index, for removable media")
 	_ = cmd.MarkFlagRequired("to")
-	_ = cmd.RegisterFlagCompletionFunc("to", completeSpaces(g))
+	_ = cmd.RegisterFlagCompletionFunc("to", completePeers(g))
 	return cmd
 }
 

@@ -28,6 +28,10 @@ func (g *globals) commitFiles(sp *space.Space, paths []string, message string) (
 	var files []gitstore.File
 	for _, p := range paths {
 		data, err := os.ReadFile(filepath.Join(sp.Root(), filepath.FromSlash(p)))
+		if errors.Is(err, os.ErrNotExist) {
+			files = append(files, gitstore.File{Path: p, Deleted: true}) // the edit removed it
+			continue
+		}
 		if err != nil {
 			return plumbing.ZeroHash, "", err
 		}

@@ -57,3 +57,15 @@ func completeTenants(g *globals) cobra.CompletionFunc {
 		return names
 	})
 }
+
+// completePeers completes the Space's peers: a peer command's argument,
+// or promote's --to.
+func completePeers(g *globals) cobra.CompletionFunc {
+	peers := completeFromConfig(g, (*config.Space).PeerNames)
+	return func(cmd *cobra.Command, a []string, s string) ([]string, cobra.ShellCompDirective) {
+		if len(a) > 0 && cmd.Name() != "promote" {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		return peers(cmd, a, s)
+	}
+}

@@ -123,7 +123,7 @@ func releasePeer(cfg *config.Space, source, what string) (*config.Peer, *keys.Ve
 	if err != nil {
 		return nil, nil, err
 	}
-	return peer, keys.NewVerifier(openpgp.EntityList(list)), nil
+	return peer, keys.NewVerifier(openpgp.EntityList(list)).Owned(fmt.Sprintf("peer %q", peer.Name)), nil
 }
 
 // asRefusal keeps a verification error's own type (its message says what

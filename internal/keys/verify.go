@@ -3,8 +3,10 @@ package keys
 import (
 	"bytes"
 	"crypto"
+	"encoding/hex"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
@@ -28,6 +30,30 @@ type Signature struct {
 type Verifier struct {
 	keyring openpgp.EntityList
 	now     func() time.Time // only for a signature's own expiry time
+	owner   string           // whose keys these are, for refusals ("peer \"devtest\"")
+}
+
+// Owned returns v saying, when it refuses a signature by a key it does
+// not hold, whose keys it expected and their fingerprints: "signed by an
+// unknown key" alone does not tell a replaced key from a forgery.
+func (v *Verifier) Owned(owner string) *Verifier {
+	c := *v
+	c.owner = owner
+	return &c
+}
+
+// expected names the keys v accepts, for a refusal.
+func (v *Verifier) expected() string {
+	var fprs []string
+	for _, e := range v.keyring {
+		if e.PrimaryKey != nil {
+			fprs = append(fprs, strings.ToUpper(hex.EncodeToString(e.PrimaryKey.Fingerprint)))
+		}
+	}
+	if v.owner == "" || len(fprs) == 0 {
+		return ", which is not in the keyring"
+	}
+	return fmt.Sprintf(", not %s's key %s", v.owner, strings.Join(fprs, " or "))
 }
 
 // NewVerifier returns a Verifier that accepts signatures made by keys in
@@ -100,7 +126,7 @@ func (v *Verifier) VerifyNamed(what string, payload, armoredSig []byte) (*Signat
 	// 2.
 	candidates := v.issuerKeys(sig)
 	if len(candidates) == 0 {
-		return refuse(fmt.Sprintf("signed by unknown key %s, which is not in the keyring", issuerName(sig)), nil)
+		return refuse(fmt.Sprintf("signed by unknown key %s%s", issuerName(sig), v.expected()), nil)
 	}
 
 	// 3.

@@ -135,7 +135,7 @@ func (v *Verified) checkSignature(env *ImportEnv, files map[string][]byte) error
 	if err != nil {
 		return err
 	}
-	v.peer, v.verifier = peer.Name, keys.NewVerifier(openpgp.EntityList(list))
+	v.peer, v.verifier = peer.Name, keys.NewVerifier(openpgp.EntityList(list)).Owned(fmt.Sprintf("peer %q", peer.Name))
 	_, err = envelope.Open(ManifestName, files[ManifestName], files[SignatureName], envelope.TypeReceiptManifest, ManifestSchema, v.verifier, &v.manifest)
 	return err
 }
