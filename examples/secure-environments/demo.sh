@@ -175,7 +175,8 @@ run grep -E 'server_name|X-Acme-Release' ../target/srv/acme-web/Test/current/con
 run cat ../target/var/lib/acme-web/Test/schema_migrations
 
 step "The release: a signed snapshot of the process, variables and package hashes"
-run zonectl release show acme-web "$version"
+say "$(quote zonectl release show acme-web "$version") | sed -n 1,24p   # the rest is each step's script"
+zonectl release show acme-web "$version" | sed -n 1,24p
 note "stock Git and GnuPG verify it, with nothing but devtest's public key"
 zonectl keys export | gpg --batch --quiet --import 2>/dev/null
 say "$(quote git verify-commit "refs/zonectl/releases/acme-web/$version") 2>&1 | grep 'Good signature'"
@@ -253,7 +254,10 @@ step "devtest's dashboard: acme-web $version across every environment, local and
 run zonectl dashboard
 say "zonectl --output json dashboard | grep -A6 '\"environment\": \"Production\"'"
 zonectl --output json dashboard | grep -A9 '"environment": "Production"'
-run zonectl dashboard --html ../dashboard.html
+# The page outlives the demo's folder, which is removed at the end.
+page=${TMPDIR:-/tmp}/zonectl-demo-dashboard.html
+run zonectl dashboard --html "$page"
 run zonectl audit
 
 printf '\n%sDone in %ds.%s The devtest dashboard shows Production %s from prod.\n' "$bold" "$SECONDS" "$plain" "$version"
+printf 'Open the dashboard page: %s\n' "$page"

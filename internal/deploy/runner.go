@@ -324,16 +324,19 @@ func safeName(s string) string {
 	return strings.Trim(b.String(), ".")
 }
 
-// substitute evaluates a script or a file's text, what. Text whose
-// #{...} does not parse is used as it is, with a warning in the log, as
-// Octopus uses it: a script may hold "#{" that is not meant for zonectl.
-// Other failures (a variable that refers to itself, a limit) stop it.
+// substitute evaluates a script or a file's text, what. Where its #{...}
+// does not parse (a "#{" in a comment, a Ruby interpolation), what does
+// not parse is left as written and the rest substituted, as Octopus
+// substitutes files with Octostache's haltOnError off, with a warning in
+// the log: one stray "#{" must not leave every variable of a script
+// unsubstituted. Other failures (a variable that refers to itself, a
+// limit) stop it.
 func (r *runner) substitute(what, text string, vars *variables.Set) (string, error) {
 	out, err := octostache.Evaluate(text, vars)
 	var syntax *octostache.SyntaxError
 	if errors.As(err, &syntax) {
-		fmt.Fprintf(r.out, "  warning: variables not substituted in %s, used as written: %v\n", what, err)
-		return out, nil
+		fmt.Fprintf(r.out, "  warning: %s does not parse as a template (%v): what does not parse is left as written\n", what, err)
+		return octostache.EvaluateLenient(text, vars)
 	}
 	return out, err
 }

@@ -3,7 +3,7 @@
 # The step extracts the package beside this script (./acme-web). Applied
 # migrations are recorded, so running the step again applies only new ones.
 #
-# zonectl substitutes #{...} in this script before it runs; every resolved
+# zonectl substitutes ##{...} in this script before it runs; every resolved
 # variable is also in the environment ($DatabaseHost, $DbPassword, ...).
 set -euo pipefail
 

@@ -17,7 +17,8 @@ grep -q "\"version\": \"$release\"" "$config/app.json" ||
   fail "$config/app.json is not release $release"
 grep -q "\"environment\": \"$environment\"" "$config/app.json" ||
   fail "$config/app.json is not configured for $environment"
-# ##{ is a literal #{ once zonectl has substituted this script.
+# A doubled hash before a brace (##{) is written once as a literal; a
+# template left unsubstituted in the config would show as one.
 if grep -n '##{' "$config/app.json" "$config/nginx.conf"; then
   fail "a placeholder above was left unsubstituted"
 fi
