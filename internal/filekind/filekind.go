@@ -55,6 +55,11 @@ const maxManifest = 4 << 20
 // Sniff tells the kind of the file at path; Unknown when it cannot tell,
 // and the caller's own checks say more.
 func Sniff(path string) Kind {
+	// A FIFO or a device is read once, by the command: what Sniff read
+	// would be gone.
+	if info, err := os.Stat(path); err != nil || !info.Mode().IsRegular() {
+		return Unknown
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return Unknown

@@ -7,6 +7,7 @@ import (
 	"compress/gzip"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 )
 
@@ -56,5 +57,16 @@ func TestSniff(t *testing.T) {
 				t.Errorf("Sniff = %v (%s), want %v", got, got.Describe(), tc.want)
 			}
 		})
+	}
+}
+
+// A FIFO is not read: the bytes would be gone for the command.
+func TestSniffLeavesAFIFO(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "fifo")
+	if err := syscall.Mkfifo(p, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if got := Sniff(p); got != Unknown {
+		t.Errorf("Sniff(fifo) = %v", got)
 	}
 }
