@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -12,8 +13,9 @@ import (
 )
 
 func newInitCommand(g *globals) *cobra.Command {
-	return &cobra.Command{
-		Use:   "init NAME [DIR]",
+	var withExample bool
+	cmd := &cobra.Command{
+		Use:   "init NAME [DIR] [--example]",
 		Short: "Create a Space: a Git repository, its key pair and a first signed commit",
 		Long: `Create a Space named NAME in DIR (default ./NAME): a Git repository on branch
 main with space.hcl, a .gitignore that keeps .zonectl/ out, and the Space's
@@ -21,15 +23,24 @@ public key at keys/NAME.asc, in a first commit signed with a new OpenPGP key.
 
 The private key is written outside the repository: to $ZONECTL_KEY when set,
 else under the user's configuration directory, named by the key's
-fingerprint. Set ZONECTL_PASSPHRASE_FILE to protect it with a passphrase.`,
+fingerprint. Set ZONECTL_PASSPHRASE_FILE to protect it with a passphrase.
+
+With --example it also writes, left to read, change and commit, an
+environments.hcl (Development and Test, and a lifecycle) and a project,
+projects/hello/project.hcl (a step, a variable and a sensitive variable
+template), every part commented: a Space to start from, valid as it is.`,
+		Example: `  zonectl init devtest --example
+  zonectl init prod /srv/spaces/prod`,
 		Args: args(cobra.RangeArgs(1, 2)),
 		RunE: func(cmd *cobra.Command, a []string) error {
-			return runInit(cmd, g, a)
+			return runInit(cmd, g, a, withExample)
 		},
 	}
+	cmd.Flags().BoolVar(&withExample, "example", false, "also write commented example environments, a lifecycle and a project to start from")
+	return cmd
 }
 
-func runInit(cmd *cobra.Command, g *globals, a []string) error {
+func runInit(cmd *cobra.Command, g *globals, a []string, withExample bool) error {
 	name := a[0]
 	if err := names.CheckSpace(name); err != nil {
 		return usagef(err)
@@ -46,6 +57,12 @@ func runInit(cmd *cobra.Command, g *globals, a []string) error {
 	if err != nil {
 		return err
 	}
+	var example []string
+	if withExample {
+		if example, err = space.WriteExample(res.Space.Root()); err != nil {
+			return fmt.Errorf("write the example into %s: %w", res.Space.Root(), err)
+		}
+	}
 	author := fmt.Sprintf("%s <%s>", res.Author.Name, res.Author.Email)
 	if g.out.json() {
 		return g.out.printJSON(map[string]any{
@@ -57,6 +74,7 @@ func runInit(cmd *cobra.Command, g *globals, a []string) error {
 			"commit":           res.Commit.String(),
 			"author":           author,
 			"author_guessed":   res.AuthorGuessed,
+			"example":          example,
 		})
 	}
 	o := g.out
@@ -69,6 +87,9 @@ func runInit(cmd *cobra.Command, g *globals, a []string) error {
 		// Everything the Space records bears this name: say where it came
 		// from while it is one command to change.
 		o.infof("zonectl: warning: Git has no identity configured, so the Space records you as %s (the system user at this host); set yours with: git config --global user.name \"Your Name\" && git config --global user.email you@example.com\n", author)
+	}
+	if len(example) > 0 {
+		o.printf("  example      %s (not committed: read them, change them, then git add -A && git commit)\n", strings.Join(example, ", "))
 	}
 	o.infof("Back up the private key: it never enters the repository, and a Space cannot sign without it.\n")
 	return nil

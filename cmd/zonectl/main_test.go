@@ -60,6 +60,12 @@ func TestScript(t *testing.T) {
 			env.Setenv("GIT_AUTHOR_EMAIL", "re@example.com")
 			env.Setenv("GIT_COMMITTER_NAME", "Release Engineer")
 			env.Setenv("GIT_COMMITTER_EMAIL", "re@example.com")
+			// The README's quick start, which quickstart.txtar runs.
+			quickstart, err := filepath.Abs(filepath.Join("..", "..", "examples", "quickstart", "quickstart.sh"))
+			if err != nil {
+				return err
+			}
+			env.Setenv("QUICKSTART", quickstart)
 			gnupg, err := os.MkdirTemp("", "zg")
 			if err != nil {
 				return err
