@@ -29,8 +29,6 @@ With --example it also writes, left to read, change and commit, an
 environments.hcl (Development and Test, and a lifecycle) and a project,
 projects/hello/project.hcl (a step, a variable and a sensitive variable
 template), every part commented: a Space to start from, valid as it is.`,
-		Example: `  zonectl init devtest --example
-  zonectl init prod /srv/spaces/prod`,
 		Args: args(cobra.RangeArgs(1, 2)),
 		RunE: func(cmd *cobra.Command, a []string) error {
 			return runInit(cmd, g, a, withExample)

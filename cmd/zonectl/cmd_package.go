@@ -48,8 +48,7 @@ never read into memory whole. Pushing the same bytes again is a no-op;
 pushing other bytes as an ID and version the store holds is refused (exit
 status 1): push them as a new version. IDs and versions are matched
 case-insensitively, and without build metadata.`,
-		Example: `  zonectl package push dist/acme-web.1.4.0.tar.gz --id acme-web --version 1.4.0`,
-		Args:    args(cobra.ExactArgs(1)),
+		Args: args(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, a []string) error {
 			return runPackagePush(cmd.Context(), g, opts, a[0])
 		},
@@ -185,8 +184,6 @@ is given) from the Space's store on a registry, or from the feed --feed names,
 into this clone's content-addressed store, verified by its digest: the bytes
 are there before a deployment or a promotion needs them. Pulling a package
 the clone has is a no-op.`,
-		Example: `  zonectl package pull acme-web 1.4.0
-  zonectl package pull nginx --feed ghcr`,
 		Args: args(cobra.RangeArgs(1, 2)),
 		RunE: func(cmd *cobra.Command, a []string) error {
 			version := ""

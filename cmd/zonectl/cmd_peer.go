@@ -95,9 +95,6 @@ Space accepts from it. What is not given stays as it is. The peer block is
 written anew and keys/NAME.asc replaced, left in the work tree to review and
 commit, or with --commit committed at once. The old and new key
 fingerprints are printed: changing a peer's key is a change of trust.`,
-		Example: `  zonectl peer update prod --key prod-2027.asc
-  zonectl peer update prod --url ssh://git@prod.example.com/space.git --commit
-  zonectl peer update devtest --accepts releases,receipts`,
 		Args:              args(cobra.ExactArgs(1)),
 		ValidArgsFunction: completePeers(g),
 		RunE: func(cmd *cobra.Command, a []string) error {
@@ -140,8 +137,6 @@ func newPeerRemoveCommand(g *globals) *cobra.Command {
 it and keys/NAME.asc is removed, left in the work tree to review and commit,
 or with --commit committed at once. What was received from it before stays
 in the history; audit reports its inbox as from a Space no longer trusted.`,
-		Example: `  zonectl peer remove qa
-  zonectl peer remove qa --commit`,
 		Args:              args(cobra.ExactArgs(1)),
 		ValidArgsFunction: completePeers(g),
 		RunE: func(cmd *cobra.Command, a []string) error {

@@ -158,6 +158,7 @@ another Space as a signed bundle, by push or across an air gap.`,
 		newSyncCommand(g),
 		newStatusCommand(g),
 	)
+	addExamples(root)
 	return root
 }
 
