@@ -44,7 +44,7 @@ the Space's remote, and accepts nothing: open a pull request from it. Once
 the binding is on main, accept (run again, as a person or a CI job on main)
 finds it there, leaves main alone, and accepts the release.`,
 		Args:              args(cobra.ExactArgs(2)),
-		ValidArgsFunction: completeProjects(g),
+		ValidArgsFunction: completeInbox(g),
 		RunE: func(cmd *cobra.Command, a []string) error {
 			values, err := acceptValues(g, opts)
 			if err != nil {
@@ -231,7 +231,7 @@ func newRejectCommand(g *globals) *cobra.Command {
 		Use:               "reject PROJECT VERSION --reason TEXT",
 		Short:             "Record that an imported release is refused, and why",
 		Args:              args(cobra.ExactArgs(2)),
-		ValidArgsFunction: completeProjects(g),
+		ValidArgsFunction: completeInbox(g),
 		RunE: func(cmd *cobra.Command, a []string) error {
 			s, err := g.session()
 			if err != nil {

@@ -30,7 +30,7 @@ forbids it.
 Absolute package destinations are prefixed with $ZONECTL_TARGET_ROOT when it
 is set, to rehearse a deployment without touching the real paths.`,
 		Args:              args(cobra.ExactArgs(2)),
-		ValidArgsFunction: completeProjects(g),
+		ValidArgsFunction: completeReleases(g),
 		RunE: func(cmd *cobra.Command, a []string) error {
 			opts.Project, opts.Version = a[0], a[1]
 			if err := opts.Validate(); err != nil {

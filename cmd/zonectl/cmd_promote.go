@@ -61,7 +61,7 @@ byte), the package compressed with zstd (when it is not compressed
 already), or the package as it is. --full makes a bundle that stands alone,
 for a target that never imported the earlier ones.`,
 		Args:              args(cobra.ExactArgs(2)),
-		ValidArgsFunction: completeProjects(g),
+		ValidArgsFunction: completeReleases(g),
 		RunE:              func(cmd *cobra.Command, a []string) error { return g.runPromote(cmd, opts, a[0], a[1]) },
 	}
 	f := cmd.Flags()

@@ -297,7 +297,7 @@ func newReleaseSnapshotCommand(g *globals) *cobra.Command {
 main), as a new signed commit on top of the release. The process is never
 re-snapshotted; the release commit itself is never rewritten.`,
 		Args:              args(cobra.ExactArgs(2)),
-		ValidArgsFunction: completeProjects(g),
+		ValidArgsFunction: completeReleases(g),
 		RunE: func(cmd *cobra.Command, a []string) error {
 			s, err := g.session()
 			if err != nil {

@@ -16,7 +16,7 @@ func newReleaseShowCommand(g *globals) *cobra.Command {
 		Use:               "show PROJECT VERSION",
 		Short:             "Show a release: its packages, process and variables as snapshotted",
 		Args:              args(cobra.ExactArgs(2)),
-		ValidArgsFunction: completeProjects(g),
+		ValidArgsFunction: completeReleases(g),
 		RunE: func(cmd *cobra.Command, a []string) error {
 			sp, err := g.openShared()
 			if err != nil {
@@ -160,7 +160,7 @@ func newReleaseDiffCommand(g *globals) *cobra.Command {
 		Use:               "diff PROJECT V1 V2",
 		Short:             "Show what differs between two releases",
 		Args:              args(cobra.ExactArgs(3)),
-		ValidArgsFunction: completeProjects(g),
+		ValidArgsFunction: completeReleases(g),
 		RunE: func(cmd *cobra.Command, a []string) error {
 			sp, err := g.openShared()
 			if err != nil {

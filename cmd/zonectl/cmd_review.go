@@ -21,7 +21,7 @@ step, variable by variable, with non-printing and look-alike characters made
 visible; then list the template values this Space must still supply for the
 environments and tenants of its lifecycle before it can accept.`,
 		Args:              args(cobra.ExactArgs(2)),
-		ValidArgsFunction: completeProjects(g),
+		ValidArgsFunction: completeInbox(g),
 		RunE: func(cmd *cobra.Command, a []string) error {
 			sp, err := g.openShared()
 			if err != nil {
