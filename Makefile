@@ -29,6 +29,7 @@ check-tools:
 	@command -v ssh >/dev/null 2>&1 && command -v ssh-keygen >/dev/null 2>&1 || { echo "make: ssh and ssh-keygen are required (a Space's remote is reached over ssh in the tests); install them (Debian/Ubuntu: sudo apt-get install openssh-client)" >&2; exit 1; }
 	@test -x /usr/sbin/sshd || { echo "make: /usr/sbin/sshd is required (the tests start their own sshd on loopback as a Git server); install it (Debian/Ubuntu: sudo apt-get install openssh-server)" >&2; exit 1; }
 	@test -x "$$(git --exec-path)/git-daemon" || { echo "make: git daemon is required (the tests serve a central repository with it); install it (Debian/Ubuntu: it is part of git)" >&2; exit 1; }
+	@command -v tmux >/dev/null 2>&1 || { echo "make: tmux is required (a test answers accept's prompts in a terminal it drives); install it (Debian/Ubuntu: sudo apt-get install tmux)" >&2; exit 1; }
 	@command -v docker-registry >/dev/null 2>&1 || { echo "make: docker-registry is required (the tests start a real OCI registry on loopback); install it (Debian/Ubuntu: sudo apt-get install docker-registry), or run make registry-deps as root" >&2; exit 1; }
 
 # registry-deps installs Debian's docker-registry (the CNCF distribution

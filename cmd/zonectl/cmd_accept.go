@@ -202,29 +202,6 @@ func acceptValues(g *globals, opts acceptOptions) ([]inbox.Value, error) {
 	return out, nil
 }
 
-// promptValues asks, on the terminal, for each missing value; sensitive
-// ones are read without echo. An empty answer leaves the value missing.
-func promptValues(g *globals, missing []inbox.Missing) ([]inbox.Value, error) {
-	var out []inbox.Value
-	for _, m := range missing {
-		label := m.String()
-		if m.Help != "" {
-			label += " (" + m.Help + ")"
-		}
-		val, err := readSecret(g, label+": ")
-		if err != nil {
-			return nil, err
-		}
-		if val == "" {
-			continue
-		}
-		v := inbox.Value{Name: m.Template, Environment: m.Environment, Tenant: m.Tenant}
-		v.Value = &val
-		out = append(out, v)
-	}
-	return out, nil
-}
-
 func newRejectCommand(g *globals) *cobra.Command {
 	var reason string
 	cmd := &cobra.Command{

@@ -108,6 +108,11 @@ type Missing struct {
 	Tenant      string `json:"tenant,omitempty"`
 	Sensitive   bool   `json:"sensitive,omitempty"`
 	Help        string `json:"help,omitempty"`
+	// Label, Type and Options are the template's, for a prompt that
+	// shows what it asks for and takes only what it may hold.
+	Label   string            `json:"label,omitempty"`
+	Type    string            `json:"type,omitempty"`
+	Options []snapshot.Option `json:"options,omitempty"`
 }
 
 func (m Missing) String() string {
@@ -134,7 +139,7 @@ func MissingValues(cfg *config.Space, project, lifecycleName string, vars *snaps
 		}
 		for _, name := range mt.Templates {
 			t := templates[strings.ToLower(name)]
-			m := Missing{Template: t.Name, Sensitive: t.Type == config.TemplateSensitive, Help: t.Help}
+			m := Missing{Template: t.Name, Sensitive: t.Type == config.TemplateSensitive, Help: t.Help, Label: t.Label, Type: t.Type, Options: t.Options}
 			switch t.Per {
 			case config.PerTenant:
 				m.Tenant = ctx.Tenant
