@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	"image/png"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,29 +21,23 @@ import (
 // lacks it; `make browser-deps` runs the same.
 const installChromium = "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium"
 
-// TestDashboardInBrowser opens the HTML dashboard in headless Chromium and
-// checks what a person would see: the DOM the browser built (cells in
-// lifecycle order, their states, the remote badge, a hostile tenant shown
-// as text), and screenshots of a phone-sized and a desktop-sized window,
-// in which it finds each cell by its colour and checks where it is drawn:
-// side by side on the desktop, stacked on the phone, the badge inside
-// the remote cell.
+// TestDashboardInBrowser opens the HTML dashboard of a Space of twenty
+// projects in headless Chromium and checks what a person would see: the
+// DOM the browser built (a projects × environments grid in lifecycle
+// order, states, the remote Space, pending releases, a hostile tenant
+// shown as text, the filters and their one script, allowed by hash), that
+// all twenty projects fit a 1280×900 screen, that each project's
+// environments stack on a 390 px phone, and that every state's colours
+// have WCAG AA contrast (4.5:1) and are drawn.
 func TestDashboardInBrowser(t *testing.T) {
 	chrome := findChromium(t)
 	dir := t.TempDir()
-	m := &dashboard.Model{Space: "devtest", Projects: []dashboard.Project{{
-		Name: "acme-web", Lifecycle: "Default", Cells: []dashboard.Cell{
-			{Environment: "Development", Phase: "Development", Current: &dashboard.Deployment{Version: "1.5.0", State: "Success", Finished: time.Date(2025, 3, 14, 9, 0, 0, 0, time.UTC), ID: "D-1"}},
-			{Environment: "Test", Phase: "Test", Current: &dashboard.Deployment{Version: "1.5.0", State: "Failed", Tenant: "<script>alert(1)</script>", Finished: time.Date(2025, 3, 14, 9, 5, 0, 0, time.UTC), ID: "D-2"},
-				Previous: &dashboard.Deployment{Version: "1.4.0", State: "Success"}},
-			{Environment: "UAT", Phase: "UAT", Current: &dashboard.Deployment{Version: "1.4.0", State: "Waiting", Finished: time.Date(2025, 3, 14, 9, 10, 0, 0, time.UTC)}},
-			{Environment: "Production", Phase: "Production", Remote: true, Space: "prod"},
-		},
-	}}}
+	m := twentyProjects()
 	var b bytes.Buffer
 	if err := m.HTML(&b, time.Date(2025, 3, 14, 10, 0, 0, 0, time.UTC)); err != nil {
 		t.Fatal(err)
 	}
+	html := b.String()
 	page := filepath.Join(dir, "page.html")
 	if err := os.WriteFile(page, b.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
@@ -51,101 +46,206 @@ func TestDashboardInBrowser(t *testing.T) {
 
 	t.Run("dom", func(t *testing.T) {
 		dom := runChromium(t, chrome, dir, "--dump-dom", url)
+		if n := strings.Count(dom, "<tr data-project="); n != 20 {
+			t.Errorf("the grid has %d project rows, want 20", n)
+		}
 		var order []int
-		for _, want := range []string{
-			`<li class="cell success" data-environment="Development" data-state="Success"`,
-			`<li class="cell failed" data-environment="Test" data-state="Failed"`,
-			`<li class="cell waiting" data-environment="UAT" data-state="Waiting"`,
-			`<li class="cell none" data-environment="Production" data-state="none">`,
-		} {
-			i := strings.Index(dom, want)
+		for _, env := range []string{"Development", "Test", "Staging", "Production"} {
+			i := strings.Index(dom, `<th data-environment="`+env+`"`)
 			if i < 0 {
-				t.Errorf("the browser's DOM lacks %s", want)
+				t.Errorf("the grid has no column for %s", env)
 			}
 			order = append(order, i)
 		}
 		for i := 1; i < len(order); i++ {
 			if order[i] < order[i-1] {
-				t.Errorf("cells out of lifecycle order in the DOM: %v", order)
+				t.Errorf("columns out of lifecycle order: %v", order)
 			}
 		}
 		for _, want := range []string{
-			`<span class="badge" title="remote environment, owned by Space prod">@prod</span>`,
-			`<div class="version">1.5.0</div>`,
-			`<span class="state">Failed</span>`,
-			`<span class="tenant">&lt;script&gt;alert(1)&lt;/script&gt;</span>`,
-			`<dt>Deployment</dt><dd>D-2</dd>`,
+			`<span class="remote">@prod</span>`,
+			`<span class="chip s-success" title="svc-01 2.1.0: Success">✓ 2.1.0</span>`,
+			`<span class="chip s-failed"`,
+			`<span class="chip s-waiting"`,
+			`<span class="chip s-promoted" title="svc-02 2.2.0: Promoted, not deployed yet">→ 2.2.0</span>`,
+			`<span class="chip s-accepted"`,
+			`<dt>Tenant</dt><dd>&lt;script&gt;alert(1)&lt;/script&gt;</dd>`,
+			`<input type="search" id="f-project"`,
+			`<select id="f-environment">`,
+			`<option value="prod">prod</option>`,
 		} {
 			if !strings.Contains(dom, want) {
 				t.Errorf("the browser's DOM lacks %s", want)
 			}
 		}
-		if strings.Contains(dom, "<script") {
-			t.Errorf("the browser built a script element from the page")
+		if strings.Count(dom, "<script") != 1 || strings.Contains(dom, "<script>alert") || strings.Contains(dom, "src=") {
+			t.Errorf("the page should run its one filter script and nothing else")
 		}
 		if t.Failed() {
 			t.Logf("DOM:\n%s", dom)
 		}
 	})
 
+	t.Run("contrast", func(t *testing.T) {
+		for _, class := range []string{"s-success", "s-failed", "s-waiting", "s-other", "s-promoted", "s-accepted", "s-rejected", "none", "remote"} {
+			fg, bg := cssColours(t, html, class)
+			if r := contrast(fg, bg); r < 4.5 {
+				t.Errorf(".%s: %v on %v has contrast %.2f:1, below WCAG AA's 4.5:1", class, fg, bg, r)
+			}
+		}
+	})
+
 	t.Run("desktop", func(t *testing.T) {
-		img := screenshot(t, chrome, dir, "desktop", 1280, 800, url)
-		boxes := findCells(t, img)
-		for i := 1; i < len(cellColours); i++ {
-			a, b := boxes[cellColours[i-1].name], boxes[cellColours[i].name]
-			if a.Max.X > b.Min.X || a.Max.Y <= b.Min.Y || b.Max.Y <= a.Min.Y {
-				t.Errorf("on a desktop the %s cell %v should sit left of the %s cell %v, on the same line", cellColours[i-1].name, a, cellColours[i].name, b)
+		img := screenshot(t, chrome, dir, "desktop", 1280, 900, url)
+		// Every project has a Development cell deployed: a green chip per
+		// row, and one in the legend.
+		green := [3]uint8{0x1a, 0x7f, 0x37}
+		if bands := colourBands(img, green, 8); len(bands) < 21 {
+			t.Errorf("a 1280×900 screen shows %d rows of green chips, want the legend's and 20 projects'", len(bands))
+		}
+		for _, class := range []string{"s-success", "s-failed", "s-waiting", "s-promoted", "s-accepted"} {
+			_, bg := cssColours(t, html, class)
+			if _, n := colourBox(img, bg, 3); n < 200 {
+				t.Errorf("the screen shows no .%s chip (%d pixels of %v)", class, n, bg)
 			}
 		}
 	})
 
 	t.Run("phone", func(t *testing.T) {
 		img := screenshot(t, chrome, dir, "phone", 390, 844, url)
-		boxes := findCells(t, img)
-		for i, c := range cellColours {
-			r := boxes[c.name]
-			if r.Dx() < img.Bounds().Dx()*2/3 {
-				t.Errorf("on a phone the %s cell %v should span the screen (%d px wide)", c.name, r, img.Bounds().Dx())
-			}
-			if i > 0 && boxes[cellColours[i-1].name].Max.Y > r.Min.Y {
-				t.Errorf("on a phone the %s cell %v should be below the %s cell %v", c.name, r, cellColours[i-1].name, boxes[cellColours[i-1].name])
+		// Stacked: a project's Development, Staging and Production chips
+		// are green and start at the same x, one under the other.
+		green := [3]uint8{0x1a, 0x7f, 0x37}
+		bands := colourBands(img, green, 8)
+		if len(bands) < 4 {
+			t.Fatalf("a phone shows %d rows of green chips, want the legend's and a project's stacked", len(bands))
+		}
+		x0 := bands[1].Min.X
+		for _, r := range bands[1:4] {
+			if d := r.Min.X - x0; d < -4 || d > 4 || r.Max.X > img.Bounds().Dx() {
+				t.Errorf("on a phone the chips %v should stack at x=%d, within the screen", bands[1:4], x0)
+				break
 			}
 		}
 	})
 }
 
-// cellColours are the backgrounds page.html.tmpl gives cells, in the
-// lifecycle order of the test's model, and the remote badge's.
-var cellColours = []struct {
-	name    string
-	r, g, b uint8
-}{
-	{"Success (green)", 0x1a, 0x7f, 0x37},
-	{"Failed (red)", 0xcf, 0x22, 0x2e},
-	{"Waiting (amber)", 0xd4, 0xa7, 0x2c},
-	{"not deployed (grey)", 0xd0, 0xd7, 0xde},
+// twentyProjects is a Space of twenty projects in four environments, the
+// last prod's, in every state the page colours.
+func twentyProjects() *dashboard.Model {
+	at := func(min int) time.Time { return time.Date(2025, 3, 14, 9, min, 0, 0, time.UTC) }
+	m := &dashboard.Model{Space: "devtest"}
+	for i := 1; i <= 20; i++ {
+		name := fmt.Sprintf("svc-%02d", i)
+		v := fmt.Sprintf("2.%d.0", i)
+		test := &dashboard.Deployment{Version: v, State: []string{"Success", "Failed", "Waiting"}[i%3], Finished: at(i), ID: fmt.Sprintf("D-%d", i)}
+		if i == 3 {
+			test.Tenant = "<script>alert(1)</script>"
+		}
+		prod := dashboard.Cell{Environment: "Production", Phase: "Production", Remote: true, Space: "prod",
+			Current: &dashboard.Deployment{Version: "1.9.0", State: "Success", Finished: at(0), ReportedBy: "prod"}}
+		switch i % 3 {
+		case 2:
+			prod.Pending = &dashboard.Deployment{Version: v, State: dashboard.StatePromoted, Finished: at(i)}
+		case 0:
+			prod.Pending = &dashboard.Deployment{Version: v, State: "Accepted", Finished: at(i), ReportedBy: "prod"}
+		}
+		m.Projects = append(m.Projects, dashboard.Project{Name: name, Lifecycle: "Default", Cells: []dashboard.Cell{
+			{Environment: "Development", Phase: "Development", Current: &dashboard.Deployment{Version: v, State: "Success", Finished: at(i)}},
+			{Environment: "Test", Phase: "Test", Current: test, Previous: &dashboard.Deployment{Version: "2.0.0", State: "Success"}},
+			{Environment: "Staging", Phase: "Staging", Current: &dashboard.Deployment{Version: "2.0.0", State: "Success", Finished: at(0)}},
+			prod,
+		}})
+	}
+	return m
 }
 
-var badgeColour = [3]uint8{0x82, 0x50, 0xdf}
-
-// findCells finds each cell in a screenshot by its background colour and
-// checks the remote badge is drawn inside the last one.
-func findCells(t *testing.T, img image.Image) map[string]image.Rectangle {
+// cssColours reads the text and background colours the page's CSS gives
+// class (a white background when it gives none).
+func cssColours(t *testing.T, html, class string) (fg, bg [3]uint8) {
 	t.Helper()
-	boxes := map[string]image.Rectangle{}
-	for _, c := range cellColours {
-		r, n := colourBox(img, [3]uint8{c.r, c.g, c.b}, 20)
-		if n < 2000 {
-			t.Fatalf("the screenshot shows too little of the %s cell: %d pixels", c.name, n)
+	rule := "." + class + " {"
+	i := strings.Index(html, rule)
+	if i < 0 {
+		t.Fatalf("the page has no CSS rule %s", rule)
+	}
+	body := html[i+len(rule):]
+	body = body[:strings.Index(body, "}")]
+	bg = [3]uint8{0xff, 0xff, 0xff}
+	for _, decl := range strings.Split(body, ";") {
+		k, v, ok := strings.Cut(strings.TrimSpace(decl), ":")
+		if !ok {
+			continue
 		}
-		boxes[c.name] = r
+		switch strings.TrimSpace(k) {
+		case "color":
+			fg = hexColour(t, strings.TrimSpace(v))
+		case "background":
+			bg = hexColour(t, strings.TrimSpace(v))
+		}
 	}
-	badge, n := colourBox(img, badgeColour, 5)
-	remote := boxes[cellColours[len(cellColours)-1].name]
-	if n < 100 || !badge.In(remote) {
-		t.Errorf("the remote badge (%d pixels at %v) should be drawn inside the remote cell %v", n, badge, remote)
+	return fg, bg
+}
+
+func hexColour(t *testing.T, s string) [3]uint8 {
+	var c [3]uint8
+	if _, err := fmt.Sscanf(s, "#%02x%02x%02x", &c[0], &c[1], &c[2]); err != nil {
+		t.Fatalf("colour %q: %v", s, err)
 	}
-	return boxes
+	return c
+}
+
+// contrast is WCAG 2's contrast ratio of two colours.
+func contrast(a, b [3]uint8) float64 {
+	lum := func(c [3]uint8) float64 {
+		var l [3]float64
+		for i, v := range c {
+			s := float64(v) / 255
+			if s <= 0.03928 {
+				l[i] = s / 12.92
+			} else {
+				l[i] = math.Pow((s+0.055)/1.055, 2.4)
+			}
+		}
+		return 0.2126*l[0] + 0.7152*l[1] + 0.0722*l[2]
+	}
+	la, lb := lum(a), lum(b)
+	if la < lb {
+		la, lb = lb, la
+	}
+	return (la + 0.05) / (lb + 0.05)
+}
+
+// colourBands are the horizontal bands of img holding at least least
+// pixels of colour c on each line, top to bottom, each with the span of
+// x it covers.
+func colourBands(img image.Image, c [3]uint8, least int) []image.Rectangle {
+	b := img.Bounds()
+	near := func(v uint32, w uint8) bool { d := int(v>>8) - int(w); return d >= -4 && d <= 4 }
+	var bands []image.Rectangle
+	in := false
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		n, x0, x1 := 0, b.Max.X, b.Min.X
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			if near(r, c[0]) && near(g, c[1]) && near(bl, c[2]) {
+				n++
+				x0, x1 = min(x0, x), max(x1, x+1)
+			}
+		}
+		switch {
+		case n >= least && !in:
+			bands = append(bands, image.Rect(x0, y, x1, y+1))
+			in = true
+		case n >= least:
+			last := &bands[len(bands)-1]
+			last.Max.Y = y + 1
+			last.Min.X, last.Max.X = min(last.Min.X, x0), max(last.Max.X, x1)
+		default:
+			in = false
+		}
+	}
+	return bands
 }
 
 // colourBox is the bounding box of the rows and columns with at least min

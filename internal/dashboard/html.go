@@ -1,48 +1,139 @@
 package dashboard
 
 import (
+	"crypto/sha256"
 	_ "embed"
+	"encoding/base64"
 	"html/template"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/zonectl/zonectl/internal/ledger"
+	"github.com/zonectl/zonectl/internal/receipt"
 )
 
 // pageTemplate is the HTML view: one self-contained page with inline CSS
-// and no scripts, fonts, images or links, so it opens the same offline,
-// from a file, or attached to a ticket. A Content-Security-Policy forbids
-// the page from loading anything at all.
+// and one inline script, and no fonts, images or links, so it opens the
+// same offline, from a file, or attached to a ticket. Its
+// Content-Security-Policy lets it load nothing and run nothing but that
+// script, named by its hash.
 //
 //go:embed page.html.tmpl
 var pageTemplate string
 
+// filterScript hides the rows and columns the page's filters leave out.
+// Without it (scripts off) the page shows everything.
+const filterScript = `(function () {
+  var p = document.getElementById("f-project"), e = document.getElementById("f-environment"), s = document.getElementById("f-space");
+  function apply() {
+    var q = p.value.toLowerCase(), env = e.value, space = s.value;
+    document.querySelectorAll("tbody tr").forEach(function (r) {
+      r.hidden = q !== "" && r.dataset.project.toLowerCase().indexOf(q) < 0;
+    });
+    document.querySelectorAll("[data-environment]").forEach(function (c) {
+      c.hidden = (env !== "" && c.dataset.environment !== env) || (space !== "" && c.dataset.space !== space);
+    });
+  }
+  p.addEventListener("input", apply);
+  e.addEventListener("change", apply);
+  s.addEventListener("change", apply);
+})();`
+
+// scriptHash is filterScript's CSP source.
+var scriptHash = func() string {
+	sum := sha256.Sum256([]byte(filterScript))
+	return "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
+}()
+
 var page = template.Must(template.New("page").Funcs(template.FuncMap{
 	"stateClass": stateClass,
 	"stateName":  stateName,
+	"mark":       mark,
 	"short":      func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 	"rfc3339":    func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 }).Parse(pageTemplate))
 
-// HTML writes the dashboard as one self-contained HTML page: a grid per
-// project with its environments in lifecycle order, each cell coloured by
-// the state of the release deployed there, remote environments marked
-// with the Space that owns them, and the details of each deployment in a
-// <details> element. On a screen narrower than 600px the cells stack.
+// HTML writes the dashboard as one self-contained page: a grid of
+// projects by environments, as Octopus shows its dashboard, each cell the
+// release deployed there, coloured by its state, with what is on its way
+// beside it and the details a click away; a legend; and filters by
+// project, environment and Space. On a screen narrower than 600px each
+// project's environments stack.
 //
 // generated is the time printed at the foot of the page; the output
 // depends only on the model and that time, so it can be compared with a
 // golden file.
 func (m *Model) HTML(w io.Writer, generated time.Time) error {
-	return page.Execute(w, struct {
-		*Model
-		Generated time.Time
-	}{m, generated})
+	v := m.view()
+	v.Generated = generated
+	return page.Execute(w, v)
 }
 
-// stateClass is the CSS class that colours a cell: success, failed,
-// waiting, none (nothing deployed) or other (a state this page does not
-// know).
+// view is the page's model: the columns every project shares, a row per
+// project with a cell (or none) per column.
+type view struct {
+	Space      string
+	Columns    []column
+	Rows       []row
+	Spaces     []string // the other Spaces whose environments are shown
+	Generated  time.Time
+	Script     template.JS
+	ScriptHash string
+}
+
+type column struct {
+	Name, Space string
+	Remote      bool
+	Owner       string // the Space the environment belongs to, this one or a peer, for the filter
+}
+
+type row struct {
+	Name, Lifecycle string
+	Cells           []rowCell
+}
+
+type rowCell struct {
+	Column column
+	Cell   *Cell // nil where the project's lifecycle has no such environment
+}
+
+func (m *Model) view() *view {
+	v := &view{Space: m.Space, Script: template.JS(filterScript), ScriptHash: scriptHash}
+	index := map[string]int{}
+	for _, p := range m.Projects {
+		for _, c := range p.Cells {
+			key := strings.ToLower(c.Environment + "\x00" + c.Space)
+			if _, ok := index[key]; !ok {
+				index[key] = len(v.Columns)
+				owner := m.Space
+				if c.Remote {
+					owner = c.Space
+				}
+				v.Columns = append(v.Columns, column{Name: c.Environment, Space: c.Space, Remote: c.Remote, Owner: owner})
+				if c.Remote && !containsFold(v.Spaces, c.Space) {
+					v.Spaces = append(v.Spaces, c.Space)
+				}
+			}
+		}
+	}
+	for _, p := range m.Projects {
+		r := row{Name: p.Name, Lifecycle: p.Lifecycle, Cells: make([]rowCell, len(v.Columns))}
+		for i, col := range v.Columns {
+			r.Cells[i].Column = col
+		}
+		for i := range p.Cells {
+			c := &p.Cells[i]
+			r.Cells[index[strings.ToLower(c.Environment+"\x00"+c.Space)]].Cell = c
+		}
+		v.Rows = append(v.Rows, r)
+	}
+	return v
+}
+
+// stateClass is the CSS class that colours a state: success, failed,
+// waiting, promoted, accepted, rejected, or other (a state this page does
+// not know).
 func stateClass(d *Deployment) string {
 	if d == nil {
 		return "none"
@@ -54,8 +145,31 @@ func stateClass(d *Deployment) string {
 		return "failed"
 	case ledger.StateWaiting:
 		return "waiting"
+	case StatePromoted:
+		return "promoted"
+	case receipt.StateAccepted:
+		return "accepted"
+	case receipt.StateRejected:
+		return "rejected"
 	}
 	return "other"
+}
+
+// mark is a state's sign, as the text dashboard's legend gives it.
+func mark(state string) string {
+	switch state {
+	case ledger.StateSuccess:
+		return "✓"
+	case ledger.StateFailed, receipt.StateRejected:
+		return "✗"
+	case ledger.StateWaiting:
+		return "…"
+	case StatePromoted:
+		return "→"
+	case receipt.StateAccepted:
+		return "+"
+	}
+	return "?"
 }
 
 // stateName is a cell's state for the data-state attribute: the
@@ -65,4 +179,13 @@ func stateName(d *Deployment) string {
 		return "none"
 	}
 	return d.State
+}
+
+func containsFold(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
 }
