@@ -66,6 +66,12 @@ func TestScript(t *testing.T) {
 				return err
 			}
 			env.Setenv("QUICKSTART", quickstart)
+			// make demo's story, which demo.txtar runs.
+			demo, err := filepath.Abs(filepath.Join("..", "..", "examples", "secure-environments", "demo.sh"))
+			if err != nil {
+				return err
+			}
+			env.Setenv("DEMO", demo)
 			gnupg, err := os.MkdirTemp("", "zg")
 			if err != nil {
 				return err

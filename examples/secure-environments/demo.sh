@@ -18,6 +18,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 zonectl_bin=${1:-zonectl}
 case $zonectl_bin in
 */*) zonectl_bin=$(cd "$(dirname "$zonectl_bin")" && pwd)/$(basename "$zonectl_bin") ;;
+# A bare name is looked up now: the function below is called zonectl too,
+# and would call itself.
+*) zonectl_bin=$(command -v "$zonectl_bin") || { echo "demo: no zonectl on the PATH; run make demo, or pass its path" >&2; exit 1; } ;;
 esac
 # Every command below is printed as typed, so call zonectl by its name.
 zonectl() { "$zonectl_bin" "$@"; }
