@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/zonectl/zonectl/hcl/config"
 	"github.com/zonectl/zonectl/hcl/edit"
 	"github.com/zonectl/zonectl/internal/atomicfile"
 	"github.com/zonectl/zonectl/internal/keys"
@@ -76,19 +77,7 @@ func (s *Space) AddPeer(opts AddPeerOptions) (*AddPeerResult, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
-	data, err := os.ReadFile(opts.KeyFile)
-	if err != nil {
-		return nil, fmt.Errorf("read the key of peer %q: %w", opts.Name, err)
-	}
-	list, err := keys.ReadPublic(opts.KeyFile, data)
-	if err != nil {
-		return nil, err
-	}
-	if len(list) != 1 {
-		return nil, fmt.Errorf("%s holds %d keys; a peer has exactly one", opts.KeyFile, len(list))
-	}
-	fpr := keys.Fingerprint(list[0])
-	armored, err := keys.ArmorPublic(list[0])
+	armored, fpr, err := readPeerKey(opts.Name, opts.KeyFile)
 	if err != nil {
 		return nil, err
 	}
@@ -103,11 +92,8 @@ func (s *Space) AddPeer(opts AddPeerOptions) (*AddPeerResult, error) {
 	if p := cfg.Peer(opts.Name); p != nil {
 		return nil, fmt.Errorf("peer %q is already declared at %s:%d", p.Name, p.DeclRange.Filename, p.DeclRange.Start.Line)
 	}
-	ownData, err := os.ReadFile(filepath.Join(s.Root(), filepath.FromSlash(PublicKeyFile(cfg.Space.Name))))
-	if err == nil {
-		if own, err := keys.ReadPublic(PublicKeyFile(cfg.Space.Name), ownData); err == nil && keys.Fingerprint(own[0]) == fpr {
-			return nil, fmt.Errorf("%s is this Space's own public key (%s), not the key of peer %q", opts.KeyFile, fpr, opts.Name)
-		}
+	if err := s.notOwnKey(cfg, opts.Name, opts.KeyFile, fpr); err != nil {
+		return nil, err
 	}
 
 	hclFile := cfg.Space.DeclRange.Filename
@@ -166,4 +152,34 @@ func writeKeyFile(path, rel string, armored []byte, fpr string) (wrote bool, err
 		return false, err
 	}
 	return true, nil
+}
+
+// readPeerKey reads a peer's public key from file: exactly one key,
+// armored as the Space keeps it, and its fingerprint.
+func readPeerKey(name, file string) ([]byte, string, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, "", fmt.Errorf("read the key of peer %q: %w", name, err)
+	}
+	list, err := keys.ReadPublic(file, data)
+	if err != nil {
+		return nil, "", err
+	}
+	if len(list) != 1 {
+		return nil, "", fmt.Errorf("%s holds %d keys; a peer has exactly one", file, len(list))
+	}
+	armored, err := keys.ArmorPublic(list[0])
+	return armored, keys.Fingerprint(list[0]), err
+}
+
+// notOwnKey refuses, as a peer's key, this Space's own.
+func (s *Space) notOwnKey(cfg *config.Space, name, file, fpr string) error {
+	own, err := os.ReadFile(filepath.Join(s.Root(), filepath.FromSlash(PublicKeyFile(cfg.Space.Name))))
+	if err != nil {
+		return nil
+	}
+	if l, err := keys.ReadPublic(PublicKeyFile(cfg.Space.Name), own); err == nil && keys.Fingerprint(l[0]) == fpr {
+		return fmt.Errorf("%s is this Space's own public key (%s), not the key of peer %q", file, fpr, name)
+	}
+	return nil
 }

@@ -141,23 +141,9 @@ func (s *Space) peer(name string) (*config.Space, *config.Peer, error) {
 
 // peerKey reads a peer's new key from file: one key, not this Space's own.
 func (s *Space) peerKey(cfg *config.Space, name, file string) ([]byte, string, error) {
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return nil, "", fmt.Errorf("read the key of peer %q: %w", name, err)
-	}
-	list, err := keys.ReadPublic(file, data)
+	armored, fpr, err := readPeerKey(name, file)
 	if err != nil {
 		return nil, "", err
 	}
-	if len(list) != 1 {
-		return nil, "", fmt.Errorf("%s holds %d keys; a peer has exactly one", file, len(list))
-	}
-	fpr := keys.Fingerprint(list[0])
-	if own, err := os.ReadFile(filepath.Join(s.Root(), filepath.FromSlash(PublicKeyFile(cfg.Space.Name)))); err == nil {
-		if l, err := keys.ReadPublic(PublicKeyFile(cfg.Space.Name), own); err == nil && keys.Fingerprint(l[0]) == fpr {
-			return nil, "", fmt.Errorf("%s is this Space's own public key (%s), not the key of peer %q", file, fpr, name)
-		}
-	}
-	armored, err := keys.ArmorPublic(list[0])
-	return armored, fpr, err
+	return armored, fpr, s.notOwnKey(cfg, name, file, fpr)
 }
