@@ -12,6 +12,7 @@ import (
 	"github.com/zonectl/zonectl/internal/atomicfile"
 	"github.com/zonectl/zonectl/internal/dashboard"
 	"github.com/zonectl/zonectl/internal/ledger"
+	"github.com/zonectl/zonectl/internal/receipt"
 	"github.com/zonectl/zonectl/internal/space"
 )
 
@@ -134,14 +135,14 @@ func (g *globals) printDashboard(m *dashboard.Model) {
 const dashboardLegend = "✓ deployed  ✗ failed  … waiting for approval  → promoted, not accepted there yet  + accepted there, not deployed yet  ✗ rejected  - nothing\n" +
 	"current: what is deployed (in a remote environment, as its Space's signed receipts report); pending: on its way there"
 
-// stateMarks are the marks of the text dashboard, by state.
-var stateMarks = map[string]string{"Success": "✓", "Failed": "✗", "Waiting": "…", "Promoted": "→", "Accepted": "+", "Rejected": "✗ rejected"}
-
 func cellText(d *dashboard.Deployment) string {
 	if d == nil {
 		return "-"
 	}
-	mark := stateMarks[d.State]
+	mark := dashboard.Mark(d.State)
+	if d.State == receipt.StateRejected {
+		mark += " rejected" // ✗ alone would read as a failed deployment
+	}
 	s := d.Version + " " + mark
 	if d.Tenant != "" {
 		s += " (" + d.Tenant + ")"

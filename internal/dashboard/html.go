@@ -49,7 +49,7 @@ var scriptHash = func() string {
 var page = template.Must(template.New("page").Funcs(template.FuncMap{
 	"stateClass": stateClass,
 	"stateName":  stateName,
-	"mark":       mark,
+	"mark":       Mark,
 	"short":      func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 	"rfc3339":    func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 }).Parse(pageTemplate))
@@ -155,8 +155,9 @@ func stateClass(d *Deployment) string {
 	return "other"
 }
 
-// mark is a state's sign, as the text dashboard's legend gives it.
-func mark(state string) string {
+// Mark is a state's sign, in the page and in the text dashboard alike;
+// "?" for a state neither knows.
+func Mark(state string) string {
 	switch state {
 	case ledger.StateSuccess:
 		return "✓"
