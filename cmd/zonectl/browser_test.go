@@ -86,6 +86,24 @@ func TestDashboardInBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("filters", func(t *testing.T) {
+		// The script runs (its hash is the one the CSP allows): filters
+		// given in the link hide the other projects and environments.
+		dom := runChromium(t, chrome, dir, "--dump-dom", url+"#project=svc-1&environment=Test")
+		if n := strings.Count(dom, `<tr data-project="svc-1`); n != 10 {
+			t.Fatalf("%d rows for svc-1*, want 10", n)
+		}
+		if n := strings.Count(dom, `<tr data-project="svc-02" hidden=""`) + strings.Count(dom, `<tr data-project="svc-20" hidden=""`); n != 2 {
+			t.Errorf("rows svc-02 and svc-20 should be hidden by the project filter:\n%s", dom)
+		}
+		if strings.Contains(dom, `<tr data-project="svc-12" hidden`) {
+			t.Errorf("svc-12 matches the project filter but is hidden")
+		}
+		if !strings.Contains(dom, `<th data-environment="Staging" data-space="devtest" hidden="">`) || strings.Contains(dom, `<th data-environment="Test" data-space="devtest" hidden`) {
+			t.Errorf("the environment filter should hide every column but Test")
+		}
+	})
+
 	t.Run("contrast", func(t *testing.T) {
 		for _, class := range []string{"s-success", "s-failed", "s-waiting", "s-other", "s-promoted", "s-accepted", "s-rejected", "none", "remote"} {
 			fg, bg := cssColours(t, html, class)

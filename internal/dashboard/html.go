@@ -23,7 +23,8 @@ import (
 var pageTemplate string
 
 // filterScript hides the rows and columns the page's filters leave out.
-// Without it (scripts off) the page shows everything.
+// A link can carry the filters: page.html#project=web&environment=Test.
+// Without the script (scripts off) the page shows everything.
 const filterScript = `(function () {
   var p = document.getElementById("f-project"), e = document.getElementById("f-environment"), s = document.getElementById("f-space");
   function apply() {
@@ -35,9 +36,14 @@ const filterScript = `(function () {
       c.hidden = (env !== "" && c.dataset.environment !== env) || (space !== "" && c.dataset.space !== space);
     });
   }
+  var given = new URLSearchParams(location.hash.slice(1));
+  p.value = given.get("project") || "";
+  e.value = given.get("environment") || "";
+  s.value = given.get("space") || "";
   p.addEventListener("input", apply);
   e.addEventListener("change", apply);
   s.addEventListener("change", apply);
+  apply();
 })();`
 
 // scriptHash is filterScript's CSP source.
