@@ -59,16 +59,6 @@ func (b *bench) configuration(ns []int) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	type row struct {
-		name      string
-		n         int
-		cmd, ref  time.Duration
-		cmdRSS    int64
-		refRSS    int64
-		target    float64
-		rssTarget float64
-	}
-	var rows []row
 	// Every Space is made before any is measured: making the largest
 	// writes for a minute, and the measures of each size should see the
 	// same machine.
@@ -78,55 +68,106 @@ func (b *bench) configuration(ns []int) (int, error) {
 		}
 	}
 	syscall.Sync() // see history: the writes of setting up are not the commands'
+	var rows []configRow
 	for _, n := range ns {
-		dir := fmt.Sprintf("cfg%d", n)
-		one := append(b.hclFiles(dir, ""), b.hclFiles(dir, "projects/p0001")...)
-		ref, refRSS, err := b.medianRSS(append([]string{self, "-parse"}, one...))
+		one, err := b.projectRows(self, n)
 		if err != nil {
 			return 0, err
 		}
-		z := func(args ...string) []string { return append([]string{b.bin, "-C", dir}, args...) }
-		for _, c := range []struct {
-			name string
-			argv func(i int) []string
-		}{
-			{"release create", func(i int) []string {
-				return z("release", "create", "p0001", "--version", fmt.Sprintf("2.0.%d", i), "--no-deploy")
-			}},
-			{"deploy", func(int) []string { return z("deploy", "p0001", "1.0.0", "--to", "Development") }},
-			{"deploy --dry-run", func(int) []string { return z("deploy", "p0001", "1.0.0", "--to", "Test", "--dry-run") }},
-		} {
-			d, rss, err := b.medianRSS(nil, c.argv)
-			if err != nil {
-				return 0, err
-			}
-			rows = append(rows, row{name: c.name, n: n, cmd: d, ref: ref, cmdRSS: rss, refRSS: refRSS, target: projectTarget})
-		}
-		if n != ns[len(ns)-1] {
-			continue
-		}
-		whole, wholeRSS, err := b.medianRSS([]string{self, "-parse", b.path(dir)})
-		if err != nil {
-			return 0, err
-		}
-		for _, c := range []struct {
-			name   string
-			argv   []string
-			target float64
-			rss    float64
-		}{
-			{"validate", z("validate"), spaceTarget, 1.2},
-			{"dashboard", z("dashboard"), spaceTarget, 1.2},
-			{"fmt --check", z("fmt", "--check"), fmtTarget, 0},
-		} {
-			d, rss, err := b.medianRSS(c.argv)
-			if err != nil {
-				return 0, err
-			}
-			rows = append(rows, row{name: c.name, n: n, cmd: d, ref: whole, cmdRSS: rss, refRSS: wholeRSS, target: c.target, rssTarget: c.rss})
-		}
+		rows = append(rows, one...)
 	}
-	fmt.Printf("\nzonectl scale bench: commands against the number of projects (median of %d runs)\n", b.runs)
+	whole, err := b.spaceRows(self, ns[len(ns)-1])
+	if err != nil {
+		return 0, err
+	}
+	rows = append(rows, whole...)
+	missed := printConfigRows(b.runs, rows)
+	missed += b.printGrowth(rows[0].n, ns[len(ns)-1], func(name string, n int) time.Duration {
+		for _, r := range rows {
+			if r.name == name && r.n == n {
+				return r.cmd
+			}
+		}
+		return 0
+	})
+	return missed, b.printFixedCosts(self)
+}
+
+// configRow is one command measured beside its reference.
+type configRow struct {
+	name      string
+	n         int
+	cmd, ref  time.Duration
+	cmdRSS    int64
+	refRSS    int64
+	target    float64
+	rssTarget float64
+}
+
+// cfgCommand is argv in the Space of n projects.
+func (b *bench) cfgCommand(n int, args ...string) []string {
+	return append([]string{b.bin, "-C", fmt.Sprintf("cfg%d", n)}, args...)
+}
+
+// projectRows measures the commands on one project in the Space of n
+// projects beside a bare parse of that project's files and the root's.
+func (b *bench) projectRows(self string, n int) ([]configRow, error) {
+	dir := fmt.Sprintf("cfg%d", n)
+	one := append(b.hclFiles(dir, ""), b.hclFiles(dir, "projects/p0001")...)
+	ref, refRSS, err := b.medianRSS(append([]string{self, "-parse"}, one...))
+	if err != nil {
+		return nil, err
+	}
+	var rows []configRow
+	for _, c := range []struct {
+		name string
+		argv func(i int) []string
+	}{
+		{"release create", func(i int) []string {
+			return b.cfgCommand(n, "release", "create", "p0001", "--version", fmt.Sprintf("2.0.%d", i), "--no-deploy")
+		}},
+		{"deploy", func(int) []string { return b.cfgCommand(n, "deploy", "p0001", "1.0.0", "--to", "Development") }},
+		{"deploy --dry-run", func(int) []string { return b.cfgCommand(n, "deploy", "p0001", "1.0.0", "--to", "Test", "--dry-run") }},
+	} {
+		d, rss, err := b.medianRSS(nil, c.argv)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, configRow{name: c.name, n: n, cmd: d, ref: ref, cmdRSS: rss, refRSS: refRSS, target: projectTarget})
+	}
+	return rows, nil
+}
+
+// spaceRows measures the whole-Space commands in the Space of n
+// projects beside a bare parse of every file.
+func (b *bench) spaceRows(self string, n int) ([]configRow, error) {
+	whole, wholeRSS, err := b.medianRSS([]string{self, "-parse", b.path(fmt.Sprintf("cfg%d", n))})
+	if err != nil {
+		return nil, err
+	}
+	var rows []configRow
+	for _, c := range []struct {
+		name   string
+		argv   []string
+		target float64
+		rss    float64
+	}{
+		{"validate", b.cfgCommand(n, "validate"), spaceTarget, 1.2},
+		{"dashboard", b.cfgCommand(n, "dashboard"), spaceTarget, 1.2},
+		{"fmt --check", b.cfgCommand(n, "fmt", "--check"), fmtTarget, 0},
+	} {
+		d, rss, err := b.medianRSS(c.argv)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, configRow{name: c.name, n: n, cmd: d, ref: whole, cmdRSS: rss, refRSS: wholeRSS, target: c.target, rssTarget: c.rss})
+	}
+	return rows, nil
+}
+
+// printConfigRows prints the table, and counts the targets missed.
+func printConfigRows(runs int, rows []configRow) int {
+	fmt.Printf("\nzonectl scale bench: commands against the number of projects (median of %d runs)\n", runs)
 	fmt.Printf("The reference is a bare hclparse of the files the command needs: one project's and the root's, or every file.\n\n")
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "COMMAND\tPROJECTS\tTIME\tREFERENCE\tRATIO\tTARGET\tPEAK RSS\tREFERENCE RSS\t")
@@ -145,24 +186,21 @@ func (b *bench) configuration(ns []int) (int, error) {
 		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%.1f×\t≤ %.1f× %s\t%d MiB\t%d MiB%s\t\n", r.name, r.n, ms(r.cmd), ms(r.ref), ratio, r.target, verdict, r.cmdRSS>>20, r.refRSS>>20, rssNote)
 	}
 	tw.Flush()
-	missed += b.printGrowth(rows[0].n, ns[len(ns)-1], func(name string, n int) time.Duration {
-		for _, r := range rows {
-			if r.name == name && r.n == n {
-				return r.cmd
-			}
-		}
-		return 0
-	})
+	return missed
+}
+
+// printFixedCosts measures and prints what starting each program costs.
+func (b *bench) printFixedCosts(self string) error {
 	floor, _, err := b.medianRSS([]string{b.bin, "version"})
 	if err != nil {
-		return 0, err
+		return err
 	}
 	blank, _, err := b.medianRSS([]string{self, "-parse"})
 	if err != nil {
-		return 0, err
+		return err
 	}
 	fmt.Printf("\nFixed costs in this run: zonectl version, a zonectl process that reads nothing, %s; the reference's process parsing nothing, %s.\n", ms(floor), ms(blank))
-	return missed, nil
+	return nil
 }
 
 // growthTarget is how much slower a command on one project may be in
