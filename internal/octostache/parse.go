@@ -69,224 +69,268 @@ type block struct {
 	chained bool // an #{elseif}: the #{if} before it ends with it
 }
 
-// parse builds the node tree. In lenient mode, used by References, it
-// never fails: stray and unreadable tags become text and open blocks are
-// closed at the end.
+// parse builds the node tree. In lenient mode, used by References and
+// EvaluateLenient, it never fails: stray and unreadable tags become text
+// and open blocks are closed at the end.
 func parse(src string, lenient bool) ([]node, error) {
-	p := &parser{src: src}
-	var (
-		nodes = make([]node, 0, 2*strings.Count(src, "#{")+1)
-		stack []*block
-		text  = pending{src: src}
-	)
-	flush := func() {
-		if t, ok := text.take(); ok {
-			nodes = append(nodes, node{text: t})
-		}
-	}
+	b := &builder{parser: &parser{src: src}, lenient: lenient, nodes: make([]node, 0, 2*strings.Count(src, "#{")+1), text: pending{src: src}}
 	i := 0
 	for i < len(src) {
 		j := strings.IndexByte(src[i:], '#')
 		if j < 0 {
-			text.add(i, len(src))
+			b.text.add(i, len(src))
 			break
 		}
-		text.add(i, i+j)
+		b.text.add(i, i+j)
 		i += j
-		// src[i] == '#'. The escapes follow Octostache: "##" before "#{"
-		// is one "#", "##{" is a literal "#{", and a "#" not before "{"
-		// goes out with the character after it.
-		switch {
-		case i+1 == len(src):
-			text.add(i, i+1)
-			i++
-			continue
-		case strings.HasPrefix(src[i:], "###{"):
-			text.add(i, i+1)
-			i += 2
-			continue
-		case strings.HasPrefix(src[i:], "##{"):
-			text.add(i+1, i+3)
-			i += 3
-			continue
-		case src[i+1] != '{':
-			text.add(i, i+2)
-			i += 2
+		if next, ok := b.escape(i); ok {
+			i = next
 			continue
 		}
-
-		// src[i:] starts with "#{".
-		k := skipSpace(src, i+2)
-		if k < len(src) && src[k] == '/' {
-			kw, end, ok := endTag(src, k+1)
-			if !ok {
-				if !lenient {
-					return nil, syntaxErrorAt(src, i, "#{/ closes no #{if}, #{unless} or #{each}")
-				}
-				text.add(i, i+2)
-				i += 2
-				continue
-			}
-			if len(stack) == 0 || stack[len(stack)-1].keyword != kw {
-				if lenient {
-					text.add(i, end)
-					i = end
-					continue
-				}
-				if len(stack) == 0 {
-					return nil, syntaxErrorAt(src, i, "#{/%s} without a matching #{%s}", kw, kw)
-				}
-				top := stack[len(stack)-1]
-				line, col := position(src, top.off)
-				return nil, syntaxErrorAt(src, i, "#{/%s} closes the #{%s} opened at %d:%d", kw, top.keyword, line, col)
-			}
-			flush()
-			top := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			nodes = top.close(nodes)
-			// An #{elseif} is an #{if} in the #{else} of the one before:
-			// its #{/if} closes them all.
-			for top.chained {
-				top = stack[len(stack)-1]
-				stack = stack[:len(stack)-1]
-				nodes = top.close(nodes)
-			}
-			i = end
-			continue
+		next, err := b.tag(i)
+		if err != nil {
+			return nil, err
 		}
-
-		if top := topBlock(stack); top != nil && top.cond != nil && !top.cond.unless && !top.inElse && isElseIf(src, i) {
-			c, end, want := p.parseCondition(i + len("#{elseif "))
-			if want != "" {
-				if lenient {
-					text.add(i, i+2)
-					i += 2
-					continue
-				}
-				return nil, syntaxErrorAt(src, end, "malformed #{elseif}: expected %s", want)
-			}
-			flush()
-			top.cond.then = nodes
-			top.cond.elseOffset = i
-			top.inElse = true
-			stack = append(stack, &block{keyword: "if", off: i, cond: &condNode{off: i, cond: c}, chained: true})
-			nodes = nil
-			i = end
-			continue
-		}
-
-		if hasKeyword(src[k:], "calc") && k+4 < len(src) && isBlank(src[k+4]) {
-			if t, end, ok := p.parseCalc(k + 4); ok {
-				flush()
-				nodes = append(nodes, node{calc: &calcNode{root: t, echo: calcEcho(t)}})
-				i = end
-				continue
-			}
-		}
-
-		kw := keywordAt(src, k)
-		switch kw {
-		case "else":
-			end := skipSpace(src, k+4)
-			if end >= len(src) || src[end] != '}' {
-				break // #{else something}: a variable name
-			}
-			end++
-			var top *block
-			if len(stack) > 0 {
-				top = stack[len(stack)-1]
-			}
-			var msg string
-			switch {
-			case top == nil:
-				msg = "#{else} outside #{if} or #{unless}"
-			case top.each != nil:
-				msg = "#{else} directly inside #{each}"
-			case top.inElse:
-				line, col := position(src, top.cond.elseOffset)
-				msg = fmt.Sprintf("second #{else} in one #{%s}, the first at %d:%d", top.keyword, line, col)
-			}
-			if msg != "" {
-				if lenient {
-					text.add(i, end)
-					i = end
-					continue
-				}
-				return nil, syntaxErrorAt(src, i, "%s", msg)
-			}
-			flush()
-			top.cond.then = nodes
-			top.cond.elseOffset = i
-			top.inElse = true
-			nodes = nil
-			i = end
-			continue
-
-		case "if", "unless", "each":
-			after := k + len(kw)
-			if len(stack) >= maxBlockDepth {
-				if lenient {
-					break
-				}
-				return nil, syntaxErrorAt(src, i, "blocks nest more than %d deep", maxBlockDepth)
-			}
-			b := &block{keyword: kw, off: i}
-			var end int
-			var want string
-			if kw == "each" {
-				var item string
-				var coll *symbol
-				item, coll, end, want = p.parseEach(after)
-				b.each = &eachNode{off: i, item: item, coll: coll}
-			} else {
-				var c condition
-				c, end, want = p.parseCondition(after)
-				b.cond = &condNode{off: i, unless: kw == "unless", cond: c}
-			}
-			if want != "" {
-				if lenient {
-					text.add(i, i+2)
-					i += 2
-					continue
-				}
-				return nil, syntaxErrorAt(src, end, "malformed #{%s}: expected %s", kw, want)
-			}
-			flush()
-			b.outer = nodes
-			stack = append(stack, b)
-			nodes = nil
-			i = end
-			continue
-		}
-
-		if x, end, ok := p.exprTag(i, 0); ok {
-			flush()
-			nodes = append(nodes, node{text: x.echo(), expr: x})
-			i = end
-			continue
-		}
-		if !lenient {
-			// As in Octostache: "#{" that starts nothing it can read
-			// (#{Foo at the end, #{a+b}) is an error, not text; "##{" is
-			// how a template says "#{".
-			return nil, syntaxErrorAt(src, i, "#{ starts no expression it can read; write ##{ for a literal #{")
-		}
-		text.add(i, i+2)
-		i += 2
+		i = next
 	}
-	flush()
-	if len(stack) > 0 {
-		if !lenient {
-			top := stack[len(stack)-1]
-			return nil, syntaxErrorAt(src, top.off, "#{%s} is never closed: expected #{/%s}", top.keyword, top.keyword)
-		}
-		for len(stack) > 0 {
-			top := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			nodes = top.close(nodes)
+	b.flush()
+	return b.finish()
+}
+
+// builder is the state of parse: the nodes of the innermost open block,
+// the blocks open around them, and the text not yet made a node.
+type builder struct {
+	*parser
+	lenient bool
+	nodes   []node
+	stack   []*block
+	text    pending
+}
+
+func (b *builder) flush() {
+	if t, ok := b.text.take(); ok {
+		b.nodes = append(b.nodes, node{text: t})
+	}
+}
+
+// escape handles the "#" at i unless it starts a tag. The escapes follow
+// Octostache: "##" before "#{" is one "#", "##{" is a literal "#{", and a
+// "#" not before "{" goes out with the character after it.
+func (b *builder) escape(i int) (int, bool) {
+	src := b.src
+	switch {
+	case i+1 == len(src):
+		b.text.add(i, i+1)
+		return i + 1, true
+	case strings.HasPrefix(src[i:], "###{"):
+		b.text.add(i, i+1)
+		return i + 2, true
+	case strings.HasPrefix(src[i:], "##{"):
+		b.text.add(i+1, i+3)
+		return i + 3, true
+	case src[i+1] != '{':
+		b.text.add(i, i+2)
+		return i + 2, true
+	}
+	return i, false
+}
+
+// tag reads the tag at i, which starts "#{", and returns where it ends.
+func (b *builder) tag(i int) (int, error) {
+	k := skipSpace(b.src, i+2)
+	for _, read := range [...]func(i, k int) (int, bool, error){b.endTag, b.elseIf, b.calc, b.keyword, b.expression} {
+		if next, ok, err := read(i, k); err != nil || ok {
+			return next, err
 		}
 	}
-	return nodes, nil
+	if !b.lenient {
+		// As in Octostache: "#{" that starts nothing it can read (#{Foo
+		// at the end, #{a+b}) is an error, not text; "##{" is how a
+		// template says "#{".
+		return 0, syntaxErrorAt(b.src, i, "#{ starts no expression it can read; write ##{ for a literal #{")
+	}
+	b.text.add(i, i+2)
+	return i + 2, nil
+}
+
+// asText is what a tag that cannot be read becomes: text from i to end
+// when lenient, else the error.
+func (b *builder) asText(i, end int, err error) (int, bool, error) {
+	if !b.lenient {
+		return 0, true, err
+	}
+	b.text.add(i, end)
+	return end, true, nil
+}
+
+// endTag reads #{/if}, #{/unless} or #{/each}, closing its block.
+func (b *builder) endTag(i, k int) (int, bool, error) {
+	src := b.src
+	if k >= len(src) || src[k] != '/' {
+		return i, false, nil
+	}
+	kw, end, ok := endTag(src, k+1)
+	if !ok {
+		return b.asText(i, i+2, syntaxErrorAt(src, i, "#{/ closes no #{if}, #{unless} or #{each}"))
+	}
+	top := topBlock(b.stack)
+	switch {
+	case top == nil:
+		return b.asText(i, end, syntaxErrorAt(src, i, "#{/%s} without a matching #{%s}", kw, kw))
+	case top.keyword != kw:
+		line, col := position(src, top.off)
+		return b.asText(i, end, syntaxErrorAt(src, i, "#{/%s} closes the #{%s} opened at %d:%d", kw, top.keyword, line, col))
+	}
+	b.flush()
+	b.pop()
+	// An #{elseif} is an #{if} in the #{else} of the one before: its
+	// #{/if} closes them all.
+	for top.chained {
+		top = b.pop()
+	}
+	return end, true, nil
+}
+
+// pop closes the innermost block and returns it.
+func (b *builder) pop() *block {
+	top := b.stack[len(b.stack)-1]
+	b.stack = b.stack[:len(b.stack)-1]
+	b.nodes = top.close(b.nodes)
+	return top
+}
+
+// elseIf reads #{elseif COND} inside an #{if}: an #{if} opened in the
+// #{else} of the one before.
+func (b *builder) elseIf(i, _ int) (int, bool, error) {
+	top := topBlock(b.stack)
+	if top == nil || top.cond == nil || top.cond.unless || top.inElse || !isElseIf(b.src, i) {
+		return i, false, nil
+	}
+	c, end, want := b.parseCondition(i + len("#{elseif "))
+	if want != "" {
+		return b.asText(i, i+2, syntaxErrorAt(b.src, end, "malformed #{elseif}: expected %s", want))
+	}
+	b.flush()
+	top.cond.then = b.nodes
+	top.cond.elseOffset = i
+	top.inElse = true
+	b.stack = append(b.stack, &block{keyword: "if", off: i, cond: &condNode{off: i, cond: c}, chained: true})
+	b.nodes = nil
+	return end, true, nil
+}
+
+// calc reads #{calc EXPR}; one that does not read as a calculation is
+// left to the other readings (a variable named "calc x", say).
+func (b *builder) calc(i, k int) (int, bool, error) {
+	src := b.src
+	if !hasKeyword(src[k:], "calc") || k+4 >= len(src) || !isBlank(src[k+4]) {
+		return i, false, nil
+	}
+	t, end, ok := b.parseCalc(k + 4)
+	if !ok {
+		return i, false, nil
+	}
+	b.flush()
+	b.nodes = append(b.nodes, node{calc: &calcNode{root: t, echo: calcEcho(t)}})
+	return end, true, nil
+}
+
+// keyword reads #{else} and the headers of #{if}, #{unless} and #{each}.
+func (b *builder) keyword(i, k int) (int, bool, error) {
+	switch kw := keywordAt(b.src, k); kw {
+	case "else":
+		return b.elseTag(i, k)
+	case "if", "unless", "each":
+		return b.open(i, k, kw)
+	}
+	return i, false, nil
+}
+
+// elseTag reads #{else}; #{else something} is a variable's name.
+func (b *builder) elseTag(i, k int) (int, bool, error) {
+	src := b.src
+	end := skipSpace(src, k+4)
+	if end >= len(src) || src[end] != '}' {
+		return i, false, nil
+	}
+	end++
+	top := topBlock(b.stack)
+	var msg string
+	switch {
+	case top == nil:
+		msg = "#{else} outside #{if} or #{unless}"
+	case top.each != nil:
+		msg = "#{else} directly inside #{each}"
+	case top.inElse:
+		line, col := position(src, top.cond.elseOffset)
+		msg = fmt.Sprintf("second #{else} in one #{%s}, the first at %d:%d", top.keyword, line, col)
+	}
+	if msg != "" {
+		return b.asText(i, end, syntaxErrorAt(src, i, "%s", msg))
+	}
+	b.flush()
+	top.cond.then = b.nodes
+	top.cond.elseOffset = i
+	top.inElse = true
+	b.nodes = nil
+	return end, true, nil
+}
+
+// open reads the header of #{if}, #{unless} or #{each} and opens its
+// block.
+func (b *builder) open(i, k int, kw string) (int, bool, error) {
+	if len(b.stack) >= maxBlockDepth {
+		if b.lenient {
+			return i, false, nil
+		}
+		return 0, true, syntaxErrorAt(b.src, i, "blocks nest more than %d deep", maxBlockDepth)
+	}
+	after := k + len(kw)
+	blk := &block{keyword: kw, off: i}
+	var end int
+	var want string
+	if kw == "each" {
+		var item string
+		var coll *symbol
+		item, coll, end, want = b.parseEach(after)
+		blk.each = &eachNode{off: i, item: item, coll: coll}
+	} else {
+		var c condition
+		c, end, want = b.parseCondition(after)
+		blk.cond = &condNode{off: i, unless: kw == "unless", cond: c}
+	}
+	if want != "" {
+		return b.asText(i, i+2, syntaxErrorAt(b.src, end, "malformed #{%s}: expected %s", kw, want))
+	}
+	b.flush()
+	blk.outer = b.nodes
+	b.stack = append(b.stack, blk)
+	b.nodes = nil
+	return end, true, nil
+}
+
+// expression reads a substitution, #{...}.
+func (b *builder) expression(i, _ int) (int, bool, error) {
+	x, end, ok := b.exprTag(i, 0)
+	if !ok {
+		return i, false, nil
+	}
+	b.flush()
+	b.nodes = append(b.nodes, node{text: x.echo(), expr: x})
+	return end, true, nil
+}
+
+// finish closes the blocks left open: an error, or in lenient mode
+// closed at the end.
+func (b *builder) finish() ([]node, error) {
+	if len(b.stack) > 0 && !b.lenient {
+		top := topBlock(b.stack)
+		return nil, syntaxErrorAt(b.src, top.off, "#{%s} is never closed: expected #{/%s}", top.keyword, top.keyword)
+	}
+	for len(b.stack) > 0 {
+		b.pop()
+	}
+	return b.nodes, nil
 }
 
 // close ends the block with body as its last part and returns the node
