@@ -48,14 +48,13 @@ func (e *ConflictError) Error() string {
 // *ConflictError and change nothing.
 func (c *Client) Push(ctx context.Context, id, version string, src io.ReaderAt, sum string, size int64, opts PushOptions) (a *Artifact, existed bool, err error) {
 	what := fmt.Sprintf("push %s %s", id, version)
-	have, err := c.Resolve(ctx, id, version)
+	have, err := c.holding(ctx, id, version)
 	switch {
-	case err == nil && have.SHA256() == sum:
-		return have, true, nil
-	case err == nil:
-		return nil, false, &ConflictError{Repository: have.Repository, Tag: have.Tag, Have: have.SHA256(), Pushed: sum}
-	case !errors.Is(err, ErrNotFound):
+	case err != nil:
 		return nil, false, err
+	case have != nil:
+		a, err := sameBytes(have, sum)
+		return a, err == nil, err
 	}
 	blob := layer(sum, size, opts.FileName)
 	_, ref := c.repository(id)
@@ -63,7 +62,7 @@ func (c *Client) Push(ctx context.Context, id, version string, src io.ReaderAt, 
 	if err := c.ensureBlob(ctx, ref, blob, src, opts); err != nil {
 		return nil, false, c.fail(what, err)
 	}
-	a, err = c.tagPackage(ctx, ref, version, blob, opts)
+	a, err = c.tagPackage(ctx, id, version, blob, opts)
 	return a, false, c.fail(what, err)
 }
 
@@ -73,19 +72,17 @@ func (c *Client) Push(ctx context.Context, id, version string, src io.ReaderAt, 
 // tell, which drops the upload).
 func (c *Client) PushHashing(ctx context.Context, id, version string, src io.ReaderAt, size int64, sum func() (string, error), opts PushOptions) (a *Artifact, existed bool, err error) {
 	what := fmt.Sprintf("push %s %s", id, version)
-	have, err := c.Resolve(ctx, id, version)
-	if err == nil {
-		got, err := sum()
-		switch {
-		case err != nil:
-			return nil, false, err
-		case have.SHA256() == got:
-			return have, true, nil
-		}
-		return nil, false, &ConflictError{Repository: have.Repository, Tag: have.Tag, Have: have.SHA256(), Pushed: got}
-	}
-	if !errors.Is(err, ErrNotFound) {
+	have, err := c.holding(ctx, id, version)
+	switch {
+	case err != nil:
 		return nil, false, err
+	case have != nil:
+		got, err := sum()
+		if err != nil {
+			return nil, false, err
+		}
+		a, err := sameBytes(have, got)
+		return a, err == nil, err
 	}
 	_, ref := c.repository(id)
 	ctx = auth.AppendRepositoryScope(ctx, ref, auth.ActionPull, auth.ActionPush)
@@ -103,7 +100,7 @@ func (c *Client) PushHashing(ctx context.Context, id, version string, src io.Rea
 		c.cancelUpload(loc)
 		return nil, false, c.fail(what, err)
 	}
-	a, err = c.tagPackage(ctx, ref, version, blob, opts)
+	a, err = c.tagPackage(ctx, id, version, blob, opts)
 	return a, false, c.fail(what, err)
 }
 
@@ -116,10 +113,10 @@ func layer(sum string, size int64, fileName string) ocispec.Descriptor {
 	return blob
 }
 
-// tagPackage pushes the empty config and the manifest of a package whose
-// blob the repository holds, tagged with its version.
-func (c *Client) tagPackage(ctx context.Context, ref registry.Reference, version string, blob ocispec.Descriptor, opts PushOptions) (*Artifact, error) {
-	repo := c.repo(ref)
+// tagPackage pushes the empty config and the manifest of package id,
+// whose blob its repository holds, tagged with its version.
+func (c *Client) tagPackage(ctx context.Context, id, version string, blob ocispec.Descriptor, opts PushOptions) (*Artifact, error) {
+	repo, ref := c.repository(id)
 	empty := ocispec.DescriptorEmptyJSON
 	if ok, err := repo.Blobs().Exists(ctx, empty); err != nil {
 		return nil, err
@@ -144,32 +141,47 @@ func (c *Client) tagPackage(ctx context.Context, ref registry.Reference, version
 	// A registry has no compare-and-swap on tags: look again right before
 	// and right after tagging, so that of two pushes of other bytes at
 	// once, the one whose tag does not stand is told so.
-	if err := c.stillFree(ctx, ref, version, blob); err != nil {
+	if err := c.stillFree(ctx, id, version, blob); err != nil {
 		return nil, err
 	}
 	if err := repo.PushReference(ctx, desc, bytes.NewReader(data), Tag(version)); err != nil {
 		return nil, err
 	}
-	if err := c.stillFree(ctx, ref, version, blob); err != nil {
+	if err := c.stillFree(ctx, id, version, blob); err != nil {
 		return nil, err
 	}
 	return &Artifact{Repository: ref.String(), Tag: Tag(version), Manifest: desc, Blob: blob, Annotations: opts.Annotations}, nil
 }
 
-// stillFree checks that version of the package at ref names no other
-// bytes than blob.
-func (c *Client) stillFree(ctx context.Context, ref registry.Reference, version string, blob ocispec.Descriptor) error {
-	id := ref.Repository[strings.LastIndex(ref.Repository, "/")+1:]
-	have, err := c.Resolve(ctx, id, version)
-	switch {
-	case errors.Is(err, ErrNotFound):
-		return nil
-	case err != nil:
+// stillFree checks that version of package id names no other bytes than
+// blob.
+func (c *Client) stillFree(ctx context.Context, id, version string, blob ocispec.Descriptor) error {
+	have, err := c.holding(ctx, id, version)
+	if err != nil || have == nil {
 		return err
-	case have.Blob.Digest != blob.Digest:
-		return &ConflictError{Repository: have.Repository, Tag: have.Tag, Have: have.SHA256(), Pushed: blob.Digest.Encoded()}
 	}
-	return nil
+	_, err = sameBytes(have, blob.Digest.Encoded())
+	return err
+}
+
+// holding is what version of package id already is on the registry, or
+// nil when the version is free.
+func (c *Client) holding(ctx context.Context, id, version string) (*Artifact, error) {
+	have, err := c.Resolve(ctx, id, version)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	return have, err
+}
+
+// sameBytes is have when it holds the bytes whose SHA-256 is sum: a
+// version, once pushed, always means the same bytes, so other bytes are a
+// *ConflictError.
+func sameBytes(have *Artifact, sum string) (*Artifact, error) {
+	if have.SHA256() != sum {
+		return nil, &ConflictError{Repository: have.Repository, Tag: have.Tag, Have: have.SHA256(), Pushed: sum}
+	}
+	return have, nil
 }
 
 // ensureBlob makes the repository hold blob: already there, mounted from
