@@ -17,6 +17,17 @@ type Ref struct {
 // matched across Spaces.
 func (r Ref) Is(n string) bool { return strings.EqualFold(r.Name, n) }
 
+// HasName reports whether names holds n, ignoring case as names are
+// matched across Spaces.
+func HasName(names []string, n string) bool {
+	for _, x := range names {
+		if strings.EqualFold(x, n) {
+			return true
+		}
+	}
+	return false
+}
+
 // Names returns the names of refs in order.
 func Names(refs []Ref) []string {
 	out := make([]string, len(refs))

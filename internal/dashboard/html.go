@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/zonectl/zonectl/hcl/config"
 	"github.com/zonectl/zonectl/internal/ledger"
 	"github.com/zonectl/zonectl/internal/receipt"
 )
@@ -117,7 +118,7 @@ func (m *Model) view() *view {
 					owner = c.Space
 				}
 				v.Columns = append(v.Columns, column{Name: c.Environment, Space: c.Space, Remote: c.Remote, Owner: owner})
-				if c.Remote && !containsFold(v.Spaces, c.Space) {
+				if c.Remote && !config.HasName(v.Spaces, c.Space) {
 					v.Spaces = append(v.Spaces, c.Space)
 				}
 			}
@@ -186,13 +187,4 @@ func stateName(d *Deployment) string {
 		return "none"
 	}
 	return d.State
-}
-
-func containsFold(list []string, s string) bool {
-	for _, x := range list {
-		if strings.EqualFold(x, s) {
-			return true
-		}
-	}
-	return false
 }

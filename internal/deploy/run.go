@@ -87,7 +87,7 @@ func run(ctx context.Context, env *Env, t *target, tenant *config.Tenant, opts O
 	}
 	resume := h.waiting(t.env, tenantName(tenant))
 	id := newID(env.now())
-	if resume != nil && containsFold(opts.Approve, resume.Steps[len(resume.Steps)-1].Name) {
+	if resume != nil && config.HasName(opts.Approve, resume.Steps[len(resume.Steps)-1].Name) {
 		id = resume.ID
 	} else {
 		resume = nil
@@ -214,7 +214,7 @@ func plan(t *target, tenant *config.Tenant, opts Options, vars *variables.Set) *
 		st := &t.rel.Process.Steps[i]
 		d := decide(st, t.env, tenant, opts, false, vars.ForStep(st.Name, nil))
 		ps := PlannedStep{Name: st.Name, Action: st.Action(), Run: d.run, Reason: d.reason}
-		if d.run && st.ManualIntervention != nil && !containsFold(opts.Approve, st.Name) {
+		if d.run && st.ManualIntervention != nil && !config.HasName(opts.Approve, st.Name) {
 			ps.Reason = "waits for approval (--approve " + st.Name + ")"
 		}
 		p.Steps = append(p.Steps, ps)

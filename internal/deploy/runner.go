@@ -61,7 +61,7 @@ func (r *runner) steps(ctx context.Context, resume *ledger.DeploymentRecord) (st
 			results = append(results, ledger.StepResult{Name: st.Name, State: "Skipped", Reason: d.reason})
 			continue
 		}
-		if st.ManualIntervention != nil && !containsFold(r.opts.Approve, st.Name) {
+		if st.ManualIntervention != nil && !config.HasName(r.opts.Approve, st.Name) {
 			fmt.Fprintf(r.out, "%s: waiting for approval\n  %s\n  Approve with: zonectl deploy %s %s --to %s --approve %q\n",
 				stepLabel(i, st.Name), evalOrRaw(st.ManualIntervention.Instructions, vars), r.t.rel.Release.Project, r.t.rel.Release.Version, r.t.env, st.Name)
 			results = append(results, ledger.StepResult{Name: st.Name, State: ledger.StateWaiting, Reason: "waiting for approval"})

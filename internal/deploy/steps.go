@@ -2,7 +2,6 @@ package deploy
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/zonectl/zonectl/hcl/config"
@@ -64,11 +63,11 @@ func decide(st *snapshot.Step, env string, tenant *config.Tenant, opts Options, 
 	switch {
 	case st.Disabled:
 		return decision{reason: "disabled"}
-	case containsFold(opts.Skip, st.Name):
+	case config.HasName(opts.Skip, st.Name):
 		return decision{reason: "skipped with --skip"}
-	case len(st.Environments) > 0 && !containsFold(st.Environments, env):
+	case len(st.Environments) > 0 && !config.HasName(st.Environments, env):
 		return decision{reason: fmt.Sprintf("runs only in %s", strings.Join(st.Environments, ", "))}
-	case containsFold(st.ExcludedEnvironments, env):
+	case config.HasName(st.ExcludedEnvironments, env):
 		return decision{reason: fmt.Sprintf("excluded from %s", env)}
 	case len(st.TenantTags) > 0 && (tenant == nil || !hasAnyTag(tenant, st.TenantTags)):
 		return decision{reason: fmt.Sprintf("runs only for tenants tagged %s", strings.Join(st.TenantTags, ", "))}
@@ -98,10 +97,6 @@ func decide(st *snapshot.Step, env string, tenant *config.Tenant, opts Options, 
 		return decision{reason: "an earlier step failed"}
 	}
 	return decision{run: true}
-}
-
-func containsFold(list []string, s string) bool {
-	return slices.ContainsFunc(list, func(x string) bool { return strings.EqualFold(x, s) })
 }
 
 func hasAnyTag(t *config.Tenant, tags []string) bool {

@@ -153,15 +153,7 @@ func (r *resolver) applies(s snapshot.Scope) bool {
 // containsFold reports whether names holds name, ignoring case; "" is in
 // no list, as a deployment without a channel matches no channel scope.
 func containsFold(names []string, name string) bool {
-	if name == "" {
-		return false
-	}
-	for _, n := range names {
-		if strings.EqualFold(n, name) {
-			return true
-		}
-	}
-	return false
+	return name != "" && config.HasName(names, name)
 }
 
 func anyFold(names, have []string) bool {
