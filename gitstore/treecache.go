@@ -239,21 +239,26 @@ func (r *Repo) FileAt(root plumbing.Hash, p string, limit int64) ([]byte, bool, 
 	if err != nil || !ok || !e.Mode.IsFile() {
 		return nil, false, err
 	}
-	b, err := r.repo.BlobObject(e.Hash)
-	if err != nil {
-		return nil, false, fmt.Errorf("read %s: %w", p, err)
-	}
-	if b.Size > limit {
-		return nil, false, fmt.Errorf("read %s: %d bytes, more than the %d it may hold", p, b.Size, limit)
-	}
-	rd, err := b.Reader()
-	if err != nil {
-		return nil, false, fmt.Errorf("read %s: %w", p, err)
-	}
-	defer rd.Close()
-	data, err := io.ReadAll(rd)
+	data, err := r.Blob(e.Hash, limit)
 	if err != nil {
 		return nil, false, fmt.Errorf("read %s: %w", p, err)
 	}
 	return data, true, nil
+}
+
+// Blob is the contents of blob h, which may be at most limit bytes long.
+func (r *Repo) Blob(h plumbing.Hash, limit int64) ([]byte, error) {
+	b, err := r.repo.BlobObject(h)
+	if err != nil {
+		return nil, err
+	}
+	if b.Size > limit {
+		return nil, fmt.Errorf("%d bytes, more than the %d it may hold", b.Size, limit)
+	}
+	rd, err := b.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer rd.Close()
+	return io.ReadAll(rd)
 }

@@ -3,7 +3,6 @@ package ledger
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 
@@ -19,6 +18,10 @@ const (
 	stateDir  = "state"
 	peersPath = "peers.json" // under stateDir; always there, so it marks a commit that carries the state
 )
+
+// maxStateDoc bounds what is read of one state document, so that a
+// ledger pulled from elsewhere cannot make a read take all memory.
+const maxStateDoc = 64 << 20
 
 // releasePath is where a release's document is: the project matched in
 // any case, as names are, the version exactly, as releases are.
@@ -99,25 +102,12 @@ func readDoc(repo *gitstore.Repo, st plumbing.Hash, name string, doc any) (bool,
 	if st.IsZero() {
 		return false, nil
 	}
-	e, found, err := repo.EntryAt(st, name)
+	data, found, err := repo.FileAt(st, name, maxStateDoc)
 	if err != nil {
 		return false, fmt.Errorf("read the ledger's state %s: %w", name, err)
 	}
-	if !found || !e.Mode.IsFile() {
+	if !found {
 		return false, nil
-	}
-	b, err := repo.Git().BlobObject(e.Hash)
-	if err != nil {
-		return false, fmt.Errorf("read the ledger's state %s: %w", name, err)
-	}
-	r, err := b.Reader()
-	if err != nil {
-		return false, err
-	}
-	defer r.Close()
-	data, err := io.ReadAll(io.LimitReader(r, 64<<20))
-	if err != nil {
-		return false, err
 	}
 	if err := json.Unmarshal(data, doc); err != nil {
 		return false, fmt.Errorf("the ledger's state %s: %w", name, err)
@@ -323,7 +313,7 @@ func mergeDir(repo *gitstore.Repo, a, b plumbing.Hash, prefix string, files *[]g
 				return err
 			}
 		case !both:
-			data, err := blobData(repo, e.Hash)
+			data, err := repo.Blob(e.Hash, maxStateDoc)
 			if err != nil {
 				return err
 			}
@@ -341,11 +331,11 @@ func mergeDir(repo *gitstore.Repo, a, b plumbing.Hash, prefix string, files *[]g
 
 // mergeDoc merges the two versions of the document at path.
 func mergeDoc(repo *gitstore.Repo, path string, a, b plumbing.Hash) ([]byte, error) {
-	ours, err := blobData(repo, a)
+	ours, err := repo.Blob(a, maxStateDoc)
 	if err != nil {
 		return nil, err
 	}
-	theirs, err := blobData(repo, b)
+	theirs, err := repo.Blob(b, maxStateDoc)
 	if err != nil {
 		return nil, err
 	}
@@ -370,19 +360,6 @@ func mergeJSON[T any](path string, ours, theirs []byte, merge func(x, y *T)) ([]
 	}
 	merge(&x, &y)
 	return canonjson.Encode(&x)
-}
-
-func blobData(repo *gitstore.Repo, h plumbing.Hash) ([]byte, error) {
-	b, err := repo.Git().BlobObject(h)
-	if err != nil {
-		return nil, err
-	}
-	r, err := b.Reader()
-	if err != nil {
-		return nil, err
-	}
-	defer r.Close()
-	return io.ReadAll(io.LimitReader(r, 64<<20))
 }
 
 // Deployments are the ledger entries that decide what comes next for a
