@@ -67,9 +67,10 @@ func (c *Client) Push(ctx context.Context, id, version string, src io.ReaderAt, 
 }
 
 // PushHashing is Push for bytes whose SHA-256 is being computed while
-// they upload, so that the file is read once for both: sum is called once
-// the bytes are sent, and says what they hash to (or why it could not
-// tell, which drops the upload).
+// they upload, so that hashing adds no time to the push: sum is called
+// once the bytes are sent (or to compare with a version already there),
+// and says what they hash to (or why it could not tell, which drops the
+// upload).
 func (c *Client) PushHashing(ctx context.Context, id, version string, src io.ReaderAt, size int64, sum func() (string, error), opts PushOptions) (a *Artifact, existed bool, err error) {
 	what := fmt.Sprintf("push %s %s", id, version)
 	have, err := c.holding(ctx, id, version)
