@@ -58,54 +58,75 @@ func showRelease(w io.Writer, l *release.Loaded) {
 	}
 	fmt.Fprintf(w, "\nProcess\n")
 	for i, st := range l.Process.Steps {
-		fmt.Fprintf(w, "  %d. %s  [%s]\n", i+1, v(st.Name), st.Action())
-		var when []string
-		if len(st.Environments) > 0 {
-			when = append(when, "environments "+v(strings.Join(st.Environments, ", ")))
-		}
-		if len(st.ExcludedEnvironments) > 0 {
-			when = append(when, "not in "+v(strings.Join(st.ExcludedEnvironments, ", ")))
-		}
-		if len(st.TenantTags) > 0 {
-			when = append(when, "tenants tagged "+v(strings.Join(st.TenantTags, ", ")))
-		}
-		if st.Condition != "success" {
-			c := "condition " + st.Condition
-			if st.ConditionExpression != "" {
-				c += " " + v(st.ConditionExpression)
-			}
-			when = append(when, c)
-		}
-		if st.Required {
-			when = append(when, "required")
-		}
-		if st.Disabled {
-			when = append(when, "disabled")
-		}
-		if st.Timeout != "" {
-			when = append(when, "timeout "+st.Timeout)
-		}
-		if len(when) > 0 {
-			fmt.Fprintf(w, "     %s\n", strings.Join(when, "; "))
-		}
-		switch {
-		case st.RunScript != nil:
-			fmt.Fprintf(w, "     %s script:\n", st.RunScript.Syntax)
-			for _, line := range strings.Split(strings.TrimRight(st.RunScript.Body, "\n"), "\n") {
-				fmt.Fprintf(w, "       | %s\n", v(line))
-			}
-		case st.DeployPackage != nil:
-			fmt.Fprintf(w, "     package %s to %s", v(st.DeployPackage.Package), v(st.DeployPackage.Destination))
-			if len(st.DeployPackage.Substitute) > 0 {
-				fmt.Fprintf(w, ", substituting %s", v(strings.Join(st.DeployPackage.Substitute, ", ")))
-			}
-			fmt.Fprintln(w)
-		case st.ManualIntervention != nil:
-			fmt.Fprintf(w, "     instructions: %s\n", v(st.ManualIntervention.Instructions))
-		}
+		showStep(w, i+1, st)
 	}
+	showVariables(w, l.Variables)
+}
+
+// showStep writes step n of the process: its action, when it runs, and
+// what it does.
+func showStep(w io.Writer, n int, st snapshot.Step) {
+	v := snapshot.Visible
+	fmt.Fprintf(w, "  %d. %s  [%s]\n", n, v(st.Name), st.Action())
+	if when := stepWhen(st); len(when) > 0 {
+		fmt.Fprintf(w, "     %s\n", strings.Join(when, "; "))
+	}
+	switch {
+	case st.RunScript != nil:
+		fmt.Fprintf(w, "     %s script:\n", st.RunScript.Syntax)
+		for _, line := range strings.Split(strings.TrimRight(st.RunScript.Body, "\n"), "\n") {
+			fmt.Fprintf(w, "       | %s\n", v(line))
+		}
+	case st.DeployPackage != nil:
+		fmt.Fprintf(w, "     package %s to %s", v(st.DeployPackage.Package), v(st.DeployPackage.Destination))
+		if len(st.DeployPackage.Substitute) > 0 {
+			fmt.Fprintf(w, ", substituting %s", v(strings.Join(st.DeployPackage.Substitute, ", ")))
+		}
+		fmt.Fprintln(w)
+	case st.ManualIntervention != nil:
+		fmt.Fprintf(w, "     instructions: %s\n", v(st.ManualIntervention.Instructions))
+	}
+}
+
+// stepWhen lists what decides whether a step runs, beyond running after
+// steps that succeeded.
+func stepWhen(st snapshot.Step) []string {
+	v := snapshot.Visible
+	var when []string
+	if len(st.Environments) > 0 {
+		when = append(when, "environments "+v(strings.Join(st.Environments, ", ")))
+	}
+	if len(st.ExcludedEnvironments) > 0 {
+		when = append(when, "not in "+v(strings.Join(st.ExcludedEnvironments, ", ")))
+	}
+	if len(st.TenantTags) > 0 {
+		when = append(when, "tenants tagged "+v(strings.Join(st.TenantTags, ", ")))
+	}
+	if st.Condition != "success" {
+		c := "condition " + st.Condition
+		if st.ConditionExpression != "" {
+			c += " " + v(st.ConditionExpression)
+		}
+		when = append(when, c)
+	}
+	if st.Required {
+		when = append(when, "required")
+	}
+	if st.Disabled {
+		when = append(when, "disabled")
+	}
+	if st.Timeout != "" {
+		when = append(when, "timeout "+st.Timeout)
+	}
+	return when
+}
+
+// showVariables writes the release's variables, sensitive values masked,
+// and the templates a target Space fills in.
+func showVariables(w io.Writer, vars snapshot.Variables) {
+	v := snapshot.Visible
 	fmt.Fprintf(w, "\nVariables\n")
-	for _, vr := range l.Variables.Variables {
+	for _, vr := range vars.Variables {
 		label := v(vr.Name)
 		if vr.Sensitive {
 			label += " (sensitive)"
@@ -119,19 +140,20 @@ func showRelease(w io.Writer, l *release.Loaded) {
 			fmt.Fprintf(w, "    %s  %s\n", shown, scopeText(val.Scope))
 		}
 	}
-	if len(l.Variables.Templates) > 0 {
-		fmt.Fprintf(w, "\nVariable templates\n")
-		for _, t := range l.Variables.Templates {
-			req := "required"
-			if !t.Required {
-				req = "optional"
-			}
-			fmt.Fprintf(w, "  %s  %s, per %s, %s", v(t.Name), t.Type, t.Per, req)
-			if t.Default != nil && t.Type != "sensitive" {
-				fmt.Fprintf(w, ", default %s", v(fmt.Sprintf("%q", *t.Default)))
-			}
-			fmt.Fprintln(w)
+	if len(vars.Templates) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nVariable templates\n")
+	for _, t := range vars.Templates {
+		req := "required"
+		if !t.Required {
+			req = "optional"
 		}
+		fmt.Fprintf(w, "  %s  %s, per %s, %s", v(t.Name), t.Type, t.Per, req)
+		if t.Default != nil && t.Type != "sensitive" {
+			fmt.Fprintf(w, ", default %s", v(fmt.Sprintf("%q", *t.Default)))
+		}
+		fmt.Fprintln(w)
 	}
 }
 
