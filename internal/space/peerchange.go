@@ -43,10 +43,7 @@ func (s *Space) UpdatePeer(opts UpdatePeerOptions) (*PeerChange, error) {
 	if err != nil {
 		return nil, err
 	}
-	ch := &PeerChange{Name: p.Name, KeyFile: PublicKeyFile(p.Name), ConfigFile: p.DeclRange.Filename, URL: p.URL}
-	for _, a := range p.Accepts {
-		ch.Accepts = append(ch.Accepts, a.Name)
-	}
+	ch := &PeerChange{Name: p.Name, KeyFile: PublicKeyFile(p.Name), ConfigFile: p.DeclRange.Filename, URL: p.URL, Accepts: config.Names(p.Accepts)}
 	if opts.Accepts != nil {
 		ch.Accepts = opts.Accepts
 	}
