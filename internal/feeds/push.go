@@ -9,6 +9,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -60,14 +61,7 @@ func (s *Sources) Push(ctx context.Context, r io.Reader, opts store.PushOptions)
 		done <- hashed{store.Package{ID: opts.ID, Version: opts.Version, SHA256: hex.EncodeToString(h.Sum(nil)), Size: n,
 			PushedAt: opts.Now.UTC().Truncate(time.Second), PushedBy: opts.PushedBy, FileName: opts.FileName}, err}
 	}()
-	var res *hashed
-	wait := func() hashed {
-		if res == nil {
-			c := <-done
-			res = &c
-		}
-		return *res
-	}
+	wait := sync.OnceValue(func() hashed { return <-done })
 	sum := func() (string, error) {
 		c := wait()
 		return c.pkg.SHA256, c.err
